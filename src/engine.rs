@@ -1,0 +1,444 @@
+//! A loaded CTranslate2 translation model with its SentencePiece tokenizers.
+//!
+//! We tokenize ourselves (the `sentencepiece` crate) and hand CTranslate2 pieces, so that the
+//! same code serves Marian/OPUS-MT and NLLB/M2M-100 layouts, sentences longer than the model
+//! accepts can be split before translation, and tokenization runs on all cores with rayon.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ct2rs::sys::{BatchType, ComputeType, Config, Device, TranslationOptions, Translator};
+use rayon::prelude::*;
+use sentencepiece::SentencePieceProcessor;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::segment;
+
+/// Input limit when the model's config.json does not give one.
+pub const DEFAULT_MAX_INPUT_TOKENS: usize = 256;
+
+/// How a model folder expects its input, detected from the files it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Layout {
+    /// OPUS-MT / Marian: `source.spm`, `target.spm`; input is pieces + `</s>`.
+    Marian,
+    /// NLLB-200 or M2M-100: `sentencepiece.bpe.model`; input is `[src_lang] + pieces + </s>`,
+    /// target prefix `[tgt_lang]`.
+    Multilingual { family: String, src_lang: String, tgt_lang: String },
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Layout::Marian => write!(f, "marian"),
+            Layout::Multilingual { family, src_lang, tgt_lang } => write!(f, "{family} ({src_lang} -> {tgt_lang})"),
+        }
+    }
+}
+
+/// What `terjemah` knows of a model folder before loading the weights.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelInfo {
+    pub dir: PathBuf,
+    pub layout: Layout,
+    /// Short content hash of the weights, configuration, vocabulary and tokenizers.
+    pub fingerprint: String,
+    pub max_input_tokens: usize,
+    pub vocabulary_size: usize,
+    pub size_bytes: u64,
+    /// The "interim" / "description" note a model card puts in `terjemah.json`, if any.
+    pub note: Option<String>,
+    #[serde(skip)]
+    source_spm: PathBuf,
+    #[serde(skip)]
+    target_spm: PathBuf,
+}
+
+const VOCAB_FILES: &[&str] = &["shared_vocabulary.json", "shared_vocabulary.txt", "source_vocabulary.json", "source_vocabulary.txt"];
+
+impl ModelInfo {
+    /// Inspect a model folder; `src_lang`/`tgt_lang` override the multilingual defaults.
+    pub fn inspect(dir: &Path, src_lang: Option<&str>, tgt_lang: Option<&str>) -> Result<ModelInfo> {
+        Self::inspect_with_vocabulary(dir, src_lang, tgt_lang).map(|(info, _)| info)
+    }
+
+    fn inspect_with_vocabulary(dir: &Path, src_lang: Option<&str>, tgt_lang: Option<&str>) -> Result<(ModelInfo, HashSet<String>)> {
+        if !dir.is_dir() {
+            return Err(Error::model(
+                dir,
+                "not found. Pass --model DIR (a folder written by ct2-transformers-converter), or build the \
+                 bundled model with scripts/train-starter/run",
+            ));
+        }
+        let need = |name: &str| -> Result<PathBuf> {
+            let p = dir.join(name);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(Error::model(dir, format!("incomplete: {name} is missing (expected the output of ct2-transformers-converter)")))
+            }
+        };
+        let model_bin = need("model.bin")?;
+        let config_json = need("config.json")?;
+        let vocab_path = VOCAB_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()).ok_or_else(|| {
+            Error::model(dir, "incomplete: no vocabulary file (shared_vocabulary.json or source_vocabulary.json) is present")
+        })?;
+        let vocab = read_vocabulary(&vocab_path)?;
+
+        let (layout, source_spm, target_spm) = if dir.join("source.spm").is_file() || dir.join("target.spm").is_file() {
+            (Layout::Marian, need("source.spm")?, need("target.spm")?)
+        } else if dir.join("sentencepiece.bpe.model").is_file() {
+            let spm = dir.join("sentencepiece.bpe.model");
+            let (family, s, t) = if vocab.contains("eng_Latn") {
+                ("nllb", "ind_Latn", "eng_Latn")
+            } else if vocab.contains("__en__") {
+                ("m2m100", "__id__", "__en__")
+            } else {
+                return Err(Error::model(dir, "sentencepiece.bpe.model found but the vocabulary has no language codes (eng_Latn or __en__)"));
+            };
+            let src = src_lang.unwrap_or(s).to_string();
+            let tgt = tgt_lang.unwrap_or(t).to_string();
+            for code in [&src, &tgt] {
+                if !vocab.contains(code.as_str()) {
+                    return Err(Error::model(dir, format!("language code {code} is not in the model vocabulary (use --src-lang/--tgt-lang)")));
+                }
+            }
+            (Layout::Multilingual { family: family.into(), src_lang: src, tgt_lang: tgt }, spm.clone(), spm)
+        } else {
+            return Err(Error::model(
+                dir,
+                "no tokenizer: expected source.spm and target.spm (Marian/OPUS-MT) or sentencepiece.bpe.model (NLLB/M2M-100)",
+            ));
+        };
+
+        let config: serde_json::Value = serde_json::from_slice(&std::fs::read(&config_json).map_err(|e| Error::io(&config_json, e))?)
+            .map_err(|e| Error::model(dir, format!("config.json is not valid JSON: {e}")))?;
+        let max_input_tokens = ["max_input_length", "max_source_length", "max_position_embeddings"]
+            .iter()
+            .find_map(|k| config.get(*k).and_then(|v| v.as_u64()))
+            .map_or(DEFAULT_MAX_INPUT_TOKENS, |v| v as usize);
+
+        let mut files = vec![model_bin.clone(), config_json.clone(), vocab_path.clone(), source_spm.clone()];
+        if target_spm != source_spm {
+            files.push(target_spm.clone());
+        }
+        let (fingerprint, size_bytes) = fingerprint(&files)?;
+        let note = std::fs::read(dir.join("terjemah.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get("note").and_then(|n| n.as_str()).map(str::to_string));
+        let info = ModelInfo {
+            dir: dir.to_path_buf(),
+            layout,
+            fingerprint,
+            max_input_tokens,
+            vocabulary_size: vocab.len(),
+            size_bytes,
+            note,
+            source_spm,
+            target_spm,
+        };
+        Ok((info, vocab))
+    }
+}
+
+fn read_vocabulary(path: &Path) -> Result<HashSet<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    if path.extension().is_some_and(|e| e == "json") {
+        let v: Vec<String> = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::model(dir, format!("{} is not a JSON list of tokens: {e}", path.display())))?;
+        Ok(v.into_iter().collect())
+    } else {
+        let text = String::from_utf8(bytes).map_err(|_| Error::model(dir, format!("{} is not UTF-8", path.display())))?;
+        Ok(text.lines().map(str::to_string).collect())
+    }
+}
+
+fn fingerprint(files: &[PathBuf]) -> Result<(String, u64)> {
+    let mut h = blake3::Hasher::new();
+    let mut size = 0;
+    for f in files {
+        h.update(f.file_name().unwrap_or_default().as_encoded_bytes());
+        h.update_mmap_rayon(f).map_err(|e| Error::io(f, e))?;
+        size += std::fs::metadata(f).map_err(|e| Error::io(f, e))?.len();
+    }
+    Ok((h.finalize().to_hex()[..16].to_string(), size))
+}
+
+/// Compute types accepted by `--compute-type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compute(pub ComputeType);
+
+impl FromStr for Compute {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(Compute(match s {
+            "default" => ComputeType::DEFAULT,
+            "auto" => ComputeType::AUTO,
+            "int8" => ComputeType::INT8,
+            "int8_float32" => ComputeType::INT8_FLOAT32,
+            "int16" => ComputeType::INT16,
+            "float32" => ComputeType::FLOAT32,
+            _ => return Err(format!("unknown compute type {s:?} (int8, int8_float32, int16, float32, auto, default)")),
+        }))
+    }
+}
+
+impl fmt::Display for Compute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Compute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Decoding and threading options; these (with the model fingerprint) decide the output.
+#[derive(Clone, Debug, Serialize)]
+pub struct EngineOptions {
+    pub beam: usize,
+    pub max_decoding_length: usize,
+    /// Tokens per batch handed to CTranslate2 (padded source tokens).
+    pub batch_tokens: usize,
+    pub compute_type: Compute,
+    /// Total CPU threads; split into `inter_threads` replicas of `threads / inter_threads`.
+    pub threads: usize,
+    pub inter_threads: usize,
+    /// Overrides the model's input limit.
+    pub max_input_tokens: Option<usize>,
+    pub src_lang: Option<String>,
+    pub tgt_lang: Option<String>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            beam: 2,
+            max_decoding_length: 256,
+            batch_tokens: 2048,
+            compute_type: Compute(ComputeType::INT8),
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            inter_threads: 1,
+            max_input_tokens: None,
+            src_lang: None,
+            tgt_lang: None,
+        }
+    }
+}
+
+/// One translated text, with what happened on the way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Translation {
+    pub text: String,
+    /// Number of pieces the source was split into because it exceeded the input limit (1: not split).
+    pub pieces: usize,
+    /// Some piece's output reached `max_decoding_length` and may be cut short.
+    pub hit_max_length: bool,
+    /// Source and target token counts (for statistics).
+    pub source_tokens: usize,
+    pub target_tokens: usize,
+}
+
+pub struct Engine {
+    pub info: ModelInfo,
+    pub options: EngineOptions,
+    translator: Translator,
+    source_spm: SentencePieceProcessor,
+    target_spm: SentencePieceProcessor,
+    max_input_tokens: usize,
+}
+
+impl Engine {
+    pub fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
+        let (info, vocab) = ModelInfo::inspect_with_vocabulary(dir, options.src_lang.as_deref(), options.tgt_lang.as_deref())?;
+        let open_spm = |p: &Path| {
+            SentencePieceProcessor::open(p).map_err(|e| Error::model(dir, format!("cannot load tokenizer {}: {e}", p.display())))
+        };
+        let source_spm = open_spm(&info.source_spm)?;
+        let target_spm = if info.target_spm == info.source_spm { open_spm(&info.source_spm)? } else { open_spm(&info.target_spm)? };
+        check_tokenizer_matches(dir, &vocab, &source_spm)?;
+
+        let inter = options.inter_threads.clamp(1, options.threads.max(1));
+        let config = Config {
+            device: Device::CPU,
+            compute_type: options.compute_type.0,
+            device_indices: vec![0; inter],
+            num_threads_per_replica: (options.threads / inter).max(1),
+            ..Default::default()
+        };
+        let translator = Translator::new(dir, &config).map_err(|e| {
+            Error::model(dir, format!("CTranslate2 cannot load model.bin ({e}); the file may be corrupt or from an incompatible converter"))
+        })?;
+        let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).max(8);
+        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens })
+    }
+
+    pub fn max_input_tokens(&self) -> usize {
+        self.max_input_tokens
+    }
+
+    /// Source SentencePiece pieces of `text`, without special tokens.
+    pub fn tokenize(&self, text: &str) -> Result<Vec<String>> {
+        let pieces = self.source_spm.encode(text).map_err(|e| Error::Engine(format!("tokenizing {text:?}: {e}")))?;
+        Ok(pieces.into_iter().map(|p| p.piece).collect())
+    }
+
+    fn wrap_source(&self, mut pieces: Vec<String>) -> Vec<String> {
+        if let Layout::Multilingual { src_lang, .. } = &self.info.layout {
+            pieces.insert(0, src_lang.clone());
+        }
+        pieces.push("</s>".to_string());
+        pieces
+    }
+
+    fn detokenize(&self, mut pieces: Vec<String>) -> Result<String> {
+        if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
+            if pieces.first() == Some(tgt_lang) {
+                pieces.remove(0);
+            }
+        }
+        self.target_spm.decode_pieces(&pieces).map_err(|e| Error::Engine(format!("detokenizing: {e}")))
+    }
+
+    /// Translate many texts at once. Texts longer than the input limit are split (clauses, then
+    /// spaces, then inside a token), translated in pieces and joined. Duplicates are the
+    /// caller's business (the pipeline removes them before calling).
+    pub fn translate(&self, texts: &[&str]) -> Result<Vec<Translation>> {
+        // 1. Tokenize on all cores, splitting what is too long.
+        struct Piece {
+            text: usize,
+            joiner: &'static str,
+            tokens: Vec<String>,
+        }
+        let limit = self.max_input_tokens.saturating_sub(2).max(1); // room for </s> and a language code
+        let per_text: Vec<Vec<Piece>> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(ti, text)| -> Result<Vec<Piece>> {
+                let tokens = self.tokenize(text)?;
+                if tokens.len() <= limit {
+                    return Ok(vec![Piece { text: ti, joiner: "", tokens }]);
+                }
+                let count = |s: &str| self.tokenize(s).map_or(usize::MAX, |t| t.len());
+                let ranges = segment::split_long(text, limit, &count);
+                let mut out = Vec::with_capacity(ranges.len());
+                let mut prev_end = None;
+                for r in ranges {
+                    let joiner = match prev_end {
+                        Some(e) if text[e..r.start].is_empty() => "",
+                        Some(_) => " ",
+                        None => "",
+                    };
+                    prev_end = Some(r.end);
+                    let mut tokens = self.tokenize(&text[r])?;
+                    tokens.truncate(limit); // only a single character can still exceed the limit
+                    out.push(Piece { text: ti, joiner, tokens });
+                }
+                Ok(out)
+            })
+            .collect::<Result<_>>()?;
+        let pieces: Vec<Piece> = per_text.into_iter().flatten().filter(|p| !p.tokens.is_empty()).collect();
+
+        // 2. One call: CTranslate2 sorts by length, batches by tokens and spreads the batches
+        //    over its replicas.
+        let source: Vec<Vec<String>> = pieces.iter().map(|p| self.wrap_source(p.tokens.clone())).collect();
+        let options = TranslationOptions::<String, String> {
+            beam_size: self.options.beam.max(1),
+            max_decoding_length: self.options.max_decoding_length,
+            max_input_length: 0, // never truncate: we split above
+            max_batch_size: self.options.batch_tokens,
+            batch_type: BatchType::Tokens,
+            ..Default::default()
+        };
+        let results = if source.is_empty() {
+            Vec::new()
+        } else if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
+            let prefix = vec![vec![tgt_lang.clone()]; source.len()];
+            self.translator.translate_batch_with_target_prefix(&source, &prefix, &options, None).map_err(|e| Error::Engine(e.to_string()))?
+        } else {
+            self.translator.translate_batch(&source, &options, None).map_err(|e| Error::Engine(e.to_string()))?
+        };
+
+        // 3. Detokenize on all cores and join the pieces of each text.
+        let max_len = self.options.max_decoding_length;
+        let decoded: Vec<(String, usize, bool)> = results
+            .into_par_iter()
+            .map(|r| -> Result<(String, usize, bool)> {
+                let hyp = r.hypotheses.into_iter().next().unwrap_or_default();
+                let n = hyp.len();
+                Ok((self.detokenize(hyp)?, n, n >= max_len))
+            })
+            .collect::<Result<_>>()?;
+        let mut out = vec![Translation::default(); texts.len()];
+        for (p, (text, n, hit)) in pieces.iter().zip(decoded) {
+            let t = &mut out[p.text];
+            if !t.text.is_empty() && !text.is_empty() {
+                t.text.push_str(if p.joiner.is_empty() { "" } else { " " });
+            }
+            t.text.push_str(text.trim());
+            t.pieces += 1;
+            t.hit_max_length |= hit;
+            t.source_tokens += p.tokens.len();
+            t.target_tokens += n;
+        }
+        Ok(out)
+    }
+}
+
+/// The tokenizer must be the one the model was trained with: most of the model's vocabulary
+/// must be pieces the SentencePiece model knows.
+fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, spm: &SentencePieceProcessor) -> Result<()> {
+    // Special tokens (<unk>, </s>) and language codes (ind_Latn, __id__) are not SentencePiece pieces.
+    let special = |t: &str| {
+        (t.starts_with('<') && t.ends_with('>'))
+            || (t.starts_with("__") && t.ends_with("__"))
+            || (t.len() == 8 && t.as_bytes()[3] == b'_' && t.is_ascii())
+    };
+    let regular: Vec<&String> = vocab.iter().filter(|t| !special(t)).collect();
+    let known = regular.iter().filter(|t| matches!(spm.piece_to_id(t), Ok(Some(_)))).count();
+    if regular.is_empty() || (known as f64) < 0.9 * regular.len() as f64 {
+        return Err(Error::model(
+            dir,
+            format!(
+                "the tokenizer does not match the model vocabulary ({known} of {} vocabulary tokens are known to the SentencePiece model); \
+                 copy the .spm / sentencepiece.bpe.model files that came with this model",
+                regular.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compute_types_parse() {
+        assert_eq!("int8".parse::<Compute>().unwrap(), Compute(ComputeType::INT8));
+        assert!("int4".parse::<Compute>().is_err());
+    }
+
+    #[test]
+    fn missing_model_names_the_folder() {
+        let e = ModelInfo::inspect(Path::new("/nonexistent/model"), None, None).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("/nonexistent/model") && msg.contains("not found"), "{msg}");
+    }
+
+    #[test]
+    fn incomplete_model_names_the_missing_file() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("config.json"), "{}").unwrap();
+        let msg = ModelInfo::inspect(d.path(), None, None).unwrap_err().to_string();
+        assert!(msg.contains("model.bin is missing"), "{msg}");
+    }
+}

@@ -1,0 +1,59 @@
+//! `NAME.align.jsonl`: one JSON object per segment (sentence, or label/value of a boilerplate
+//! line), with character offsets into the normalised source (BOM removed, line ends as LF).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{CharOffsets, Context, Writer};
+use crate::align::{Action, AlignedDocument};
+
+pub struct Jsonl;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    block: usize,
+    sentence: usize,
+    class: &'a str,
+    action: Action,
+    source: &'a str,
+    target: &'a str,
+    /// Character (code point) offsets, end exclusive.
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "is_one")]
+    pieces: usize,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hit_max_length: bool,
+}
+
+fn is_one(n: &usize) -> bool {
+    *n <= 1
+}
+
+impl Writer for Jsonl {
+    fn suffix(&self) -> &'static str {
+        "align.jsonl"
+    }
+
+    fn write(&self, doc: &AlignedDocument, _ctx: &Context, w: &mut dyn Write) -> io::Result<()> {
+        let mut offsets = CharOffsets::new(&doc.doc.text);
+        for (bi, si, b, s) in doc.segments() {
+            let row = Row {
+                block: bi,
+                sentence: si,
+                class: b.class.as_str(),
+                action: s.action,
+                source: doc.source(&s.span),
+                target: &s.target,
+                start: offsets.at(s.span.start),
+                end: offsets.at(s.span.end),
+                pieces: s.pieces,
+                hit_max_length: s.hit_max_length,
+            };
+            serde_json::to_writer(&mut *w, &row)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! Output writers, one per format behind one trait, and atomic file writes.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::align::AlignedDocument;
+use crate::error::{Error, Result};
+
+mod jsonl;
+mod markdown;
+mod txt;
+
+/// What a writer may want to know about the run (headers, provenance).
+pub struct Context<'a> {
+    pub model_name: &'a str,
+    pub model_fingerprint: &'a str,
+}
+
+pub trait Writer: Sync {
+    /// Written after the input's stem: `NAME.en.txt`, `NAME.bi.md`, ...
+    fn suffix(&self) -> &'static str;
+    fn write(&self, doc: &AlignedDocument, ctx: &Context, w: &mut dyn Write) -> io::Result<()>;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Txt,
+    Md,
+    Jsonl,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[Format::Txt, Format::Md, Format::Jsonl];
+
+    pub fn writer(self) -> &'static dyn Writer {
+        match self {
+            Format::Txt => &txt::Txt,
+            Format::Md => &markdown::Markdown,
+            Format::Jsonl => &jsonl::Jsonl,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Md => "md",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Format::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            format!("unknown format {s:?} (one of: {})", names.join(", "))
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A file written under a temporary name in its folder and renamed into place by
+/// [`AtomicFile::commit`] (after fsync). Dropped without commit, it leaves nothing behind.
+pub struct AtomicFile {
+    path: PathBuf,
+    w: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| output_error(dir, "cannot create the folder", e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".terjemah-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            // tempfile's default is 0600; outputs are ordinary files others may read.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o644));
+        }
+        let tmp = builder
+            .tempfile_in(dir)
+            .map_err(|e| output_error(dir, "cannot create a file in the output folder", e))?;
+        Ok(AtomicFile { path: path.to_path_buf(), w: BufWriter::new(tmp) })
+    }
+
+    pub fn commit(mut self) -> Result<()> {
+        let path = self.path;
+        self.w.flush().map_err(|e| output_error(&path, "cannot write", e))?;
+        let tmp = self.w.into_inner().map_err(|e| output_error(&path, "cannot write", e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| output_error(&path, "cannot sync to disk", e))?;
+        tmp.persist(&path).map_err(|e| output_error(&path, "cannot rename into place", e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.w.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Write a file atomically: a temporary file in the same folder, flushed and fsynced, then
+/// renamed over the target. A crash leaves either the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    fill(&mut f).map_err(|e| output_error(path, "cannot write", e))?;
+    f.commit()
+}
+
+fn output_error(path: &Path, what: &str, e: io::Error) -> Error {
+    let hint = match e.raw_os_error() {
+        Some(28) => " (disk full)",
+        Some(30) => " (read-only file system)",
+        Some(13) => " (permission denied)",
+        _ => "",
+    };
+    Error::Output { path: path.to_path_buf(), reason: format!("{what}{hint}: {e}") }
+}
+
+/// Output paths for an input whose path relative to its root is `rel`: `OUT/dir/STEM.SUFFIX`.
+pub fn output_stem(out: &Path, rel: &Path) -> PathBuf {
+    let stem = rel.file_stem().unwrap_or(rel.as_os_str());
+    let mut p = out.join(rel.parent().unwrap_or(Path::new("")));
+    p.push(stem);
+    p
+}
+
+pub fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
+    let mut s = stem.as_os_str().to_os_string();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Byte offsets to character offsets, for consumers that index strings by code point
+/// (Python, JavaScript with care). Offsets must be asked for in increasing order.
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CharOffsets { text, byte: 0, chars: 0 }
+    }
+
+    pub fn at(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}

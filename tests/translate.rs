@@ -1,0 +1,250 @@
+//! `terjemah translate` as a user runs it, on the tiny test models.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::path::Path;
+
+fn translate_seed(model_name: &str) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let seed = seed_article();
+    let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.path().to_str().unwrap()];
+    let m = model(model_name);
+    args.extend(["--model", m.to_str().unwrap()]);
+    args.extend(TINY);
+    let o = run(&args);
+    assert_ok(&o);
+    (out, fs::read_to_string(seed_article()).unwrap())
+}
+
+fn check_seed_outputs(out: &Path, source: &str) {
+    let en = fs::read_to_string(out.join(format!("{SEED}.en.txt"))).unwrap();
+    let md = fs::read_to_string(out.join(format!("{SEED}.bi.md"))).unwrap();
+    let rows = read_jsonl(&out.join(format!("{SEED}.align.jsonl")));
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+
+    // Every character of the source is in exactly one segment; between segments, only whitespace.
+    let chars: Vec<char> = source.chars().collect();
+    let mut pos = 0usize;
+    for r in &rows {
+        let (start, end) = (r["start"].as_u64().unwrap() as usize, r["end"].as_u64().unwrap() as usize);
+        assert!(start >= pos, "segments overlap or go backwards at {r}");
+        assert!(chars[pos..start].iter().all(|c| c.is_whitespace()), "text lost before {r}");
+        let src: String = chars[start..end].iter().collect();
+        assert_eq!(src, r["source"].as_str().unwrap(), "offsets do not match the source text");
+        pos = end;
+    }
+    assert!(chars[pos..].iter().all(|c| c.is_whitespace()), "text lost at the end");
+
+    // Block structure: one Markdown row per non-blank source line, same lines in the English.
+    let source_blocks: Vec<&str> = source.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let table: Vec<Vec<String>> = md.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| # ")).map(md_cells).collect();
+    assert_eq!(table.len(), source_blocks.len(), "one row per block");
+    for (row, src) in table.iter().zip(&source_blocks) {
+        assert_eq!(row.len(), 4, "row {row:?}");
+        assert_eq!(&row[2], src);
+    }
+    let en_lines: Vec<&str> = en.lines().collect();
+    let src_lines: Vec<&str> = source.lines().collect();
+    assert_eq!(en_lines.len(), src_lines.len(), "English keeps the line layout");
+    for (e, s) in en_lines.iter().zip(&src_lines) {
+        assert_eq!(e.trim().is_empty(), s.trim().is_empty(), "blank lines stay blank: {s:?} -> {e:?}");
+    }
+
+    // Classes and boilerplate handling.
+    let class_of = |needle: &str| {
+        rows.iter().find(|r| r["source"].as_str().unwrap().starts_with(needle)).unwrap_or_else(|| panic!("no segment {needle}"))
+    };
+    assert_eq!(class_of("AS Menyerukan")["class"], "title");
+    let dateline = class_of("- 28 Januari");
+    assert_eq!((dateline["class"].as_str(), dateline["target"].as_str()), (Some("dateline"), Some("- 28 January 2022, 11:09 WIB")));
+    assert_eq!(class_of("Prajurit Ukraina")["class"], "caption");
+    assert_eq!(class_of("Menteri Luar Negeri")["class"], "paragraph");
+    for (needle, class) in [("Baca Juga", "related"), ("Editor:", "metadata"), ("Sumber:", "metadata"), ("Halaman:", "metadata"), ("Tags", "navigation"), ("Terpopuler", "navigation")] {
+        let r = class_of(needle);
+        assert_eq!(r["class"], class, "{needle}");
+        assert_eq!(r["action"], "copied", "{needle} is copied by default");
+        assert_eq!(r["target"], r["source"], "{needle} verbatim");
+        assert!(en.contains(r["source"].as_str().unwrap()));
+    }
+    // The paragraph sentences were translated (gibberish, but not a copy and not empty).
+    let para: Vec<_> = rows.iter().filter(|r| r["class"] == "paragraph").collect();
+    assert_eq!(para.len(), 9, "nine paragraph sentences in the seed article");
+    assert!(para.iter().all(|r| r["action"] == "translated" && !r["target"].as_str().unwrap().is_empty()));
+
+    assert_eq!(manifest["counts"]["succeeded"], 1);
+    assert_eq!(manifest["counts"]["failed"], 0);
+    assert_eq!(manifest["documents"][0]["outputs"].as_array().unwrap().len(), 3);
+    assert!(manifest["model"]["fingerprint"].as_str().unwrap().len() == 16);
+}
+
+#[test]
+fn marian_layout_translates_the_seed_article() {
+    let (out, source) = translate_seed("tiny-marian");
+    check_seed_outputs(out.path(), &source);
+}
+
+#[test]
+fn nllb_layout_translates_the_seed_article() {
+    let (out, source) = translate_seed("tiny-nllb");
+    check_seed_outputs(out.path(), &source);
+    let rows = read_jsonl(&out.path().join(format!("{SEED}.align.jsonl")));
+    assert!(rows.iter().all(|r| !r["target"].as_str().unwrap().contains("eng_Latn")), "the target language token is dropped");
+    let manifest = fs::read_to_string(out.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("ind_Latn") && manifest.contains("eng_Latn"));
+}
+
+#[test]
+fn translations_follow_their_sentences() {
+    // Sorting and de-duplication must not shuffle outputs: the same sentence gives the same
+    // output wherever it is, and the tiny model gives different outputs for different input.
+    let dir = tempfile::tempdir().unwrap();
+    let a = "Harga beras naik lagi.\n\nPresiden tiba di Jakarta.\n";
+    let b = "Presiden tiba di Jakarta.\n\nDia langsung rapat di kantor.\n\nHarga beras naik lagi.\n";
+    fs::write(dir.path().join("a.txt"), a).unwrap();
+    fs::write(dir.path().join("b.txt"), b).unwrap();
+    let out = dir.path().join("out");
+    let m = model("tiny-marian");
+    let mut args = vec!["translate", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
+    args.extend(TINY);
+    assert_ok(&run(&args));
+    let mut seen = std::collections::HashMap::new();
+    for f in ["a", "b"] {
+        for r in read_jsonl(&out.join(format!("{f}.align.jsonl"))) {
+            let (s, t) = (r["source"].as_str().unwrap().to_string(), r["target"].as_str().unwrap().to_string());
+            if let Some(prev) = seen.insert(s.clone(), t.clone()) {
+                assert_eq!(prev, t, "{s} translated two ways");
+            }
+        }
+    }
+    let outputs: std::collections::HashSet<_> = seen.values().collect();
+    assert_eq!(outputs.len(), 3, "three different sentences, three different outputs: {seen:?}");
+
+    // Standard input gives the same translation as the file.
+    let o = run_stdin(&["translate", "-", "--model", m.to_str().unwrap(), "--max-decoding-length", "12"], a.as_bytes());
+    assert_ok(&o);
+    assert_eq!(stdout(&o), fs::read_to_string(out.join("a.en.txt")).unwrap());
+}
+
+#[test]
+fn nested_folders_are_mirrored() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("2022/januari")).unwrap();
+    fs::create_dir_all(input.join("lain")).unwrap();
+    fs::copy(seed_article(), input.join("2022/januari/berita satu.txt")).unwrap();
+    fs::write(input.join("lain/catatan.md"), "Judul catatan\n\nIsi catatan pertama. Isi kedua.\n").unwrap();
+    fs::write(input.join("lain/gambar.jpg"), b"\xFF\xD8\xFF").unwrap();
+    let out = dir.path().join("out");
+    let m = model("tiny-marian");
+    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
+    args.extend(TINY);
+    assert_ok(&run(&args));
+    for f in ["2022/januari/berita satu.en.txt", "2022/januari/berita satu.bi.md", "2022/januari/berita satu.align.jsonl", "lain/catatan.en.txt", "manifest.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert!(!out.join("lain/gambar.en.txt").exists(), "only *.txt and *.md by default");
+
+    // --glob selects other files; --formats selects outputs.
+    let out2 = dir.path().join("out2");
+    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--model", m.to_str().unwrap(), "--glob", "*.md", "--formats", "jsonl"];
+    args.extend(TINY);
+    assert_ok(&run(&args));
+    assert!(out2.join("lain/catatan.align.jsonl").is_file());
+    assert!(!out2.join("lain/catatan.en.txt").exists());
+    assert!(!out2.join("2022").exists());
+}
+
+#[test]
+fn line_mode_keeps_one_line_per_line() {
+    let input = "Presiden tiba di Jakarta.\n\nHarga naik. Warga mengeluh.\n   \nSatu lagi\n";
+    let m = model("tiny-nllb");
+    let o = run_stdin(&["translate", "--lines", "--model", m.to_str().unwrap(), "--max-decoding-length", "12"], input.as_bytes());
+    assert_ok(&o);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.split('\n').collect();
+    assert_eq!(lines.len(), 6, "five lines and the final newline: {out:?}");
+    assert_eq!(lines[5], "");
+    assert!(!lines[0].is_empty() && !lines[2].is_empty() && !lines[4].is_empty());
+    assert_eq!((lines[1], lines[3]), ("", ""), "empty in, empty out");
+
+    // To a file, from a file (CRLF input): same lines.
+    let dir = tempfile::tempdir().unwrap();
+    let (src, dst) = (dir.path().join("test.id"), dir.path().join("test.en"));
+    fs::write(&src, input.replace('\n', "\r\n")).unwrap();
+    let o = run(&["translate", "--lines", src.to_str().unwrap(), "--out", dst.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "12"]);
+    assert_ok(&o);
+    assert_eq!(fs::read_to_string(&dst).unwrap(), out);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+}
+
+#[test]
+fn long_sentences_are_split_not_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<String> = (0..120).map(|i| format!("kata{i}")).collect();
+    let long = format!("{}, {}; {}.", words[..40].join(" "), words[40..80].join(" "), words[80..].join(" "));
+    fs::write(dir.path().join("panjang.txt"), format!("Judul\n\n{long}\n")).unwrap();
+    let out = dir.path().join("out");
+    let m = model("tiny-marian");
+    let o = run(&["translate", dir.path().join("panjang.txt").to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-input-tokens", "64", "--max-decoding-length", "4", "--quiet"]);
+    assert_ok(&o);
+    let rows = read_jsonl(&out.join("panjang.align.jsonl"));
+    let para = rows.iter().find(|r| r["class"] == "paragraph").unwrap();
+    assert_eq!(para["source"].as_str().unwrap(), long);
+    let pieces = para["pieces"].as_u64().unwrap();
+    assert!(pieces >= 3, "split into pieces: {para}");
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["split_for_length"], 1);
+    assert!(manifest["counts"]["hit_max_length"].as_u64().unwrap() >= 1, "reaching the decoding limit is reported");
+}
+
+#[test]
+fn missing_model_is_a_clear_usage_error() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", "/no/such/model"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("/no/such/model") && e.contains("not found"), "{e}");
+
+    let incomplete = tempfile::tempdir().unwrap();
+    fs::copy(model("tiny-marian").join("config.json"), incomplete.path().join("config.json")).unwrap();
+    fs::copy(model("tiny-marian").join("model.bin"), incomplete.path().join("model.bin")).unwrap();
+    fs::copy(model("tiny-marian").join("shared_vocabulary.json"), incomplete.path().join("shared_vocabulary.json")).unwrap();
+    fs::copy(model("tiny-marian").join("source.spm"), incomplete.path().join("source.spm")).unwrap();
+    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", incomplete.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("target.spm is missing"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bad_file_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(seed_article(), dir.path().join("baik.txt")).unwrap();
+    fs::write(dir.path().join("kosong.txt"), "").unwrap();
+    fs::write(dir.path().join("rusak.txt"), b"Judul \xE2\x80\x9Cok\xE2\x80\x9D\nisi \xFF rusak\n").unwrap();
+    let out = dir.path().join("out");
+    let m = model("tiny-marian");
+    let o = run(&["translate", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8"]);
+    assert_eq!(o.status.code(), Some(1), "some files failed: exit 1");
+    let e = stderr(&o);
+    assert!(e.contains("kosong.txt") && e.contains("empty file"), "{e}");
+    assert!(e.contains("rusak.txt") && e.contains("invalid UTF-8") && e.contains("line 2"), "{e}");
+    assert!(!e.contains("panicked"));
+    assert!(out.join("baik.en.txt").is_file());
+    assert!(!out.join("kosong.en.txt").exists() && !out.join("rusak.en.txt").exists());
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["failed"], 2);
+    assert_eq!(manifest["failures"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = run(&["translate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["translate", "/no/such/input", "--out", "/tmp/x", "--model", model("tiny-marian").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/input"));
+    let o = run(&["translate", "x", "--formats", "pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+}
