@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::document::{BlockClass, Document};
 use crate::engine::Translation;
+use crate::quality::Flag;
 use crate::segment;
 
 /// What happens to boilerplate blocks (related links, metadata, navigation).
@@ -203,6 +204,8 @@ pub struct AlignedSegment {
     pub pieces: usize,
     /// The output reached --max-decoding-length and may be cut short.
     pub hit_max_length: bool,
+    /// Quality flags of translated segments (empty for copied, rule and dropped ones).
+    pub flags: Vec<Flag>,
 }
 
 #[derive(Clone, Debug)]
@@ -258,7 +261,8 @@ impl AlignedDocument {
                             Action::Rule => (rule_translate(src), 0, false),
                             Action::Dropped => (String::new(), 0, false),
                         };
-                        AlignedSegment { span: seg.span, action: seg.action, target, pieces, hit_max_length: hit }
+                        let flags = if hit { vec![Flag::MaxLength] } else { Vec::new() };
+                        AlignedSegment { span: seg.span, action: seg.action, target, pieces, hit_max_length: hit, flags }
                     })
                     .collect();
                 AlignedBlock { class: pb.class, span: pb.span, segments }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod models;
 pub mod output;
 pub mod pipeline;
+pub mod quality;
 pub mod segment;
 
 pub use error::{Error, Result};

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Train the starter Indonesian->English Transformer (transformers MarianMTModel, from scratch).
+
+Resumable: model, optimizer, schedule and data position are saved to WORK/last.pt every
+--save-minutes (atomically), and weight snapshots for checkpoint averaging to WORK/snapshots/.
+Runs on CPU or CUDA; --minutes bounds one invocation so it can be re-run until done.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import time
+
+import sentencepiece as spm
+import torch
+import torch.nn.functional as F
+from transformers import MarianConfig, MarianMTModel
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", required=True, help="folder with train.id, train.en, spm.model, dev.id, dev.en")
+    ap.add_argument("--work", required=True, help="checkpoint folder (created; resumed when present)")
+    ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many updates (0: no limit)")
+    ap.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    ap.add_argument("--batch-tokens", type=int, default=0, help="padded tokens per batch (0: 2500 CPU, 24000 CUDA)")
+    ap.add_argument("--lr", type=float, default=0.0, help="peak learning rate (0: 7e-4 CPU, 1e-3 CUDA)")
+    ap.add_argument("--warmup", type=int, default=0, help="warm-up updates (0: 1500 CPU, 1000 CUDA)")
+    ap.add_argument("--d-model", type=int, default=256)
+    ap.add_argument("--ffn", type=int, default=1024)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--enc-layers", type=int, default=3)
+    ap.add_argument("--dec-layers", type=int, default=3)
+    ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--label-smoothing", type=float, default=0.1)
+    ap.add_argument("--max-len", type=int, default=128, help="drop training pairs longer than this (tokens)")
+    ap.add_argument("--save-minutes", type=float, default=5.0)
+    ap.add_argument("--keep-snapshots", type=int, default=6, help="weight snapshots kept for averaging")
+    ap.add_argument("--seed", type=int, default=1)
+    return ap.parse_args()
+
+
+def load_corpus(data, sp, max_len):
+    pairs = []
+    with open(os.path.join(data, "train.id"), encoding="utf-8") as fs, \
+            open(os.path.join(data, "train.en"), encoding="utf-8") as ft:
+        for s, t in zip(fs, ft):
+            pairs.append((s.rstrip("\n"), t.rstrip("\n")))
+    eos = sp.eos_id()
+    src = sp.encode([p[0] for p in pairs])
+    tgt = sp.encode([p[1] for p in pairs])
+    out = [(a + [eos], b + [eos]) for a, b in zip(src, tgt) if 0 < len(a) < max_len and 0 < len(b) < max_len]
+    return out
+
+
+def make_batches(corpus, batch_tokens, rng):
+    """Length-bucketed batches of at most batch_tokens padded tokens, in random order."""
+    order = sorted(range(len(corpus)), key=lambda i: (len(corpus[i][0]) + rng.random(), len(corpus[i][1])))
+    batches, cur, width = [], [], 0
+    for i in order:
+        w = max(width, len(corpus[i][0]), len(corpus[i][1]))
+        if cur and w * (len(cur) + 1) > batch_tokens:
+            batches.append(cur)
+            cur, w = [], max(len(corpus[i][0]), len(corpus[i][1]))
+        cur.append(i)
+        width = w
+    if cur:
+        batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(corpus, idx, pad, device):
+    src = [corpus[i][0] for i in idx]
+    tgt = [corpus[i][1] for i in idx]
+    ls, lt = max(map(len, src)), max(map(len, tgt))
+    x = torch.full((len(idx), ls), pad, dtype=torch.long)
+    y = torch.full((len(idx), lt), -100, dtype=torch.long)
+    d = torch.full((len(idx), lt), pad, dtype=torch.long)  # decoder starts from <pad>, Marian style
+    for k, (a, b) in enumerate(zip(src, tgt)):
+        x[k, : len(a)] = torch.tensor(a)
+        y[k, : len(b)] = torch.tensor(b)
+        d[k, 1 : len(b)] = torch.tensor(b[:-1])
+    return x.to(device), (x != pad).to(device), d.to(device), y.to(device)
+
+
+def lr_at(step, peak, warmup):
+    # Linear warm-up, then inverse square root decay (Vaswani et al.).
+    step = max(step, 1)
+    return peak * min(step / warmup, math.sqrt(warmup / step))
+
+
+def atomic_save(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    a = parse_args()
+    cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
+    device = torch.device("cuda" if cuda else "cpu")
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    batch_tokens = a.batch_tokens or (24000 if cuda else 2500)
+    peak = a.lr or (1e-3 if cuda else 7e-4)
+    warmup = a.warmup or (1000 if cuda else 1500)
+
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(a.data, "spm.model"))
+    V = sp.get_piece_size()
+    pad = V  # Marian convention: one extra last row, <pad>, which also starts the decoder
+    os.makedirs(os.path.join(a.work, "snapshots"), exist_ok=True)
+    cfg_path = os.path.join(a.work, "config.json")
+    if os.path.exists(cfg_path):
+        config = MarianConfig.from_pretrained(a.work)
+    else:
+        config = MarianConfig(
+            vocab_size=V + 1, decoder_vocab_size=V + 1, d_model=a.d_model,
+            encoder_layers=a.enc_layers, decoder_layers=a.dec_layers,
+            encoder_attention_heads=a.heads, decoder_attention_heads=a.heads,
+            encoder_ffn_dim=a.ffn, decoder_ffn_dim=a.ffn, activation_function="relu",
+            dropout=a.dropout, attention_dropout=0.0, activation_dropout=0.0,
+            max_position_embeddings=256, scale_embedding=True, share_encoder_decoder_embeddings=True,
+            pad_token_id=pad, eos_token_id=sp.eos_id(), decoder_start_token_id=pad,
+            forced_eos_token_id=sp.eos_id(), num_beams=4, max_length=256,
+        )
+        config.save_pretrained(a.work)
+    torch.manual_seed(a.seed)
+    model = MarianMTModel(config).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), eps=1e-9, weight_decay=1e-4)
+    state = {"step": 0, "epoch": 0, "batch": 0, "seconds": 0.0, "log": []}
+    last = os.path.join(a.work, "last.pt")
+    if os.path.exists(last):
+        ck = torch.load(last, map_location=device, weights_only=False)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        state = ck["state"]
+        print(f"resumed at step {state['step']} (epoch {state['epoch']}, {state['seconds'] / 60:.1f} min trained)")
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"device {device}, {n_params / 1e6:.1f}M parameters, vocab {V}+1, batch {batch_tokens} tokens, "
+          f"lr {peak} warm-up {warmup}, threads {torch.get_num_threads()}", flush=True)
+
+    corpus = load_corpus(a.data, sp, a.max_len)
+    print(f"{len(corpus)} training pairs", flush=True)
+    amp = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else torch.autocast("cpu", enabled=False)
+
+    def save(snapshot):
+        atomic_save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state}, last)
+        if snapshot:
+            snap = os.path.join(a.work, "snapshots", f"step{state['step']:08d}.pt")
+            atomic_save(model.state_dict(), snap)
+            snaps = sorted(os.listdir(os.path.join(a.work, "snapshots")))
+            for old in snaps[: -a.keep_snapshots]:
+                os.remove(os.path.join(a.work, "snapshots", old))
+        with open(os.path.join(a.work, "log.json"), "w") as f:
+            json.dump(state["log"], f)
+
+    t0 = time.time()  # this invocation's budget
+    start = t0  # trained seconds not yet added to state["seconds"]
+    last_save = t0
+    window_loss, window_tok, window_t = 0.0, 0, time.time()
+    model.train()
+    done = False
+    while not done:
+        rng = random.Random(a.seed * 1000 + state["epoch"])  # same batches when resuming an epoch
+        batches = make_batches(corpus, batch_tokens, rng)
+        while state["batch"] < len(batches):
+            idx = batches[state["batch"]]
+            x, m, d, y = collate(corpus, idx, pad, device)
+            for g in opt.param_groups:
+                g["lr"] = lr_at(state["step"] + 1, peak, warmup)
+            with amp:
+                logits = model(input_ids=x, attention_mask=m, decoder_input_ids=d).logits
+            loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), y.view(-1),
+                                   ignore_index=-100, label_smoothing=a.label_smoothing, reduction="sum")
+            ntok = int((y != -100).sum())
+            opt.zero_grad(set_to_none=True)
+            (loss / ntok).backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            state["step"] += 1
+            state["batch"] += 1
+            window_loss += float(loss.detach())
+            window_tok += ntok
+            now = time.time()
+            if state["step"] % 100 == 0:
+                rate = window_tok / (now - window_t)
+                entry = {"step": state["step"], "epoch": state["epoch"], "loss": window_loss / window_tok,
+                         "tok_per_s": rate, "minutes": (state["seconds"] + now - start) / 60}
+                state["log"].append(entry)
+                print(json.dumps(entry), flush=True)
+                window_loss, window_tok, window_t = 0.0, 0, now
+            out_of_time = now - t0 > a.minutes * 60 or (a.max_steps and state["step"] >= a.max_steps)
+            if now - last_save > a.save_minutes * 60 or out_of_time:
+                state["seconds"] += now - start
+                start = now
+                save(snapshot=True)
+                last_save = now
+            if out_of_time:
+                done = True
+                break
+        else:
+            state["epoch"] += 1
+            state["batch"] = 0
+    print(f"stopped at step {state['step']}, epoch {state['epoch']}, {state['seconds'] / 60:.1f} min in all")
+
+
+if __name__ == "__main__":
+    main()
