@@ -99,6 +99,13 @@ impl Document {
     }
 }
 
+impl Document {
+    /// What a user should read when a file cannot be read.
+    pub fn read_reason(e: &std::io::Error) -> String {
+        read_reason(e)
+    }
+}
+
 fn read_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied: cannot read the file".into(),

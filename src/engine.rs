@@ -4,7 +4,7 @@
 //! same code serves Marian/OPUS-MT and NLLB/M2M-100 layouts, sentences longer than the model
 //! accepts can be split before translation, and tokenization runs on all cores with rayon.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -48,6 +48,8 @@ pub struct ModelInfo {
     /// Short content hash of the weights, configuration, vocabulary and tokenizers.
     pub fingerprint: String,
     pub max_input_tokens: usize,
+    /// Longest output the decoder's position table allows (None: no table, no limit).
+    pub max_output_tokens: Option<usize>,
     pub vocabulary_size: usize,
     pub size_bytes: u64,
     /// The "interim" / "description" note a model card puts in `terjemah.json`, if any.
@@ -117,10 +119,13 @@ impl ModelInfo {
 
         let config: serde_json::Value = serde_json::from_slice(&std::fs::read(&config_json).map_err(|e| Error::io(&config_json, e))?)
             .map_err(|e| Error::model(dir, format!("config.json is not valid JSON: {e}")))?;
-        let max_input_tokens = ["max_input_length", "max_source_length", "max_position_embeddings"]
+        let configured = ["max_input_length", "max_source_length", "max_position_embeddings"]
             .iter()
             .find_map(|k| config.get(*k).and_then(|v| v.as_u64()))
             .map_or(DEFAULT_MAX_INPUT_TOKENS, |v| v as usize);
+        let (enc_positions, dec_positions) = position_limits(&model_bin)
+            .map_err(|e| Error::model(dir, format!("model.bin is unreadable or truncated ({e}); convert the model again")))?;
+        let max_input_tokens = configured.min(enc_positions.unwrap_or(usize::MAX));
 
         let mut files = vec![model_bin.clone(), config_json.clone(), vocab_path.clone(), source_spm.clone()];
         if target_spm != source_spm {
@@ -136,6 +141,7 @@ impl ModelInfo {
             layout,
             fingerprint,
             max_input_tokens,
+            max_output_tokens: dec_positions,
             vocabulary_size: vocab.len(),
             size_bytes,
             note,
@@ -144,6 +150,60 @@ impl ModelInfo {
         };
         Ok((info, vocab))
     }
+}
+
+/// Position table sizes (encoder, decoder) stored in a CTranslate2 `model.bin`, read from the
+/// variable headers (seeking over the weights). CTranslate2 fails a whole batch on input or
+/// output longer than these, so they bound the input limit and the decoding length. Models
+/// with sinusoidal positions computed on the fly have no table: `None`.
+pub fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<usize>)> {
+    use std::io::{BufReader, Read as _, Seek, SeekFrom};
+    let mut f = BufReader::new(std::fs::File::open(model_bin)?);
+    let u32_ = |f: &mut BufReader<std::fs::File>| -> std::io::Result<u32> {
+        let mut b = [0u8; 4];
+        f.read_exact(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    };
+    let string = |f: &mut BufReader<std::fs::File>| -> std::io::Result<String> {
+        let mut b = [0u8; 2];
+        f.read_exact(&mut b)?;
+        let mut s = vec![0u8; u16::from_le_bytes(b) as usize];
+        f.read_exact(&mut s)?;
+        s.pop(); // NUL terminator
+        Ok(String::from_utf8_lossy(&s).into_owned())
+    };
+    let version = u32_(&mut f)?;
+    if version >= 2 {
+        string(&mut f)?;
+        u32_(&mut f)?;
+    }
+    let (mut enc, mut dec) = (None, None);
+    let mut sizes: HashMap<String, usize> = HashMap::new();
+    for _ in 0..u32_(&mut f)? {
+        let name = string(&mut f)?;
+        let mut rank = [0u8; 1];
+        f.read_exact(&mut rank)?;
+        let dims: Vec<u32> = (0..rank[0]).map(|_| u32_(&mut f)).collect::<std::io::Result<_>>()?;
+        let mut b = [0u8; 1];
+        f.read_exact(&mut b)?;
+        let bytes = if version >= 4 { u32_(&mut f)? as i64 } else { u32_(&mut f)? as i64 * b[0] as i64 };
+        if name.ends_with("position_encodings/encodings") {
+            sizes.insert(name, dims.first().map_or(0, |&d| d as usize));
+        }
+        f.seek(SeekFrom::Current(bytes))?;
+    }
+    // Identical tables are stored once; the other name is an alias (binary version >= 3).
+    if version >= 3 {
+        for _ in 0..u32_(&mut f)? {
+            let (alias, target) = (string(&mut f)?, string(&mut f)?);
+            if let Some(&n) = sizes.get(&target) {
+                sizes.insert(alias, n);
+            }
+        }
+    }
+    enc = enc.or(sizes.get("encoder/position_encodings/encodings").copied());
+    dec = dec.or(sizes.get("decoder/position_encodings/encodings").copied());
+    Ok((enc, dec))
 }
 
 fn read_vocabulary(path: &Path) -> Result<HashSet<String>> {
@@ -277,7 +337,12 @@ impl Engine {
         let translator = Translator::new(dir, &config).map_err(|e| {
             Error::model(dir, format!("CTranslate2 cannot load model.bin ({e}); the file may be corrupt or from an incompatible converter"))
         })?;
-        let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).max(8);
+        let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
+        let mut options = options;
+        if let Some(limit) = info.max_output_tokens {
+            // The target language token of multilingual models takes one position.
+            options.max_decoding_length = options.max_decoding_length.min(limit.saturating_sub(1)).max(1);
+        }
         Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens })
     }
 
@@ -425,6 +490,14 @@ mod tests {
     fn compute_types_parse() {
         assert_eq!("int8".parse::<Compute>().unwrap(), Compute(ComputeType::INT8));
         assert!("int4".parse::<Compute>().is_err());
+    }
+
+    #[test]
+    fn position_tables_are_read_from_model_bin() {
+        let m = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-marian/model.bin");
+        assert_eq!(position_limits(&m).unwrap(), (Some(128), Some(128)));
+        let info = ModelInfo::inspect(m.parent().unwrap(), None, None).unwrap();
+        assert_eq!((info.max_input_tokens, info.max_output_tokens), (128, Some(128)));
     }
 
     #[test]

@@ -84,6 +84,9 @@ struct TranslateArgs {
     /// No progress bar or log lines (errors are still reported)
     #[arg(long, short)]
     quiet: bool,
+    /// Translate every document again, even those whose outputs in --out are current
+    #[arg(long)]
+    force: bool,
 }
 
 fn main() -> ExitCode {
@@ -159,6 +162,7 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         boilerplate: a.boilerplate,
         chunk_sentences: a.chunk_sentences,
         progress: if a.quiet { Progress::Quiet } else { Progress::Auto },
+        force: a.force,
     };
     let summary = pipeline::run(&engine, &job)?;
     let c = &summary.counts;

@@ -4,20 +4,21 @@
 //! so memory stays bounded by a few chunks whatever the size of the folder.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::align::{plan, Action, AlignedDocument, Boilerplate, PlannedBlock};
 use crate::document::Document;
 use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
+use crate::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest, Timings};
+use crate::outdir::OutputDir;
 use crate::output::{self, output_stem, with_suffix, Context, Format};
 
 /// Options of `terjemah translate` after argument parsing.
@@ -35,6 +36,8 @@ pub struct TranslateJob {
     /// the first files appear quickly).
     pub chunk_sentences: usize,
     pub progress: Progress,
+    /// Translate every document again, even those whose outputs are current.
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,85 +55,6 @@ pub struct Input {
     pub path: PathBuf,
     /// Output path without suffix: `OUT/sub/NAME`.
     pub stem: PathBuf,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Failure {
-    pub source: PathBuf,
-    pub reason: String,
-}
-
-/// What the run did; also the body of `manifest.json`.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Counts {
-    pub documents: usize,
-    pub succeeded: usize,
-    pub failed: usize,
-    pub blocks: usize,
-    pub segments: usize,
-    /// Segments sent to the model (others were copied, mapped by rule or dropped).
-    pub translated_segments: usize,
-    /// Distinct texts actually translated (after removing duplicates within each chunk).
-    pub unique_translated: usize,
-    pub split_for_length: usize,
-    pub hit_max_length: usize,
-    pub source_tokens: usize,
-    pub target_tokens: usize,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct DocumentEntry {
-    pub source: PathBuf,
-    pub outputs: Vec<PathBuf>,
-    /// BLAKE3 of the source bytes as read (before decoding).
-    pub source_hash: String,
-    pub blocks: usize,
-    pub segments: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Timings {
-    pub total_s: f64,
-    pub translate_s: f64,
-    pub segments_per_s: f64,
-    pub target_tokens_per_s: f64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Manifest {
-    pub tool: String,
-    pub version: String,
-    pub model: serde_json::Value,
-    pub options: serde_json::Value,
-    pub started_unix: u64,
-    pub counts: Counts,
-    pub timings: Timings,
-    pub documents: Vec<DocumentEntry>,
-    pub failures: Vec<Failure>,
-}
-
-impl Manifest {
-    fn new(engine: &Engine, job: &TranslateJob) -> Manifest {
-        Manifest {
-            tool: "terjemah".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            model: serde_json::to_value(&engine.info).unwrap_or_default(),
-            options: serde_json::json!({
-                "engine": engine.options,
-                "max_input_tokens": engine.max_input_tokens(),
-                "boilerplate": job.boilerplate,
-                "formats": job.formats,
-                "globs": job.globs,
-            }),
-            started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
-            counts: Counts::default(),
-            timings: Timings::default(),
-            documents: Vec::new(),
-            failures: Vec::new(),
-        }
-    }
 }
 
 /// The outcome of a run, for the exit code and the summary line.
@@ -227,9 +151,18 @@ pub fn collect_inputs(inputs: &[PathBuf], globs: &[String], out: &Path) -> Resul
 // ---------------------------------------------------------------------------------------------
 // Translating chunks
 
-struct ReadDoc {
-    input: Input,
-    doc: std::result::Result<(Document, String), Error>,
+/// A document as the reader hands it on: structured, up to date (skipped), or failed.
+enum Loaded {
+    Doc { input: Input, doc: Document, hash: String },
+    UpToDate(DocumentEntry),
+    Failed(Failure),
+}
+
+/// A document as the translator hands it on to the writer.
+enum Done {
+    Aligned { aligned: AlignedDocument, input: Input, hash: String },
+    UpToDate(DocumentEntry),
+    Failed(Failure),
 }
 
 /// Plan every document of a chunk, translate the distinct texts once, assemble.
@@ -303,7 +236,7 @@ impl Reporter {
     fn progress(&self, done: u64, started: Instant) {
         match &self.bar {
             Some(b) => b.set_position(done),
-            None if !self.quiet => eprintln!("[{:>7.1}s] {done}/{} documents written", started.elapsed().as_secs_f64(), self.total),
+            None if !self.quiet => eprintln!("[{:>7.1}s] {done}/{} documents done", started.elapsed().as_secs_f64(), self.total),
             None => {}
         }
     }
@@ -315,11 +248,43 @@ impl Reporter {
     }
 }
 
-/// Translate files and folders into `job.out`, writing `manifest.json` there.
+/// The options that decide a document's outputs (with the model fingerprint and the source).
+fn decisive_options(engine: &Engine, job: &TranslateJob) -> serde_json::Value {
+    let o = &engine.options;
+    serde_json::json!({
+        "beam": o.beam,
+        "max_decoding_length": o.max_decoding_length,
+        "compute_type": o.compute_type,
+        "max_input_tokens": engine.max_input_tokens(),
+        "layout": engine.info.layout,
+        "boilerplate": job.boilerplate,
+    })
+}
+
+/// Read one input: skipped when the previous run's outputs are current, else structured.
+fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool) -> Loaded {
+    let bytes = match std::fs::read(&input.path) {
+        Ok(b) => b,
+        Err(e) => return Loaded::Failed(Failure { source: input.path.clone(), reason: Document::read_reason(&e) }),
+    };
+    let hash = blake3::hash(&bytes).to_hex()[..16].to_string();
+    if let Some(entry) = previous.get(&input.path).filter(|e| current(e, &hash, input)) {
+        return Loaded::UpToDate(entry.clone());
+    }
+    match Document::from_bytes(&input.path, &bytes) {
+        Ok(doc) => Loaded::Doc { input: input.clone(), doc, hash },
+        Err(Error::Input { reason, .. }) => Loaded::Failed(Failure { source: input.path.clone(), reason }),
+        Err(e) => Loaded::Failed(Failure { source: input.path.clone(), reason: e.to_string() }),
+    }
+}
+
+/// Translate files and folders into `job.out`, writing `manifest.json` there. Documents whose
+/// outputs are complete and current (same source, model and options) are skipped unless
+/// `job.force`, so a run killed at any moment can be re-run to finish the job.
 pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     let started = Instant::now();
     let out = job.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating files or folders".into()))?;
-    let (inputs, mut walk_failures) = collect_inputs(&job.inputs, &job.globs, &out)?;
+    let (inputs, walk_failures) = collect_inputs(&job.inputs, &job.globs, &out)?;
     if inputs.is_empty() && walk_failures.is_empty() {
         return Err(Error::Usage(format!(
             "no input files found (looked for {} in {})",
@@ -327,148 +292,138 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
             job.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         )));
     }
-    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    let mut manifest = Manifest::new(engine, job);
-    let mut final_manifest: Option<Manifest> = None;
-    manifest.counts.documents = inputs.len() + walk_failures.len();
-    manifest.failures.append(&mut walk_failures);
+    let outdir = OutputDir::open(&out)?;
     let report = Reporter::new(inputs.len() as u64, job.progress);
-    for f in &manifest.failures {
+    if let Some(prev) = &outdir.took_over {
+        report.note(&format!("note: took over {} from an interrupted run ({prev})", out.join(crate::outdir::LOCK_FILE).display()));
+    }
+    let manifest_path = out.join("manifest.json");
+    let previous = if job.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
+    let decisive = decisive_options(engine, job);
+    let key = options_key(&decisive);
+    let options = serde_json::json!({
+        "decisive": decisive,
+        "engine": engine.options,
+        "formats": job.formats,
+        "globs": job.globs,
+        "chunk_sentences": job.chunk_sentences,
+    });
+    let mut manifest = Manifest::new(engine, options, key.clone());
+    manifest.counts.documents = inputs.len() + walk_failures.len();
+    for f in &walk_failures {
         report.note(&format!("skipped {}: {}", f.source.display(), f.reason));
     }
-    let report = &report;
-    let ctx_name = engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let ctx = Context { model_name: &ctx_name, model_fingerprint: &engine.info.fingerprint };
-    let manifest_path = out.join("manifest.json");
-    let chunk_max = job.chunk_sentences.max(1);
+    manifest.failures = walk_failures;
+    let model_name = engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let ctx = Context { model_name: &model_name, model_fingerprint: &engine.info.fingerprint };
+    let fingerprint = engine.info.fingerprint.as_str();
+    let outputs_of = |input: &Input| -> Vec<PathBuf> { job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).collect() };
+    let current = |e: &DocumentEntry, hash: &str, input: &Input| e.is_current(hash, fingerprint, &key, &outputs_of(input));
 
-    let (read_tx, read_rx) = sync_channel::<Vec<ReadDoc>>(1);
-    let (write_tx, write_rx) = sync_channel::<(Vec<(AlignedDocument, Input, String)>, Vec<ReadDoc>)>(1);
+    let (read_tx, read_rx) = sync_channel::<Vec<Loaded>>(1);
+    let (write_tx, write_rx) = sync_channel::<Vec<Done>>(1);
+    let mut counts = Counts::default();
     let mut translate_s = 0.0;
     let mut fatal: Option<Error> = None;
 
-    std::thread::scope(|s| {
-        // Reader: read and structure files in parallel, in growing chunks (1 document first,
-        // so the first output appears at once; then doubling up to chunk_max sentences).
-        s.spawn(move || {
-            let mut target = 1usize;
-            let mut chunk: Vec<ReadDoc> = Vec::new();
-            let mut sentences = 0usize;
-            let mut group = 1usize;
-            let mut rest = inputs.as_slice();
-            while !rest.is_empty() {
-                let (now, later) = rest.split_at(group.min(rest.len()));
-                rest = later;
-                group = (group * 2).min(64);
-                let read: Vec<ReadDoc> = now
-                    .par_iter()
-                    .map(|input| ReadDoc {
-                        input: input.clone(),
-                        doc: std::fs::read(&input.path)
-                            .map_err(|e| Error::input(&input.path, format!("cannot read: {e}")))
-                            .and_then(|bytes| {
-                                let hash = blake3::hash(&bytes).to_hex()[..16].to_string();
-                                Document::from_bytes(&input.path, &bytes).map(|d| (d, hash))
-                            }),
-                    })
-                    .collect();
-                for r in read {
-                    if let Ok((d, _)) = &r.doc {
-                        sentences += d.blocks.len() * 2; // rough: two sentences a block
-                    }
-                    chunk.push(r);
-                    if sentences >= target {
-                        if read_tx.send(std::mem::take(&mut chunk)).is_err() {
-                            return;
-                        }
-                        sentences = 0;
-                        target = (target * 4).min(chunk_max);
-                    }
-                }
-            }
-            if !chunk.is_empty() {
-                let _ = read_tx.send(chunk);
-            }
-        });
+    let (manifest, write_error) = std::thread::scope(|s| {
+        let (report, previous, current, outputs_of, ctx, key, manifest_path) = (&report, &previous, &current, &outputs_of, &ctx, &key, &manifest_path);
+        s.spawn(move || read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, previous, current), read_tx));
 
-        // Writer: write each document's files, keep the manifest current.
-        let (manifest_path, ctx) = (&manifest_path, &ctx);
+        // Writer: each document's files, then the manifest, chunk by chunk.
         let writer = s.spawn(move || -> (Manifest, Option<Error>) {
             let mut done = 0u64;
-            for (aligned, failed) in write_rx {
-                for r in failed {
-                    if let Err(e) = r.doc {
-                        let reason = match &e {
-                            Error::Input { reason, .. } => reason.clone(),
-                            other => other.to_string(),
-                        };
-                        report.note(&format!("failed {}: {reason}", r.input.path.display()));
-                        manifest.failures.push(Failure { source: r.input.path, reason });
-                        manifest.counts.failed += 1;
-                    }
-                }
-                let written: Vec<Result<DocumentEntry>> = aligned
-                    .par_iter()
-                    .map(|(a, input, hash)| {
-                        let mut outputs = Vec::new();
-                        for f in &job.formats {
-                            let w = f.writer();
-                            let path = with_suffix(&input.stem, w.suffix());
-                            output::write_atomic(&path, |out| w.write(a, ctx, out))?;
-                            outputs.push(path);
+            for chunk in write_rx {
+                let written: Vec<std::result::Result<(DocumentEntry, bool), Failure>> = chunk
+                    .into_par_iter()
+                    .map(|d| match d {
+                        Done::Failed(f) => Err(f),
+                        Done::UpToDate(entry) => Ok((entry, false)),
+                        Done::Aligned { aligned, input, hash } => {
+                            let mut outputs = Vec::new();
+                            for (f, path) in job.formats.iter().zip(outputs_of(&input)) {
+                                let w = f.writer();
+                                output::write_atomic(&path, |out| w.write(&aligned, ctx, out))
+                                    .map_err(|e| Failure { source: input.path.clone(), reason: e.to_string() })?;
+                                outputs.push(path);
+                            }
+                            let mut flags: HashMap<String, usize> = HashMap::new();
+                            for (_, _, _, seg) in aligned.segments() {
+                                for f in &seg.flags {
+                                    *flags.entry(f.name().to_string()).or_default() += 1;
+                                }
+                            }
+                            Ok((
+                                DocumentEntry {
+                                    source: input.path,
+                                    outputs,
+                                    source_hash: hash,
+                                    model_fingerprint: fingerprint.to_string(),
+                                    options_key: key.clone(),
+                                    blocks: aligned.blocks.len(),
+                                    segments: aligned.blocks.iter().map(|b| b.segments.len()).sum(),
+                                    flags,
+                                    warnings: aligned.doc.warnings.clone(),
+                                },
+                                true,
+                            ))
                         }
-                        Ok(DocumentEntry {
-                            source: input.path.clone(),
-                            outputs,
-                            source_hash: hash.clone(),
-                            blocks: a.blocks.len(),
-                            segments: a.blocks.iter().map(|b| b.segments.len()).sum(),
-                            warnings: a.doc.warnings.clone(),
-                        })
                     })
                     .collect();
-                for ((_, input, _), w) in aligned.iter().zip(written) {
+                for w in written {
+                    done += 1;
                     match w {
-                        Ok(entry) => {
-                            manifest.counts.succeeded += 1;
-                            for warning in &entry.warnings {
-                                report.note(&format!("warning {}: {warning}", input.path.display()));
+                        Ok((entry, fresh)) => {
+                            if fresh {
+                                manifest.counts.succeeded += 1;
+                                for warning in &entry.warnings {
+                                    report.note(&format!("warning {}: {warning}", entry.source.display()));
+                                }
+                                for (name, n) in &entry.flags {
+                                    *manifest.counts.flags.entry(name.clone()).or_default() += n;
+                                }
+                            } else {
+                                manifest.counts.up_to_date += 1;
                             }
                             manifest.documents.push(entry);
                         }
-                        Err(e) => {
-                            manifest.counts.failed += 1;
-                            report.note(&format!("failed {}: {e}", input.path.display()));
-                            manifest.failures.push(Failure { source: input.path.clone(), reason: e.to_string() });
+                        Err(f) => {
+                            report.note(&format!("failed {}: {}", f.source.display(), f.reason));
+                            manifest.failures.push(f);
                         }
                     }
-                    done += 1;
                 }
+                manifest.counts.failed = manifest.failures.len();
+                report.progress(done, started);
                 if let Err(e) = output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from)) {
                     return (manifest, Some(e));
                 }
-                report.progress(done, started);
             }
             (manifest, None)
         });
 
-        // Translator (this thread).
-        let mut counts = Counts::default();
+        // Translator (this thread): one engine call per chunk.
         for chunk in read_rx {
-            let (ok, failed): (Vec<ReadDoc>, Vec<ReadDoc>) = chunk.into_iter().partition(|r| r.doc.is_ok());
-            let (docs, meta): (Vec<Document>, Vec<(Input, String)>) =
-                ok.into_iter().map(|r| {
-                    let (d, h) = r.doc.expect("partitioned");
-                    (d, (r.input, h))
-                }).unzip();
+            let mut docs = Vec::new();
+            let mut meta = Vec::new();
+            let mut others = Vec::new();
+            for r in chunk {
+                match r {
+                    Loaded::Doc { input, doc, hash } => {
+                        docs.push(doc);
+                        meta.push((input, hash));
+                    }
+                    Loaded::UpToDate(e) => others.push(Done::UpToDate(e)),
+                    Loaded::Failed(f) => others.push(Done::Failed(f)),
+                }
+            }
             let t0 = Instant::now();
-            let result = translate_docs(engine, docs, job.boilerplate, &mut counts);
-            translate_s += t0.elapsed().as_secs_f64();
-            match result {
+            match translate_docs(engine, docs, job.boilerplate, &mut counts) {
                 Ok(aligned) => {
+                    translate_s += t0.elapsed().as_secs_f64();
                     report.rate(counts.translated_segments, started);
-                    let triples: Vec<_> = aligned.into_iter().zip(meta).map(|(a, (i, h))| (a, i, h)).collect();
-                    if write_tx.send((triples, failed)).is_err() {
+                    others.extend(aligned.into_iter().zip(meta).map(|(aligned, (input, hash))| Done::Aligned { aligned, input, hash }));
+                    if write_tx.send(others).is_err() {
                         break;
                     }
                 }
@@ -479,28 +434,64 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
             }
         }
         drop(write_tx);
-        let (mut m, write_err) = writer.join().expect("writer thread panicked");
-        m.counts = Counts { documents: m.counts.documents, succeeded: m.counts.succeeded, failed: m.counts.failed, ..counts };
-        final_manifest = Some(m);
-        if fatal.is_none() {
-            fatal = write_err;
-        }
+        writer.join().expect("writer thread panicked")
     });
     report.finish();
-    if let Some(e) = fatal {
+    let mut manifest = manifest;
+    if let Some(e) = fatal.or(write_error) {
         return Err(e);
     }
-    let mut manifest = final_manifest.expect("set when the writer finished");
     let elapsed = started.elapsed().as_secs_f64();
-    manifest.counts.failed = manifest.failures.len();
+    manifest.counts = Counts {
+        documents: manifest.counts.documents,
+        succeeded: manifest.counts.succeeded,
+        up_to_date: manifest.counts.up_to_date,
+        failed: manifest.failures.len(),
+        flags: std::mem::take(&mut manifest.counts.flags),
+        ..counts
+    };
     manifest.timings = Timings {
         total_s: elapsed,
         translate_s,
         segments_per_s: manifest.counts.translated_segments as f64 / elapsed.max(1e-9),
         target_tokens_per_s: manifest.counts.target_tokens as f64 / elapsed.max(1e-9),
     };
+    manifest.complete = true;
     output::write_atomic(&manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))?;
-    Ok(Summary { counts: manifest.counts.clone(), failures: manifest.failures, elapsed_s: elapsed })
+    drop(outdir);
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+}
+
+/// Read inputs in parallel and send them in growing chunks: one document first, so that the
+/// first output appears at once, then four times more each chunk up to `chunk_max` sentences.
+fn read_chunks(inputs: &[Input], chunk_max: usize, read: impl Fn(&Input) -> Loaded + Sync, tx: std::sync::mpsc::SyncSender<Vec<Loaded>>) {
+    let mut target = 1usize;
+    let mut chunk: Vec<Loaded> = Vec::new();
+    let mut sentences = 0usize;
+    let mut group = 1usize;
+    let mut rest = inputs;
+    while !rest.is_empty() {
+        let (now, later) = rest.split_at(group.min(rest.len()));
+        rest = later;
+        group = (group * 2).min(64);
+        let read: Vec<Loaded> = now.par_iter().map(&read).collect();
+        for r in read {
+            if let Loaded::Doc { doc, .. } = &r {
+                sentences += doc.blocks.len() * 2; // about two sentences a block
+            }
+            chunk.push(r);
+            if sentences >= target {
+                if tx.send(std::mem::take(&mut chunk)).is_err() {
+                    return;
+                }
+                sentences = 0;
+                target = (target * 4).min(chunk_max);
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.send(chunk);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,7 +500,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
 /// `terjemah translate -`: one article from standard input, English on standard output.
 pub fn run_stdin(engine: &Engine, boilerplate: Boilerplate, out: &mut dyn Write) -> Result<()> {
     let mut bytes = Vec::new();
-    io::stdin().read_to_end(&mut bytes).map_err(|e| Error::io("-", e))?;
+    io::Read::read_to_end(&mut io::stdin(), &mut bytes).map_err(|e| Error::io("-", e))?;
     let doc = Document::from_bytes(Path::new("-"), &bytes)?;
     for w in &doc.warnings {
         eprintln!("warning (stdin): {w}");

@@ -1,0 +1,110 @@
+//! The output folder of a run: created, locked against a second run, and cleaned of the
+//! temporary files a killed run left behind.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+pub const LOCK_FILE: &str = ".terjemah.lock";
+
+/// Holds the output folder's lock for the life of the run. The lock is an OS file lock
+/// (flock), so the kernel releases it when the process dies, even by kill -9: a lock file left
+/// by a killed run is found unlocked and taken over.
+#[derive(Debug)]
+pub struct OutputDir {
+    pub path: PathBuf,
+    lock: File,
+    /// Set when a killed run's lock was taken over: "pid N, started ...".
+    pub took_over: Option<String>,
+}
+
+impl OutputDir {
+    pub fn open(path: &Path) -> Result<OutputDir> {
+        std::fs::create_dir_all(path).map_err(|e| not_writable(path, e))?;
+        let lock_path = path.join(LOCK_FILE);
+        let mut lock = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).map_err(|e| not_writable(path, e))?;
+        let mut previous = String::new();
+        let _ = lock.read_to_string(&mut previous);
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Usage(format!(
+                    "{}: another terjemah run is writing to this folder ({}); wait for it to finish or choose another --out",
+                    path.display(),
+                    if previous.trim().is_empty() { "unknown process".to_string() } else { previous.trim().to_string() }
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let me = format!("pid {}, started {}", std::process::id(), unix_now());
+        lock.set_len(0).and_then(|_| lock.seek(SeekFrom::Start(0))).and_then(|_| lock.write_all(me.as_bytes())).map_err(|e| not_writable(path, e))?;
+        let took_over = (!previous.trim().is_empty()).then(|| previous.trim().to_string());
+        let dir = OutputDir { path: path.to_path_buf(), lock, took_over };
+        dir.remove_stale_temporaries();
+        Ok(dir)
+    }
+
+    /// Temporary files of atomic writes (`.terjemah-*.tmp`) that a killed run left: safe to
+    /// remove because we hold the lock.
+    fn remove_stale_temporaries(&self) {
+        for e in walkdir::WalkDir::new(&self.path).into_iter().filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy();
+            if e.file_type().is_file() && name.starts_with(".terjemah-") && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        // An empty lock file means "no run": the next run reports no take-over.
+        let _ = self.lock.set_len(0);
+        let _ = self.lock.unlock();
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn not_writable(path: &Path, e: std::io::Error) -> Error {
+    let why = match e.raw_os_error() {
+        Some(30) => "read-only file system".to_string(),
+        Some(13) => "permission denied".to_string(),
+        Some(28) => "disk full".to_string(),
+        _ => e.to_string(),
+    };
+    Error::Output { path: path.to_path_buf(), reason: format!("cannot write to the output folder ({why})") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_open_fails_and_release_allows_it() {
+        let d = tempfile::tempdir().unwrap();
+        let first = OutputDir::open(d.path()).unwrap();
+        let e = OutputDir::open(d.path()).unwrap_err().to_string();
+        assert!(e.contains("another terjemah run") && e.contains(&format!("pid {}", std::process::id())), "{e}");
+        drop(first);
+        let again = OutputDir::open(d.path()).unwrap();
+        assert!(again.took_over.is_none(), "a clean finish leaves nothing to take over");
+    }
+
+    #[test]
+    fn stale_lock_and_temporaries_are_taken_over() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join(LOCK_FILE), "pid 999999, started 1").unwrap();
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::fs::write(d.path().join("sub/.terjemah-abc.tmp"), "half").unwrap();
+        std::fs::write(d.path().join("sub/keep.en.txt"), "done").unwrap();
+        let o = OutputDir::open(d.path()).unwrap();
+        assert_eq!(o.took_over.as_deref(), Some("pid 999999, started 1"));
+        assert!(!d.path().join("sub/.terjemah-abc.tmp").exists());
+        assert!(d.path().join("sub/keep.en.txt").exists());
+    }
+}
