@@ -1,0 +1,230 @@
+//! chrF (Popović, 2015) and chrF++ (Popović, 2017) exactly as sacrebleu 2.x computes them
+//! (`metrics/chrf.py`): per order `[hyp_count, ref_count, matches]`, character n-grams first
+//! (whitespace removed), then word n-grams (chrF++), the F-score with effective-order averaging.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::tokenize::{is_py_space, py_lower, py_split};
+use super::{match_counts, ngram_groups, FxHasher, Interner, Key};
+
+/// sacrebleu's `CHAR_ORDER`.
+pub const CHAR_ORDER: usize = 6;
+/// sacrebleu's `BETA`.
+pub const BETA: u32 = 2;
+
+/// A configured chrF metric: `word_order` 0 is chrF, 2 is chrF++.
+#[derive(Debug, Clone)]
+pub struct Chrf {
+    /// 1..=6 (character n-grams are packed six to a key).
+    pub char_order: usize,
+    /// 0..=4.
+    pub word_order: usize,
+    pub beta: u32,
+    pub lowercase: bool,
+}
+
+impl Default for Chrf {
+    fn default() -> Self {
+        Chrf { char_order: CHAR_ORDER, word_order: 0, beta: BETA, lowercase: false }
+    }
+}
+
+impl Chrf {
+    pub fn plus_plus() -> Self {
+        Chrf { word_order: 2, ..Chrf::default() }
+    }
+
+    pub fn n_stats(&self) -> usize {
+        3 * (self.char_order + self.word_order)
+    }
+
+    /// `chrF2`, `chrF2++`.
+    pub fn name(&self) -> String {
+        format!("chrF{}{}", self.beta, "+".repeat(self.word_order))
+    }
+
+    pub fn signature_fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("case", if self.lowercase { "lc" } else { "mixed" }.to_string()),
+            ("eff", "yes".to_string()),
+            ("nc", self.char_order.to_string()),
+            ("nw", self.word_order.to_string()),
+            ("space", "no".to_string()),
+        ]
+    }
+
+    /// The statistics of the reference with the best F-score (the first on ties).
+    pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
+        let lowered: Vec<String>;
+        let texts: Vec<&str> = if self.lowercase {
+            lowered = std::iter::once(hyp).chain(refs.iter().copied()).map(py_lower).collect();
+            lowered.iter().map(String::as_str).collect()
+        } else {
+            std::iter::once(hyp).chain(refs.iter().copied()).collect()
+        };
+        // Character ids shared by the hypothesis and its references (whitespace removed).
+        let mut chars = CharIds::default();
+        let char_ids: Vec<Vec<u32>> =
+            texts.iter().map(|t| t.chars().filter(|&c| !is_py_space(c)).map(|c| chars.id(c)).collect()).collect();
+        // `[ref][order] -> (hyp, ref, matches)`; ten bits per character when few enough.
+        let char_stats = if chars.len() < (1 << 10) - 1 {
+            order_stats::<u64>(&char_ids, self.char_order, 10)
+        } else {
+            order_stats::<u128>(&char_ids, self.char_order, 21)
+        };
+        let word_stats = if self.word_order > 0 {
+            let mut words = Interner::default();
+            let word_ids: Vec<Vec<u32>> =
+                texts.iter().map(|t| remove_punctuation(t).into_iter().map(|w| words.id(w)).collect()).collect();
+            if self.word_order <= 2 {
+                order_stats::<u64>(&word_ids, self.word_order, 32)
+            } else {
+                order_stats::<u128>(&word_ids, self.word_order, 32)
+            }
+        } else {
+            vec![Vec::new(); refs.len()]
+        };
+        let mut best_f = -1.0;
+        let mut stats = vec![0.0; self.n_stats()];
+        for (cs, ws) in char_stats.iter().zip(&word_stats) {
+            for (i, &(hc, rc, mc)) in cs.iter().chain(ws).enumerate() {
+                stats[3 * i] = hc as f64;
+                stats[3 * i + 1] = rc as f64;
+                stats[3 * i + 2] = mc as f64;
+            }
+            let f = self.f_score(&stats);
+            if f > best_f {
+                best_f = f;
+                out.copy_from_slice(&stats);
+            }
+        }
+    }
+
+    /// sacrebleu's `_compute_f_score` (effective-order averaging, no epsilon smoothing).
+    pub fn f_score(&self, stats: &[f64]) -> f64 {
+        let factor = (self.beta * self.beta) as f64;
+        let (mut avg_prec, mut avg_rec) = (0.0, 0.0);
+        let mut effective_order = 0usize;
+        for i in 0..self.char_order + self.word_order {
+            let (n_hyp, n_ref, n_match) = (stats[3 * i], stats[3 * i + 1], stats[3 * i + 2]);
+            if n_hyp > 0.0 && n_ref > 0.0 {
+                avg_prec += n_match / n_hyp;
+                avg_rec += n_match / n_ref;
+                effective_order += 1;
+            }
+        }
+        if effective_order == 0 {
+            avg_prec = 0.0;
+            avg_rec = 0.0;
+        } else {
+            avg_prec /= effective_order as f64;
+            avg_rec /= effective_order as f64;
+        }
+        if avg_prec + avg_rec != 0.0 {
+            let mut score = (1.0 + factor) * avg_prec * avg_rec;
+            score /= (factor * avg_prec) + avg_rec;
+            100.0 * score
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `ids[0]` is the hypothesis, the others its references: per reference and order,
+/// `(hyp_count, ref_count, matches)`, with `hyp_count` 0 when the reference has no n-gram of
+/// that order (sacrebleu's `_get_match_statistics`).
+fn order_stats<K: Key>(ids: &[Vec<u32>], order: usize, bits: u32) -> Vec<Vec<(u64, u64, u64)>> {
+    let hyp = ngram_groups::<K>(&ids[0], order, bits);
+    ids[1..]
+        .iter()
+        .map(|r| {
+            let refs = ngram_groups::<K>(r, order, bits);
+            hyp.iter()
+                .zip(&refs)
+                .map(|(h, r)| {
+                    let (hc, rc, mc) = match_counts(h, r);
+                    (if r.is_empty() { 0 } else { hc }, rc, mc)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Per-segment character → id (from 1), ASCII through a table.
+struct CharIds {
+    ascii: [u32; 128],
+    other: HashMap<char, u32, BuildHasherDefault<FxHasher>>,
+    next: u32,
+}
+
+impl Default for CharIds {
+    fn default() -> Self {
+        CharIds { ascii: [0; 128], other: HashMap::default(), next: 1 }
+    }
+}
+
+impl CharIds {
+    #[inline]
+    fn id(&mut self, c: char) -> u32 {
+        let slot = if c.is_ascii() { &mut self.ascii[c as usize] } else { self.other.entry(c).or_insert(0) };
+        if *slot == 0 {
+            *slot = self.next;
+            self.next += 1;
+        }
+        *slot
+    }
+
+    fn len(&self) -> usize {
+        self.next as usize - 1
+    }
+}
+
+/// sacrebleu's `_PUNCTS` (Python's `string.punctuation`).
+fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+/// sacrebleu's `_remove_punctuation`: one punctuation character split off the end of a word,
+/// else off its start (so `(hi)` gives `(hi` and `)`, as in sacrebleu).
+fn remove_punctuation(sent: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for w in py_split(sent) {
+        let mut it = w.chars();
+        let first = it.next().unwrap();
+        let Some(last) = it.next_back() else {
+            out.push(w);
+            continue;
+        };
+        if is_punct(last) {
+            let cut = w.len() - last.len_utf8();
+            out.extend([&w[..cut], &w[cut..]]);
+        } else if is_punct(first) {
+            let cut = first.len_utf8();
+            out.extend([&w[..cut], &w[cut..]]);
+        } else {
+            out.push(w);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_split_like_sacrebleu() {
+        assert_eq!(remove_punctuation("(hi) a, \"b ."), ["(hi", ")", "a", ",", "\"", "b", "."]);
+    }
+
+    #[test]
+    fn identical_is_100_and_empty_is_0() {
+        let c = Chrf::plus_plus();
+        let mut s = vec![0.0; c.n_stats()];
+        c.segment_stats("Hello world!", &["Hello world!"], &mut s);
+        assert_eq!(c.f_score(&s), 100.0);
+        c.segment_stats("", &["Hello world!"], &mut s);
+        assert_eq!(c.f_score(&s), 0.0);
+    }
+}

@@ -1,0 +1,519 @@
+//! `terjemah eval` against sacrebleu: every metric on every case, compared with the values
+//! sacrebleu 2.5.1 computed (`scripts/sacrebleu-expected.py` wrote them into
+//! `tests/fixtures/eval/`; no Python runs here). Scores must be the same floats, printed lines
+//! and signatures the same strings.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+use terjemah::eval::bleu::{Bleu, Smooth};
+use terjemah::eval::chrf::Chrf;
+use terjemah::eval::ter::Ter;
+use terjemah::eval::tokenize::{self, Tokenizer};
+use terjemah::eval::{segment_stats, Metric, TestSet};
+
+fn fx() -> PathBuf {
+    fixtures().join("eval")
+}
+
+fn load(name: &str) -> Value {
+    let p = fx().join(name);
+    serde_json::from_str(&fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+fn expected() -> &'static Value {
+    static E: OnceLock<Value> = OnceLock::new();
+    E.get_or_init(|| load("expected.json"))
+}
+
+/// Floats are stored as Python's `repr` strings: parsing them is exact.
+fn float(v: &Value) -> f64 {
+    v.as_str().unwrap_or_else(|| panic!("expected a float string, got {v}")).parse().unwrap()
+}
+
+/// The metric of a configuration name of the expected values.
+fn metric(name: &str, sentence: bool) -> Metric {
+    let bleu = |tok: &str, lowercase: bool, smooth: Smooth| {
+        Metric::Bleu(Bleu {
+            tokenizer: tok.parse::<Tokenizer>().unwrap(),
+            lowercase,
+            smooth,
+            smooth_value: None,
+            effective_order: sentence,
+        })
+    };
+    match name {
+        "chrf" => Metric::Chrf(Chrf::default()),
+        "chrf-lc" => Metric::Chrf(Chrf { lowercase: true, ..Chrf::default() }),
+        "chrf++" => Metric::Chrf(Chrf::plus_plus()),
+        "ter" => Metric::Ter(Ter::default()),
+        "ter-cs" => Metric::Ter(Ter { case_sensitive: true }),
+        _ => {
+            let parts: Vec<&str> = name.strip_prefix("bleu-").unwrap().split('-').collect();
+            match parts.as_slice() {
+                [tok] => bleu(tok, false, Smooth::Exp),
+                [tok, "lc"] => bleu(tok, true, Smooth::Exp),
+                [tok, "add", "k"] => bleu(tok, false, Smooth::AddK),
+                [tok, s] => bleu(tok, false, s.parse().unwrap()),
+                _ => panic!("unknown configuration {name}"),
+            }
+        }
+    }
+}
+
+fn read_set(case: &Value) -> TestSet {
+    let hyp = fx().join(case["hyp"].as_str().unwrap());
+    let refs: Vec<PathBuf> = case["refs"].as_array().unwrap().iter().map(|r| fx().join(r.as_str().unwrap())).collect();
+    TestSet::read(&[hyp], &refs).unwrap()
+}
+
+/// Corpus scores: every metric configuration on every case, the same floats as sacrebleu's,
+/// the same statistics, signatures and printed lines. Prints the agreement table.
+#[test]
+fn corpus_scores_equal_sacrebleu() {
+    let cases = expected()["cases"].as_object().unwrap();
+    let mut failures = Vec::new();
+    let mut table = String::from("case | metric | terjemah | sacrebleu | same float\n");
+    let mut compared = 0;
+    for (case, c) in cases {
+        let set = read_set(c);
+        for (name, e) in c["metrics"].as_object().unwrap() {
+            let m = metric(name, false);
+            let st = segment_stats(&m, &set.systems[0].lines, &set.refs);
+            let score = m.score(&st.sum_all());
+            let sig = m.signature(set.refs.len(), &[]);
+            let want = float(&e["score"]);
+            let same = score.score.to_bits() == want.to_bits();
+            compared += 1;
+            writeln!(table, "{case} | {name} | {:.6} | {want:.6} | {}", score.score, if same { "yes" } else { "NO" }).unwrap();
+            let mut check = |what: &str, ours: String, theirs: String| {
+                if ours != theirs {
+                    failures.push(format!("{case} {name} {what}: terjemah {ours:?}, sacrebleu {theirs:?}"));
+                }
+            };
+            check("score", format!("{:?}", score.score), format!("{want:?}"));
+            check("signature", sig.clone(), e["signature"].as_str().unwrap().into());
+            for (w, key) in [(1, "line_w1"), (2, "line_w2"), (4, "line_w4")] {
+                check(key, score.format(w, &sig), e[key].as_str().unwrap().into());
+            }
+            if let Some(b) = &score.bleu {
+                let ints = |v: &Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect::<Vec<_>>();
+                check("counts", format!("{:?}", b.counts.to_vec()), format!("{:?}", ints(&e["counts"])));
+                check("totals", format!("{:?}", b.totals.to_vec()), format!("{:?}", ints(&e["totals"])));
+                check("lengths", format!("{} {}", b.sys_len, b.ref_len), format!("{} {}", e["sys_len"], e["ref_len"]));
+                check("bp", format!("{:?}", b.bp), format!("{:?}", float(&e["bp"])));
+                let precisions: Vec<f64> = e["precisions"].as_array().unwrap().iter().map(float).collect();
+                check("precisions", format!("{:?}", b.precisions.to_vec()), format!("{precisions:?}"));
+            }
+            if let Some(t) = &score.ter {
+                check("edits", format!("{}", t.edits), format!("{}", e["num_edits"]));
+                check("ref_length", format!("{:?}", t.ref_length), format!("{:?}", float(&e["ref_length"])));
+            }
+        }
+    }
+    println!("{table}");
+    assert!(compared >= 150, "only {compared} comparisons: fixtures incomplete?");
+    assert!(failures.is_empty(), "{} disagreements with sacrebleu:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Sentence-level scores (sentence BLEU with effective order, chrF, chrF++, TER) per line.
+#[test]
+fn sentence_scores_equal_sacrebleu() {
+    let doc = load("expected-sentence.json");
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for (case, c) in doc["cases"].as_object().unwrap() {
+        let set = read_set(c);
+        for (name, e) in c["metrics"].as_object().unwrap() {
+            let m = metric(name, true);
+            assert_eq!(m.signature(set.refs.len(), &[]), e["signature"].as_str().unwrap(), "{case} {name}");
+            let st = segment_stats(&m, &set.systems[0].lines, &set.refs);
+            for (i, want) in e["scores"].as_array().unwrap().iter().enumerate() {
+                let (ours, want) = (m.score(st.row(i)).score, float(want));
+                compared += 1;
+                if ours.to_bits() != want.to_bits() {
+                    failures.push(format!("{case} {name} line {}: terjemah {ours:?}, sacrebleu {want:?}", i + 1));
+                }
+            }
+        }
+    }
+    println!("{compared} sentence scores compared");
+    assert!(compared > 5000);
+    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What the command prints is byte for byte what the sacrebleu command line prints.
+#[test]
+fn printed_output_equals_sacrebleu_cli() {
+    for (what, e) in expected()["cli"].as_object().unwrap() {
+        let mut args = vec!["eval"];
+        args.extend(e["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()));
+        let o = terjemah(&args).current_dir(fx()).output().unwrap();
+        assert_ok(&o);
+        assert_eq!(stdout(&o), e["stdout"].as_str().unwrap(), "{what}");
+    }
+}
+
+#[test]
+fn tokenizers_equal_sacrebleu() {
+    let t = &expected()["tokenized"];
+    let lines = t["lines"].as_array().unwrap();
+    for tok in [Tokenizer::Tok13a, Tokenizer::Intl, Tokenizer::Char] {
+        for (line, want) in lines.iter().zip(t[tok.name()].as_array().unwrap()) {
+            assert_eq!(tok.tokenize(line.as_str().unwrap()), want.as_str().unwrap(), "{} on {line}", tok.name());
+        }
+    }
+}
+
+fn in_ranges(ranges: &Value, cp: u32) -> bool {
+    let r = ranges.as_array().unwrap();
+    let i = r.partition_point(|x| x[1].as_u64().unwrap() < cp as u64);
+    i < r.len() && r[i][0].as_u64().unwrap() <= cp as u64
+}
+
+/// Unicode as sacrebleu sees it through Python: `regex`'s \p{P}, \p{S}, \p{N} (the intl
+/// tokenizer), `str.isspace` (splitting, stripping) and `str.lower` must agree with ours on
+/// every character Python's Unicode database knows.
+#[test]
+fn unicode_tables_agree_with_python() {
+    let u = load("unicode-python.json");
+    let lower = u["lower"].as_object().unwrap();
+    let mut bad = Vec::new();
+    let mut newer = 0;
+    for cp in (0..0x110000u32).filter(|c| !(0xD800..=0xDFFF).contains(c)) {
+        let c = char::from_u32(cp).unwrap();
+        let assigned = in_ranges(&u["assigned"], cp);
+        let (p, s, n) = tokenize::unicode_categories(c);
+        let py = (in_ranges(&u["P"], cp), in_ranges(&u["S"], cp), in_ranges(&u["N"], cp));
+        let py_lower = lower.get(&cp.to_string()).map(|v| v.as_str().unwrap().to_string()).unwrap_or_else(|| c.to_string());
+        let agree = (p, s, n) == py && tokenize::py_lower(&c.to_string()) == py_lower;
+        if tokenize::is_py_space(c) != in_ranges(&u["space"], cp) {
+            bad.push(format!("U+{cp:04X} isspace"));
+        }
+        match (agree, assigned) {
+            (true, _) => {}
+            (false, true) => bad.push(format!("U+{cp:04X}: ours P/S/N {:?} lower {:?}; Python {py:?} {py_lower:?}", (p, s, n), c.to_lowercase().to_string())),
+            // Characters newer than Python's Unicode database: sacrebleu's results there
+            // depend on the Python version anyway.
+            (false, false) => newer += 1,
+        }
+    }
+    println!("{newer} differences on characters unassigned in Python's Unicode {}", u["python_unicode"]);
+    assert!(bad.is_empty(), "{} disagreements:\n{}", bad.len(), bad.iter().take(50).cloned().collect::<Vec<_>>().join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line: errors, JSON, articles, paired bootstrap
+
+/// The JSON text holds exactly this float (as its shortest round-trip form, which is what
+/// serde_json writes and Python's `repr` gives). serde_json's own parsing may be one unit in
+/// the last place off, so exact checks look at the text.
+#[track_caller]
+fn assert_json_has(text: &str, key: &str, value: f64) {
+    let needle = format!("\"{key}\": {value}");
+    assert!(text.contains(&needle), "{needle} not in the JSON output");
+}
+
+/// Within one unit in the last place (the parsing above).
+#[track_caller]
+fn assert_ulp(ours: &Value, want: f64, what: &str) {
+    let ours = ours.as_f64().unwrap_or_else(|| panic!("{what}: not a number"));
+    assert!(ours.to_bits().abs_diff(want.to_bits()) <= 1, "{what}: {ours} vs {want}");
+}
+
+fn fx_arg(name: &str) -> String {
+    fx().join(name).display().to_string()
+}
+
+#[test]
+fn line_count_mismatch_is_a_usage_error_naming_files_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short.en");
+    let lines: Vec<String> = fs::read_to_string(fx().join("news.noisy.en")).unwrap().lines().take(1000).map(String::from).collect();
+    fs::write(&short, lines.join("\n") + "\n").unwrap();
+    let reference = fx_arg("news.ref.en");
+    let o = run(&["eval", "--hyp", short.to_str().unwrap(), "--ref", &reference]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(short.to_str().unwrap()) && err.contains("1000 lines"), "{err}");
+    assert!(err.contains(&reference) && err.contains("1954 lines"), "{err}");
+    assert!(stdout(&o).is_empty(), "no partial score: {}", stdout(&o));
+
+    // References that disagree with each other.
+    let o = run(&["eval", "--hyp", &fx_arg("news.noisy.en"), "--ref", &reference, "--ref", short.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("reference files differ") && err.contains("1954 lines") && err.contains("1000 lines"), "{err}");
+
+    // An empty hypothesis file.
+    let empty = dir.path().join("empty.en");
+    fs::write(&empty, "").unwrap();
+    let o = run(&["eval", "--hyp", empty.to_str().unwrap(), "--ref", &reference]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty.en"), "{}", stderr(&o));
+}
+
+#[test]
+fn unreadable_inputs_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("latin1.en");
+    fs::write(&bad, b"caf\xe9\n").unwrap();
+    let reference = dir.path().join("ref.en");
+    fs::write(&reference, "cafe\n").unwrap();
+    let o = run(&["eval", "--hyp", bad.to_str().unwrap(), "--ref", reference.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("latin1.en") && stderr(&o).contains("UTF-8"), "{}", stderr(&o));
+    let o = run(&["eval", "--hyp", "/nonexistent/hyp.en", "--ref", reference.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/hyp.en"), "{}", stderr(&o));
+    let o = run(&["eval", "--hyp", reference.to_str().unwrap(), "--ref", reference.to_str().unwrap(), "--metrics", "bleu,meteor"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn json_output_carries_the_exact_scores() {
+    let o = run(&["eval", "--hyp", &fx_arg("mt.gnmt.en"), "--ref", &fx_arg("mt.ref.en"), "--metrics", "bleu,chrf++,ter", "--json"]);
+    assert_ok(&o);
+    let text = stdout(&o);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let scores = v["systems"][0]["scores"].as_array().unwrap();
+    let e = &expected()["cases"]["mt-gnmt"]["metrics"];
+    for (s, key) in scores.iter().zip(["bleu-13a", "chrf++", "ter"]) {
+        assert_ulp(&s["score"], float(&e[key]["score"]), key);
+        assert_json_has(&text, "score", float(&e[key]["score"]));
+        assert_eq!(s["signature"], e[key]["signature"]);
+    }
+    assert_eq!(scores[0]["bleu"]["sys_len"], e["bleu-13a"]["sys_len"]);
+    assert_eq!(v["segments"], 2000);
+}
+
+#[test]
+fn article_mode_aligns_blocks_and_scores_like_sacrebleu() {
+    let art = fx().join("articles");
+    let out = art.join("out").display().to_string();
+    let refs = art.join("refs").display().to_string();
+    let o = run(&["eval", "--hyp-dir", &out, "--ref-dir", &refs, "--metrics", "bleu,chrf,ter", "--json", "--worst", "3"]);
+    assert_ok(&o);
+    let text = stdout(&o);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let e = &expected()["articles"];
+
+    // The aligned segments are the ones the fixture was built from (any article order).
+    let mut segs: Vec<(String, String)> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["segments"].as_array().unwrap().iter())
+        .map(|s| (s["hyp"].as_str().unwrap().to_string(), s["ref"].as_str().unwrap().to_string()))
+        .collect();
+    let mut want: Vec<(String, String)> =
+        e["segments"].as_array().unwrap().iter().map(|s| (s["hyp"].as_str().unwrap().into(), s["ref"].as_str().unwrap().into())).collect();
+    segs.sort();
+    want.sort();
+    assert_eq!(segs, want);
+
+    let t = &v["totals"];
+    assert_eq!((t["articles"].as_u64(), t["realigned_articles"].as_u64(), t["aligned_segments"].as_u64()), (Some(3), Some(2), Some(29)));
+    assert_eq!((t["unaligned_hyp_blocks"].as_u64(), t["unaligned_ref_blocks"].as_u64()), (Some(1), Some(2)));
+    let names: Vec<&str> = v["articles"].as_array().unwrap().iter().map(|a| a["article"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a", "c", "news/b"]);
+    let b = &v["articles"][2];
+    assert_eq!((b["hyp_blocks"].as_u64(), b["ref_blocks"].as_u64(), b["aligned"].as_u64()), (Some(13), Some(12), Some(11)));
+    assert_eq!(b["unaligned_hyp"], serde_json::json!([13]));
+    assert_eq!(b["unaligned_ref"], serde_json::json!([8]));
+    assert_eq!(b["segments"][3]["hyp_blocks"], serde_json::json!([4, 5]));
+    assert_eq!(v["articles"][1]["unaligned_ref"], serde_json::json!([6]));
+    assert_eq!(v["missing_reference"], serde_json::json!(["e"]));
+    assert_eq!(v["missing_translation"], serde_json::json!(["d"]));
+
+    // Corpus scores over the aligned segments: sacrebleu's on the same segments.
+    for (m, key) in v["metrics"].as_array().unwrap().iter().zip(["bleu-13a", "chrf", "ter"]) {
+        assert_ulp(&m["corpus"]["score"], float(&e["metrics"][key]["score"]), key);
+        assert_json_has(&text, "score", float(&e["metrics"][key]["score"]));
+        assert_eq!(m["signature"], e["metrics"][key]["signature"]);
+    }
+    // Worst segments: the lowest sentence BLEU first.
+    let worst: Vec<f64> = v["worst"].as_array().unwrap().iter().map(|w| w["score"].as_f64().unwrap()).collect();
+    assert_eq!(worst.len(), 3);
+    assert!(worst.windows(2).all(|w| w[0] <= w[1]), "{worst:?}");
+    let all: Vec<f64> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["segments"].as_array().unwrap().iter().map(|s| s["score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(worst[0], all.iter().cloned().fold(f64::INFINITY, f64::min));
+
+    // The text report shows the same.
+    let o = run(&["eval", "--hyp-dir", &out, "--ref-dir", &refs]);
+    assert_ok(&o);
+    let text = stdout(&o);
+    for needle in ["news/b (realigned)", "1 hyp, 1 ref", "29 aligned segments", "Worst 10 segments by sentence BLEU", "without a reference: e", "without a translation: d"] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let bleu_line = e["metrics"]["bleu-13a"]["line_w1"].as_str().unwrap();
+    assert!(text.lines().any(|l| l.trim_start() == bleu_line), "no {bleu_line:?} in\n{text}");
+}
+
+#[test]
+fn article_mode_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let refs = fx().join("articles").join("refs");
+    let o = run(&["eval", "--hyp-dir", dir.path().to_str().unwrap(), "--ref-dir", refs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no NAME.en.txt files"), "{}", stderr(&o));
+    let o = run(&["eval", "--hyp-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "--hyp-dir without --ref-dir");
+}
+
+fn paired(seed: &str) -> (Value, String) {
+    let o = run(&[
+        "eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en"),
+        "--metrics", "bleu,chrf,ter", "--paired-bootstrap", "1000", "--seed", seed, "--json",
+    ]);
+    assert_ok(&o);
+    (serde_json::from_str(&stdout(&o)).unwrap(), stdout(&o))
+}
+
+/// Paired bootstrap: sacrebleu's statistics on the same resamples for all systems; our
+/// generator is not numpy's, so means, intervals and p-values are close to sacrebleu's, not equal.
+#[test]
+fn paired_bootstrap_is_deterministic_and_agrees_with_sacrebleu() {
+    let (a, text) = paired("12345");
+    assert_eq!(text, paired("12345").1, "same seed, same numbers");
+    let (other, _) = paired("7");
+    let sb = expected()["paired_bs"]["systems"].as_array().unwrap();
+    let cases = &expected()["cases"];
+    for (mi, (key, sb_key)) in [("bleu-13a", "BLEU"), ("chrf", "chrF2"), ("ter", "TER")].into_iter().enumerate() {
+        let m = &a["metrics"][mi];
+        assert!(m["signature"].as_str().unwrap().starts_with("nrefs:1|bs:1000|seed:12345|"), "{}", m["signature"]);
+        let systems = m["systems"].as_array().unwrap();
+        assert_eq!(systems.len(), 2);
+        assert!(systems[0]["baseline"].as_bool().unwrap() && systems[0]["p_value"].is_null());
+        for (s, case) in systems.iter().zip(["mt-gnmt", "mt-gareng"]) {
+            // The actual scores are the corpus scores, exactly.
+            let want = float(&cases[case]["metrics"][key]["score"]);
+            assert_ulp(&s["score"], want, key);
+            assert_json_has(&text, "score", want);
+        }
+        for (s, theirs) in systems.iter().zip(sb) {
+            let theirs = &theirs[sb_key];
+            let (mean, ci) = (s["mean"].as_f64().unwrap(), s["ci"].as_f64().unwrap());
+            let (sb_mean, sb_ci) = (theirs["mean"].as_f64().unwrap(), theirs["ci"].as_f64().unwrap());
+            assert!(ci > 0.0 && (ci - sb_ci).abs() <= 0.2 * sb_ci, "{key}: 95% CI ±{ci} vs sacrebleu ±{sb_ci}");
+            assert!((mean - sb_mean).abs() <= 0.25 * sb_ci, "{key}: mean {mean} vs sacrebleu {sb_mean}");
+        }
+        let p = systems[1]["p_value"].as_f64().unwrap();
+        let sb_p = sb[1][sb_key]["p_value"].as_f64().unwrap();
+        assert!(p > 0.0 && p <= 1.0);
+        assert_eq!(p <= 0.05, sb_p <= 0.05, "{key}: p {p} vs sacrebleu {sb_p}");
+        // Another seed: other resamples, same actual scores.
+        let o = &other["metrics"][mi]["systems"][1];
+        assert_eq!(o["score"], systems[1]["score"]);
+        assert_ne!(o["mean"], systems[1]["mean"]);
+    }
+
+    let o = run(&[
+        "eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en"),
+        "--paired-bootstrap", "200",
+    ]);
+    assert_ok(&o);
+    let text = stdout(&o);
+    assert!(text.contains("Baseline: ") && text.contains("(p = ") && text.contains("bs:200|seed:12345"), "{text}");
+
+    let o = run(&["eval", "--hyp", &fx_arg("mt.gnmt.en"), "--ref", &fx_arg("mt.ref.en"), "--paired-bootstrap", "100"]);
+    assert_eq!(o.status.code(), Some(2), "one system cannot be compared");
+}
+
+#[test]
+fn several_systems_and_help() {
+    let o = run(&["eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en")]);
+    assert_ok(&o);
+    let text = stdout(&o);
+    for case in ["mt-gnmt", "mt-gareng"] {
+        let line = expected()["cases"][case]["metrics"]["bleu-13a"]["line_w1"].as_str().unwrap();
+        assert!(text.lines().any(|l| l.trim_start() == line), "no {line:?} in\n{text}");
+    }
+    let o = run(&["eval", "--help"]);
+    assert_ok(&o);
+    assert!(stdout(&o).contains("--paired-bootstrap"));
+}
+
+/// The block alignment on synthetic articles cut from a real test set (MT output against its
+/// reference) with the edits a translated article shows: a block split in two, two blocks
+/// merged, a block left untranslated, boilerplate added on one side.
+#[test]
+fn alignment_recovers_synthetic_edits() {
+    use terjemah::eval::articles::align_blocks;
+    use terjemah::eval::bootstrap::Rng;
+    let read = |f: &str| fs::read_to_string(fx().join(f)).unwrap().lines().map(String::from).collect::<Vec<_>>();
+    let (hyp, refs, src) = (read("mt.gnmt.en"), read("mt.ref.en"), read("news.src.id"));
+    let mut rng = Rng::new(2024, 0);
+    let (mut right, mut total, mut exact, mut edited) = (0usize, 0usize, 0usize, 0usize);
+    let articles = 150;
+    for a in 0..articles {
+        let start = 40 + a * 12;
+        let n = 6 + rng.below(12) as usize;
+        // (hyp blocks, ref blocks, expected (hyp, ref) segments)
+        let mut h: Vec<String> = hyp[start..start + n].to_vec();
+        let mut r: Vec<String> = refs[start..start + n].to_vec();
+        let mut want: Vec<(String, String)> = h.iter().cloned().zip(r.iter().cloned()).collect();
+        let edits = 1 + rng.below(2);
+        for _ in 0..edits {
+            let i = rng.below(h.len().min(r.len()) as u64 - 1) as usize;
+            match rng.below(5) {
+                0 => {
+                    // Split hypothesis block i at a word boundary.
+                    let words: Vec<&str> = h[i].split(' ').collect();
+                    if words.len() < 6 || want.iter().all(|(wh, _)| wh != &h[i]) {
+                        continue;
+                    }
+                    let (x, y) = (words[..words.len() / 2].join(" "), words[words.len() / 2..].join(" "));
+                    h.splice(i..=i, [x, y]);
+                }
+                1 => {
+                    // Merge hypothesis blocks i and i+1 (one paragraph for two).
+                    let k1 = want.iter().position(|(wh, _)| wh == &h[i]);
+                    let k2 = want.iter().position(|(wh, _)| wh == &h[i + 1]);
+                    let (Some(k1), Some(k2)) = (k1, k2) else { continue };
+                    if k2 != k1 + 1 {
+                        continue;
+                    }
+                    let merged = format!("{} {}", h[i], h[i + 1]);
+                    let rr = format!("{} {}", want[k1].1, want[k2].1);
+                    want.splice(k1..=k2, [(merged.clone(), rr)]);
+                    h.splice(i..=i + 1, [merged]);
+                }
+                2 => {
+                    // Block i not translated.
+                    if let Some(k) = want.iter().position(|(wh, _)| wh == &h[i]) {
+                        want.remove(k);
+                        h.remove(i);
+                    }
+                }
+                3 => h.insert(i, src[start + i].clone()), // untranslated boilerplate
+                _ => r.insert(i, format!("Editor: {}", ["Budi Santoso", "Ahmad Yani", "Rina Wulandari"][i % 3])),
+            }
+        }
+        if h.len() == r.len() {
+            continue; // equal counts are paired 1:1 by design
+        }
+        edited += 1;
+        let beads = align_blocks(&h, &r);
+        let got: Vec<(String, String)> =
+            beads.iter().filter(|b| b.is_pair()).map(|b| (h[b.hyp.clone()].join(" "), r[b.refs.clone()].join(" "))).collect();
+        total += want.len();
+        right += want.iter().filter(|w| got.contains(w)).count();
+        exact += (got == want) as usize;
+    }
+    let accuracy = right as f64 / total as f64;
+    println!("alignment: {right}/{total} segments recovered ({:.1}%), {exact} of {edited} articles exact", 100.0 * accuracy);
+    assert!(total > 500, "too few edited articles: {total} segments");
+    assert!(accuracy >= 0.97, "only {right} of {total} segments recovered");
+}
