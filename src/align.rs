@@ -252,16 +252,20 @@ impl AlignedDocument {
                     .into_iter()
                     .map(|seg| {
                         let src = &doc.text[seg.span.clone()];
-                        let (target, pieces, hit) = match seg.action {
+                        let (target, pieces, hit, flags) = match seg.action {
                             Action::Translated => {
                                 let t = translations.get(src).cloned().unwrap_or_default();
-                                (t.text, t.pieces, t.hit_max_length)
+                                let mut flags: Vec<Flag> = t.hit_max_length.then_some(Flag::MaxLength).into_iter().collect();
+                                flags.extend(crate::quality::check(src, &t.text));
+                                if !t.glossary_missing.is_empty() {
+                                    flags.push(Flag::GlossaryMissing { terms: t.glossary_missing });
+                                }
+                                (t.text, t.pieces, t.hit_max_length, flags)
                             }
-                            Action::Copied => (src.to_string(), 0, false),
-                            Action::Rule => (rule_translate(src), 0, false),
-                            Action::Dropped => (String::new(), 0, false),
+                            Action::Copied => (src.to_string(), 0, false, Vec::new()),
+                            Action::Rule => (rule_translate(src), 0, false, Vec::new()),
+                            Action::Dropped => (String::new(), 0, false, Vec::new()),
                         };
-                        let flags = if hit { vec![Flag::MaxLength] } else { Vec::new() };
                         AlignedSegment { span: seg.span, action: seg.action, target, pieces, hit_max_length: hit, flags }
                     })
                     .collect();

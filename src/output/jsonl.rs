@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{CharOffsets, Context, Writer};
 use crate::align::{Action, AlignedDocument};
+use crate::quality::Flag;
 
 pub struct Jsonl;
 
@@ -25,6 +26,9 @@ struct Row<'a> {
     pieces: usize,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     hit_max_length: bool,
+    /// Quality flags with their evidence: `{"flag": "missing_numbers", "numbers": ["36"]}`.
+    #[serde(skip_serializing_if = "<[Flag]>::is_empty")]
+    flags: &'a [Flag],
 }
 
 fn is_one(n: &usize) -> bool {
@@ -50,6 +54,7 @@ impl Writer for Jsonl {
                 end: offsets.at(s.span.end),
                 pieces: s.pieces,
                 hit_max_length: s.hit_max_length,
+                flags: &s.flags,
             };
             serde_json::to_writer(&mut *w, &row)?;
             w.write_all(b"\n")?;

@@ -11,8 +11,11 @@ use serde::Serialize;
 use crate::align::AlignedDocument;
 use crate::error::{Error, Result};
 
+pub mod html;
 mod jsonl;
 mod markdown;
+mod tmx;
+mod tsv;
 mod txt;
 
 /// What a writer may want to know about the run (headers, provenance).
@@ -33,16 +36,22 @@ pub enum Format {
     Txt,
     Md,
     Jsonl,
+    Html,
+    Tmx,
+    Tsv,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Txt, Format::Md, Format::Jsonl];
+    pub const ALL: &'static [Format] = &[Format::Txt, Format::Md, Format::Jsonl, Format::Html, Format::Tmx, Format::Tsv];
 
     pub fn writer(self) -> &'static dyn Writer {
         match self {
             Format::Txt => &txt::Txt,
             Format::Md => &markdown::Markdown,
             Format::Jsonl => &jsonl::Jsonl,
+            Format::Html => &html::Html,
+            Format::Tmx => &tmx::Tmx,
+            Format::Tsv => &tsv::Tsv,
         }
     }
 
@@ -51,6 +60,9 @@ impl Format {
             Format::Txt => "txt",
             Format::Md => "md",
             Format::Jsonl => "jsonl",
+            Format::Html => "html",
+            Format::Tmx => "tmx",
+            Format::Tsv => "tsv",
         }
     }
 }
@@ -83,7 +95,10 @@ impl AtomicFile {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|e| output_error(dir, "cannot create the folder", e))?;
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".terjemah-").suffix(".tmp");
+        // The PID in the name lets a later run tell a killed run's leftovers from the
+        // files of a run still going on (another shard writing to the same folder).
+        let prefix = format!(".terjemah-{}-", std::process::id());
+        builder.prefix(&prefix).suffix(".tmp");
         #[cfg(unix)]
         {
             // tempfile's default is 0600; outputs are ordinary files others may read.

@@ -1,0 +1,316 @@
+//! The review formats (HTML pages and index, TMX, TSV) and quality flags, as a user gets them:
+//! the binary on the fixture articles and on an article full of markup characters, tabs,
+//! emoji and a control character; every file checked with a real parser.
+
+mod common;
+
+use common::*;
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use terjemah::align::{plan, AlignedDocument, Boilerplate};
+use terjemah::document::Document;
+use terjemah::engine::Translation;
+use terjemah::output::html::{write_index, IndexEntry, Score};
+use terjemah::output::{Context, Format};
+
+const TRICKY: &str = "tricky & 'odd' name";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const ALL_FORMATS: &str = "html,tmx,tsv,jsonl,md,txt";
+
+fn tricky_dir() -> PathBuf {
+    fixtures().join("review")
+}
+
+/// What XML (and so the HTML writer) cannot carry: C0 controls other than tab, LF, CR.
+fn xml_text(s: &str) -> String {
+    s.chars().filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r')).collect()
+}
+
+/// The page without its doctype and script, which is all the markup an XML parser may not
+/// take; the rest must parse as is (so every `<`, `&` and quote in the text was escaped).
+fn html_as_xml(html: &str) -> String {
+    let body = html.strip_prefix("<!DOCTYPE html>\n").expect("an HTML5 doctype first");
+    let start = body.find("<script>").expect("a script");
+    let end = body.find("</script>").expect("a script end");
+    assert_eq!(body.matches("<script").count(), 1, "one script element: text never turns into markup");
+    format!("{}<script/>{}", &body[..start], &body[end + "</script>".len()..])
+}
+
+fn text_of(n: roxmltree::Node) -> String {
+    n.descendants().filter(|d| d.is_text()).map(|d| d.text().unwrap()).collect()
+}
+
+fn has_class(n: &roxmltree::Node, class: &str) -> bool {
+    n.attribute("class").is_some_and(|c| c.split(' ').any(|x| x == class))
+}
+
+/// Translate the fixture articles and the tricky one into one folder, all formats.
+fn translate_all() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let (articles, tricky, m) = (fixtures().join("articles"), tricky_dir(), model("tiny-marian"));
+    let mut args = vec!["translate", articles.to_str().unwrap(), tricky.to_str().unwrap()];
+    args.extend(["--out", out.path().to_str().unwrap(), "--model", m.to_str().unwrap(), "--formats", ALL_FORMATS]);
+    args.extend(TINY);
+    assert_ok(&run(&args));
+    out
+}
+
+fn check_html(path: &Path, rows: &[serde_json::Value]) {
+    let html = fs::read_to_string(path).unwrap();
+    for external in ["src=", "http://", "https://", "@import", "url("] {
+        assert!(!html.contains(external), "{}: self-contained, yet has {external:?}", path.display());
+    }
+    let xml = html_as_xml(&html);
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{}: not well-formed: {e}", path.display()));
+    let segs: HashMap<&str, roxmltree::Node> =
+        doc.descendants().filter(|n| has_class(n, "seg")).map(|n| (n.attribute("id").expect("a sentence has an id"), n)).collect();
+    assert_eq!(segs.len(), 2 * rows.len(), "{}: one element per side per segment", path.display());
+    for r in rows {
+        let id = format!("s-{}-{}", r["block"], r["sentence"]);
+        let (src, tgt) = (segs[format!("{id}-id").as_str()], segs[format!("{id}-en").as_str()]);
+        assert_eq!(text_of(src), xml_text(r["source"].as_str().unwrap()), "{id} source");
+        assert_eq!(text_of(tgt), xml_text(r["target"].as_str().unwrap()), "{id} target");
+        assert_eq!(src.attribute("data-pair"), tgt.attribute("id"), "{id}: source names its English");
+        assert_eq!(tgt.attribute("data-pair"), src.attribute("id"), "{id}: English names its source");
+        assert_eq!(src.ancestors().find(|a| a.has_tag_name("div")).unwrap().attribute("lang"), Some("id"));
+        assert_eq!(tgt.ancestors().find(|a| a.has_tag_name("div")).unwrap().attribute("lang"), Some("en"));
+        let section = src.ancestors().find(|a| a.has_tag_name("section")).unwrap();
+        assert_eq!(section.attribute("data-class"), r["class"].as_str(), "{id}: block class");
+        assert!(tgt.ancestors().any(|a| a == section), "{id}: both sides in one block");
+        let boilerplate = ["related", "metadata", "navigation"].contains(&r["class"].as_str().unwrap());
+        assert_eq!(has_class(&section, "boiler"), boilerplate, "{id}: boilerplate dimmed");
+        let names: Vec<&str> = r["flags"].as_array().map_or(vec![], |f| f.iter().map(|f| f["flag"].as_str().unwrap()).collect());
+        assert_eq!(has_class(&tgt, "flagged"), !names.is_empty(), "{id}: flagged mark");
+        if !names.is_empty() {
+            assert_eq!(tgt.attribute("data-flags"), Some(names.join(" ").as_str()));
+            assert!(has_class(&section, "has-flags"));
+        }
+    }
+}
+
+fn check_tmx(path: &Path, rows: &[serde_json::Value]) {
+    let xml = fs::read_to_string(path).unwrap();
+    // The DOCTYPE names the TMX DTD (as OmegaT's own files do); it is never fetched.
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&xml, options).unwrap_or_else(|e| panic!("{}: not well-formed XML: {e}", path.display()));
+    let tmx = doc.root_element();
+    assert_eq!((tmx.tag_name().name(), tmx.attribute("version")), ("tmx", Some("1.4")));
+    let header = tmx.children().find(|n| n.has_tag_name("header")).expect("a header");
+    for (attr, value) in [
+        ("creationtool", "terjemah"),
+        ("creationtoolversion", env!("CARGO_PKG_VERSION")),
+        ("segtype", "sentence"),
+        ("adminlang", "en"),
+        ("srclang", "id"),
+        ("datatype", "plaintext"),
+    ] {
+        assert_eq!(header.attribute(attr), Some(value), "header {attr}");
+    }
+    assert!(header.attribute("o-tmf").is_some());
+    let prop = |t: &str| header.children().find(|n| n.attribute("type") == Some(t)).and_then(|n| n.text()).map(str::to_string);
+    assert_eq!(prop("x-model").as_deref(), Some("tiny-marian"));
+    assert_eq!(prop("x-model-fingerprint").map(|f| f.len()), Some(16));
+
+    let body = tmx.children().find(|n| n.has_tag_name("body")).expect("a body");
+    let tus: Vec<_> = body.children().filter(|n| n.has_tag_name("tu")).collect();
+    let pairs: Vec<_> = rows.iter().filter(|r| r["action"] != "dropped" && !r["target"].as_str().unwrap().trim().is_empty()).collect();
+    assert_eq!(tus.len(), pairs.len(), "one <tu> per sentence pair");
+    assert!(pairs.iter().any(|r| r["action"] == "translated") && pairs.iter().any(|r| r["action"] == "copied"));
+    for (tu, r) in tus.iter().zip(&pairs) {
+        assert_eq!(tu.attribute("tuid"), Some(format!("{}-{}", r["block"], r["sentence"]).as_str()));
+        let tuvs: Vec<_> = tu.children().filter(|n| n.has_tag_name("tuv")).collect();
+        assert_eq!(tuvs.len(), 2);
+        let seg = |tuv: &roxmltree::Node| text_of(tuv.children().find(|n| n.has_tag_name("seg")).unwrap());
+        assert_eq!(tuvs[0].attribute((XML_NS, "lang")), Some("id"));
+        assert_eq!(tuvs[1].attribute((XML_NS, "lang")), Some("en"));
+        assert_eq!(seg(&tuvs[0]), xml_text(r["source"].as_str().unwrap()));
+        assert_eq!(seg(&tuvs[1]), xml_text(r["target"].as_str().unwrap()));
+    }
+}
+
+fn unescape_tsv(field: &str) -> String {
+    let mut out = String::new();
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            other => panic!("bad escape \\{other:?} in {field:?}"),
+        }
+    }
+    out
+}
+
+fn check_tsv(path: &Path, rows: &[serde_json::Value]) {
+    let tsv = fs::read_to_string(path).unwrap();
+    let mut lines = tsv.lines();
+    assert_eq!(lines.next(), Some("source\ttarget\tblock\tsentence\tclass\taction\tflags"));
+    let lines: Vec<&str> = lines.collect();
+    assert_eq!(lines.len(), rows.len(), "one line per segment");
+    for (line, r) in lines.iter().zip(rows) {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 7, "fixed column count: {line:?}");
+        assert_eq!(unescape_tsv(f[0]), r["source"].as_str().unwrap());
+        assert_eq!(unescape_tsv(f[1]), r["target"].as_str().unwrap());
+        assert_eq!((f[2], f[3], f[4], f[5]), (r["block"].to_string().as_str(), r["sentence"].to_string().as_str(), r["class"].as_str().unwrap(), r["action"].as_str().unwrap()));
+        let names: Vec<&str> = r["flags"].as_array().map_or(vec![], |f| f.iter().map(|f| f["flag"].as_str().unwrap()).collect());
+        assert_eq!(f[6], names.join(","));
+    }
+}
+
+#[test]
+fn every_format_is_written_and_parses() {
+    let out = translate_all();
+    for stem in [SEED, TRICKY] {
+        for suffix in ["bi.html", "tmx", "tsv", "align.jsonl", "bi.md", "en.txt"] {
+            assert!(out.path().join(format!("{stem}.{suffix}")).is_file(), "{stem}.{suffix} written");
+        }
+        let rows = read_jsonl(&out.path().join(format!("{stem}.align.jsonl")));
+        check_html(&out.path().join(format!("{stem}.bi.html")), &rows);
+        check_tmx(&out.path().join(format!("{stem}.tmx")), &rows);
+        check_tsv(&out.path().join(format!("{stem}.tsv")), &rows);
+        // Flags in JSONL: only on translated segments, only known names, absent when none.
+        for r in &rows {
+            if let Some(flags) = r.get("flags") {
+                assert_eq!(r["action"], "translated", "{r}");
+                let flags = flags.as_array().unwrap();
+                assert!(!flags.is_empty(), "an empty flags array is omitted: {r}");
+                assert!(flags.iter().all(|f| terjemah::quality::Flag::NAMES.contains(&f["flag"].as_str().unwrap())), "{r}");
+            }
+            assert_eq!(r["hit_max_length"] == true, r["flags"].as_array().is_some_and(|f| f.iter().any(|f| f["flag"] == "max_length")));
+        }
+    }
+    // The tricky text really was in there (the checks above compared it character by character).
+    let tricky = read_jsonl(&out.path().join(format!("{TRICKY}.align.jsonl")));
+    let all: String = tricky.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    for s in ["<b>", "&amp;", "\"", "'", "\t", "🇮🇩", "]]>", "\u{1b}", "<script>"] {
+        assert!(all.contains(s), "the tricky article holds {s:?}");
+    }
+    let html = fs::read_to_string(out.path().join(format!("{TRICKY}.bi.html"))).unwrap();
+    assert!(html.contains("<title>tricky &amp; &#39;odd&#39; name.txt · terjemah</title>"), "file name escaped");
+
+    // The run wrote index.html listing every article page, with counts from the manifest.
+    let index = fs::read_to_string(out.path().join("index.html")).expect("the run writes index.html");
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
+    let docs = manifest["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    for d in docs {
+        assert!(d["translated"].as_u64().unwrap() > 0 && d["segments"].as_u64() >= d["translated"].as_u64());
+    }
+    assert!(index.contains("000_43c79636b6b3480f.bi.html"), "seed article linked");
+    assert!(index.contains("tricky%20%26%20") || index.contains("tricky &amp; &#39;odd&#39; name.bi.html"), "tricky article linked");
+}
+
+/// A document with hand-made translations, to see flags end to end without a model.
+fn aligned(text: &str, targets: &[(&str, &str)]) -> AlignedDocument {
+    let doc = Document::from_bytes(Path::new("sub/berita <1>.txt"), text.as_bytes()).unwrap();
+    let map: HashMap<String, Translation> =
+        targets.iter().map(|(s, t)| (s.to_string(), Translation { text: t.to_string(), pieces: 1, ..Default::default() })).collect();
+    let p = plan(&doc, Boilerplate::Keep);
+    AlignedDocument::assemble(doc, p, &map)
+}
+
+#[test]
+fn flagged_sentences_are_marked_in_jsonl_and_html() {
+    let text = "Judul Berita Hari Ini\n\nSebanyak 36 wanita dipenjara di Guatemala tahun lalu. Harga naik 3,5 persen menurut laporan pemerintah.\n\nEditor: Budi\n";
+    let a = aligned(
+        text,
+        &[
+            ("Judul Berita Hari Ini", "Today's News Headline"),
+            ("Sebanyak 36 wanita dipenjara di Guatemala tahun lalu.", "Women were jailed in Guatemala last year."),
+            ("Harga naik 3,5 persen menurut laporan pemerintah.", "Harga naik 3,5 persen menurut laporan pemerintah."),
+        ],
+    );
+    let ctx = Context { model_name: "m<1>", model_fingerprint: "0123456789abcdef" };
+    let render = |f: Format| {
+        let mut buf = Vec::new();
+        f.writer().write(&a, &ctx, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let rows: Vec<serde_json::Value> = render(Format::Jsonl).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let flags_of = |needle: &str| rows.iter().find(|r| r["source"].as_str().unwrap().starts_with(needle)).unwrap().get("flags").cloned();
+    assert_eq!(flags_of("Judul"), None, "a good translation carries no flags key");
+    assert_eq!(flags_of("Sebanyak"), Some(serde_json::json!([{"flag": "missing_numbers", "numbers": ["36"]}])));
+    assert_eq!(flags_of("Harga"), Some(serde_json::json!([{"flag": "untranslated"}])));
+    assert_eq!(flags_of("Editor"), None, "copied boilerplate is not checked");
+
+    let html = render(Format::Html);
+    check_html_str(&html, &rows);
+    assert!(html.contains(r#"<span class="flag f-missing_numbers" title="numbers not in the output: 36">missing numbers: 36</span>"#), "{html}");
+    assert!(html.contains("<code>m&lt;1&gt;</code>"), "model name escaped");
+    let tsv = render(Format::Tsv);
+    assert!(tsv.lines().any(|l| l.starts_with("Sebanyak") && l.ends_with("\tmissing_numbers")));
+    let tmx = render(Format::Tmx);
+    assert!(tmx.contains(r#"<prop type="x-flags">untranslated</prop>"#));
+}
+
+fn check_html_str(html: &str, rows: &[serde_json::Value]) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("page.html");
+    fs::write(&p, html).unwrap();
+    check_html(&p, rows);
+}
+
+#[test]
+fn index_lists_every_article_sortable_with_flags_and_scores() {
+    let out = tempfile::tempdir().unwrap();
+    let a = aligned("Judul\n\nSebanyak 36 wanita dipenjara.\n", &[("Judul", "Title"), ("Sebanyak 36 wanita dipenjara.", "Women were jailed.")]);
+    let page = out.path().join("sub").join("berita <1> & 'x' #2.bi.html");
+    let mut first = IndexEntry::new(out.path(), &page, &a);
+    assert_eq!(first.page, Path::new("sub/berita <1> & 'x' #2.bi.html"));
+    assert_eq!((first.blocks, first.segments, first.translated, first.flagged), (2, 2, 2, 1));
+    assert_eq!(first.flags, BTreeMap::from([("missing_numbers".to_string(), 1)]));
+    first.scores = vec![Score { label: "BLEU".into(), value: 12.345 }];
+    let second = IndexEntry {
+        page: "b.bi.html".into(),
+        source: "b.txt".into(),
+        blocks: 3,
+        segments: 4,
+        translated: 4,
+        flagged: 0,
+        flags: BTreeMap::new(),
+        scores: vec![],
+    };
+    write_index(out.path(), &[first, second]).unwrap();
+
+    let html = fs::read_to_string(out.path().join("index.html")).unwrap();
+    let xml = html_as_xml(&html);
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("index not well-formed: {e}"));
+    let table = doc.descendants().find(|n| n.attribute("id") == Some("articles")).expect("the table");
+    let heads: Vec<String> = table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).map(text_of).collect();
+    assert_eq!(heads, ["Article", "Blocks", "Sentences", "Translated", "Flagged", "missing numbers", "BLEU"]);
+    assert!(
+        table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).all(|th| th.children().any(|c| c.has_tag_name("button"))),
+        "every heading is a sort button"
+    );
+    let body = table.children().find(|n| n.has_tag_name("tbody")).unwrap();
+    let rows: Vec<Vec<(String, String)>> = body
+        .children()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| tr.children().filter(|c| c.has_tag_name("td")).map(|td| (td.attribute("data-v").unwrap().to_string(), text_of(td))).collect())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0].1, "sub/berita <1>.txt", "source name, escaped in the markup, intact after parsing");
+    assert_eq!(rows[0][1..].iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["2", "2", "2", "1", "1", "12.35"]);
+    assert_eq!(rows[0][6].0, "12.345", "sorts on the full value");
+    assert_eq!(rows[1][1..].iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["3", "4", "4", "0", "0", "–"]);
+    let hrefs: Vec<&str> = body.descendants().filter_map(|n| n.attribute("href")).collect();
+    assert_eq!(hrefs, ["sub/berita%20%3C1%3E%20%26%20%27x%27%20%232.bi.html", "b.bi.html"]);
+}
+
+#[test]
+fn an_empty_run_still_gets_an_index() {
+    let out = tempfile::tempdir().unwrap();
+    write_index(out.path(), &[]).unwrap();
+    let html = fs::read_to_string(out.path().join("index.html")).unwrap();
+    roxmltree::Document::parse(&html_as_xml(&html)).unwrap();
+    assert!(html.contains("No article was translated."));
+}
