@@ -9,7 +9,8 @@ random (seeded), so translations are gibberish but deterministic: tests check st
 quality. Also writes the Hugging Face source folders to --hf-out when given (the offline
 conversion test of scripts/fetch-model.sh uses them).
 
-Needs: pip install -r scripts/test-models-requirements.txt (transformers 4.57.x: 5.x builds an
+Needs the packages of scripts/requirements.txt (`$(scripts/python-env) scripts/make-test-models.py`;
+transformers 4.57.x: 5.x builds an
 empty NLLB vocabulary, see shared/MODEL-NOTES.md).
 """
 import argparse

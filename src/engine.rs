@@ -52,8 +52,10 @@ pub struct ModelInfo {
     pub max_output_tokens: Option<usize>,
     pub vocabulary_size: usize,
     pub size_bytes: u64,
-    /// The "interim" / "description" note a model card puts in `terjemah.json`, if any.
+    /// The note a model's `terjemah.json` carries (e.g. "interim model"), if any.
     pub note: Option<String>,
+    /// Languages recorded in `terjemah.json` ("id -> en"), for layouts that do not name them.
+    pub languages: Option<String>,
     #[serde(skip)]
     source_spm: PathBuf,
     #[serde(skip)]
@@ -132,10 +134,9 @@ impl ModelInfo {
             files.push(target_spm.clone());
         }
         let (fingerprint, size_bytes) = fingerprint(&files)?;
-        let note = std::fs::read(dir.join("terjemah.json"))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .and_then(|v| v.get("note").and_then(|n| n.as_str()).map(str::to_string));
+        let meta = std::fs::read(dir.join("terjemah.json")).ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        let meta_str = |k: &str| meta.as_ref().and_then(|v| v.get(k)).and_then(|n| n.as_str()).map(str::to_string);
+        let (note, languages) = (meta_str("note"), meta_str("languages"));
         let info = ModelInfo {
             dir: dir.to_path_buf(),
             layout,
@@ -145,6 +146,7 @@ impl ModelInfo {
             vocabulary_size: vocab.len(),
             size_bytes,
             note,
+            languages,
             source_spm,
             target_spm,
         };
@@ -305,6 +307,8 @@ pub struct Translation {
     /// Source and target token counts (for statistics).
     pub source_tokens: usize,
     pub target_tokens: usize,
+    /// Glossary targets the output lacks (checked after translation, never stored).
+    pub glossary_missing: Vec<String>,
 }
 
 pub struct Engine {

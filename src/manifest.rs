@@ -26,8 +26,17 @@ pub struct Counts {
     pub segments: usize,
     /// Segments sent to the model (others were copied, mapped by rule or dropped).
     pub translated_segments: usize,
-    /// Distinct texts actually translated (after removing duplicates within each chunk).
+    /// Distinct texts actually translated by the model (after removing duplicates within each
+    /// chunk and those found in the translation memory).
     pub unique_translated: usize,
+    /// Distinct texts found in the translation memory.
+    pub tm_hits: usize,
+    /// Texts translated with glossary placeholders, and those of them translated again without
+    /// because the model did not copy a placeholder.
+    #[serde(default)]
+    pub glossary_protected: usize,
+    #[serde(default)]
+    pub glossary_retranslated: usize,
     pub split_for_length: usize,
     pub hit_max_length: usize,
     pub source_tokens: usize,
@@ -47,6 +56,13 @@ pub struct DocumentEntry {
     pub options_key: String,
     pub blocks: usize,
     pub segments: usize,
+    /// Segments sent to the model.
+    #[serde(default)]
+    pub translated: usize,
+    /// Segments with at least one quality flag.
+    #[serde(default)]
+    pub flagged: usize,
+    /// Segments per quality flag name.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     pub flags: HashMap<String, usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -114,6 +130,67 @@ impl Manifest {
             .map(|m| m.documents.into_iter().map(|d| (d.source.clone(), d)).collect())
             .unwrap_or_default()
     }
+}
+
+/// Merge the manifests of the shards of one job (`--shard K/N`) into one: documents and
+/// failures joined, counts summed, timings of the slowest shard. The shards must have used the
+/// same model and options.
+pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
+    use crate::error::Error;
+    let mut merged: Option<Manifest> = None;
+    let mut first_path = PathBuf::new();
+    for p in paths {
+        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::input(p, format!("not a terjemah manifest: {e}")))?;
+        let Some(acc) = merged.as_mut() else {
+            first_path = p.clone();
+            merged = Some(m);
+            continue;
+        };
+        if m.model.get("fingerprint") != acc.model.get("fingerprint") || m.options_key != acc.options_key {
+            return Err(Error::Usage(format!(
+                "{} and {} come from runs with different models or options; they cannot be merged",
+                first_path.display(),
+                p.display()
+            )));
+        }
+        let (a, b) = (&mut acc.counts, &m.counts);
+        for (x, y) in [
+            (&mut a.documents, b.documents),
+            (&mut a.succeeded, b.succeeded),
+            (&mut a.up_to_date, b.up_to_date),
+            (&mut a.failed, b.failed),
+            (&mut a.blocks, b.blocks),
+            (&mut a.segments, b.segments),
+            (&mut a.translated_segments, b.translated_segments),
+            (&mut a.unique_translated, b.unique_translated),
+            (&mut a.tm_hits, b.tm_hits),
+            (&mut a.glossary_protected, b.glossary_protected),
+            (&mut a.glossary_retranslated, b.glossary_retranslated),
+            (&mut a.split_for_length, b.split_for_length),
+            (&mut a.hit_max_length, b.hit_max_length),
+            (&mut a.source_tokens, b.source_tokens),
+            (&mut a.target_tokens, b.target_tokens),
+        ] {
+            *x += y;
+        }
+        for (k, v) in &b.flags {
+            *a.flags.entry(k.clone()).or_default() += v;
+        }
+        acc.timings.total_s = acc.timings.total_s.max(m.timings.total_s);
+        acc.timings.translate_s = acc.timings.translate_s.max(m.timings.translate_s);
+        acc.started_unix = acc.started_unix.min(m.started_unix);
+        acc.complete &= m.complete;
+        acc.documents.extend(m.documents);
+        acc.failures.extend(m.failures);
+    }
+    let mut m = merged.ok_or_else(|| Error::Usage("no manifests to merge".into()))?;
+    m.documents.sort_by(|a, b| a.source.cmp(&b.source));
+    m.failures.sort_by(|a, b| a.source.cmp(&b.source));
+    let secs = m.timings.total_s.max(1e-9);
+    m.timings.segments_per_s = m.counts.translated_segments as f64 / secs;
+    m.timings.target_tokens_per_s = m.counts.target_tokens as f64 / secs;
+    Ok(m)
 }
 
 /// A short hash of everything that decides a document's outputs besides its source and the

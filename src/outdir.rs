@@ -21,9 +21,11 @@ pub struct OutputDir {
 }
 
 impl OutputDir {
-    pub fn open(path: &Path) -> Result<OutputDir> {
+    /// Lock `path` for this run; `tag` ("shard-1-of-3") gives each shard its own lock, so that
+    /// shards share one output folder.
+    pub fn open(path: &Path, tag: Option<&str>) -> Result<OutputDir> {
         std::fs::create_dir_all(path).map_err(|e| not_writable(path, e))?;
-        let lock_path = path.join(LOCK_FILE);
+        let lock_path = path.join(tag.map_or_else(|| LOCK_FILE.to_string(), |t| format!(".terjemah.{t}.lock")));
         let mut lock = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).map_err(|e| not_writable(path, e))?;
         let mut previous = String::new();
         let _ = lock.read_to_string(&mut previous);
@@ -46,12 +48,16 @@ impl OutputDir {
         Ok(dir)
     }
 
-    /// Temporary files of atomic writes (`.terjemah-*.tmp`) that a killed run left: safe to
-    /// remove because we hold the lock.
+    /// Temporary files of atomic writes (`.terjemah-PID-*.tmp`) whose process is gone: what a
+    /// killed run left. Files of live processes (other shards) are left alone.
     fn remove_stale_temporaries(&self) {
         for e in walkdir::WalkDir::new(&self.path).into_iter().filter_map(|e| e.ok()) {
             let name = e.file_name().to_string_lossy();
-            if e.file_type().is_file() && name.starts_with(".terjemah-") && name.ends_with(".tmp") {
+            let Some(rest) = name.strip_prefix(".terjemah-").filter(|_| name.ends_with(".tmp") && e.file_type().is_file()) else {
+                continue;
+            };
+            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_none_or(|p| !process_alive(p)) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
@@ -63,6 +69,14 @@ impl Drop for OutputDir {
         // An empty lock file means "no run": the next run reports no take-over.
         let _ = self.lock.set_len(0);
         let _ = self.lock.unlock();
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true // cannot tell: keep the file
     }
 }
 
@@ -87,11 +101,13 @@ mod tests {
     #[test]
     fn second_open_fails_and_release_allows_it() {
         let d = tempfile::tempdir().unwrap();
-        let first = OutputDir::open(d.path()).unwrap();
-        let e = OutputDir::open(d.path()).unwrap_err().to_string();
+        let first = OutputDir::open(d.path(), None).unwrap();
+        let e = OutputDir::open(d.path(), None).unwrap_err().to_string();
         assert!(e.contains("another terjemah run") && e.contains(&format!("pid {}", std::process::id())), "{e}");
+        let shard = OutputDir::open(d.path(), Some("shard-0-of-2")).expect("shards lock separately");
         drop(first);
-        let again = OutputDir::open(d.path()).unwrap();
+        let again = OutputDir::open(d.path(), None).unwrap();
+        drop(shard);
         assert!(again.took_over.is_none(), "a clean finish leaves nothing to take over");
     }
 
@@ -100,11 +116,14 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join(LOCK_FILE), "pid 999999, started 1").unwrap();
         std::fs::create_dir(d.path().join("sub")).unwrap();
-        std::fs::write(d.path().join("sub/.terjemah-abc.tmp"), "half").unwrap();
+        std::fs::write(d.path().join("sub/.terjemah-999999-abc.tmp"), "half").unwrap();
+        let live = format!("sub/.terjemah-{}-abc.tmp", std::process::id());
+        std::fs::write(d.path().join(&live), "being written").unwrap();
         std::fs::write(d.path().join("sub/keep.en.txt"), "done").unwrap();
-        let o = OutputDir::open(d.path()).unwrap();
+        let o = OutputDir::open(d.path(), None).unwrap();
         assert_eq!(o.took_over.as_deref(), Some("pid 999999, started 1"));
-        assert!(!d.path().join("sub/.terjemah-abc.tmp").exists());
+        assert!(!d.path().join("sub/.terjemah-999999-abc.tmp").exists());
+        assert!(d.path().join(&live).exists(), "a live process's file is kept");
         assert!(d.path().join("sub/keep.en.txt").exists());
     }
 }

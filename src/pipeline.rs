@@ -4,13 +4,12 @@
 //! so memory stays bounded by a few chunks whatever the size of the folder.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::align::{plan, Action, AlignedDocument, Boilerplate, PlannedBlock};
@@ -19,6 +18,9 @@ use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
 use crate::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest, Timings};
 use crate::outdir::OutputDir;
+use crate::progress::Reporter;
+use crate::glossary::{Glossary, Protected};
+use crate::tm::TranslationMemory;
 use crate::output::{self, output_stem, with_suffix, Context, Format};
 
 /// Options of `terjemah translate` after argument parsing.
@@ -38,14 +40,23 @@ pub struct TranslateJob {
     pub progress: Progress,
     /// Translate every document again, even those whose outputs are current.
     pub force: bool,
+    /// Translation memory database; `None` runs without one.
+    pub tm: Option<PathBuf>,
+    /// `(k, n)`: translate only the inputs of shard k of n (0 <= k < n).
+    pub shard: Option<(usize, usize)>,
+    /// Terms to keep or translate in a fixed way.
+    pub glossary: Option<Glossary>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
-    /// A bar on a terminal, log lines otherwise.
-    Auto,
-    Quiet,
+/// Shard of an input: a hash of its path relative to the output folder, so that every process
+/// of a job computes the same split whatever machine or order it runs in.
+pub fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
+    let rel = input.stem.strip_prefix(out).unwrap_or(&input.stem);
+    let h = blake3::hash(rel.to_string_lossy().as_bytes());
+    (u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes")) % n as u64) as usize
 }
+
+pub use crate::progress::Progress;
 
 pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md"];
 
@@ -165,8 +176,46 @@ enum Done {
     Failed(Failure),
 }
 
-/// Plan every document of a chunk, translate the distinct texts once, assemble.
-fn translate_docs(engine: &Engine, docs: Vec<Document>, boilerplate: Boilerplate, counts: &mut Counts) -> Result<Vec<AlignedDocument>> {
+/// Translate texts, protecting glossary terms with placeholders; a text whose placeholders
+/// did not survive is translated again without them (its missing terms are flagged later).
+fn translate_protected(engine: &Engine, glossary: Option<&Glossary>, texts: &[&str], counts: &mut Counts) -> Result<Vec<Translation>> {
+    let Some(g) = glossary.filter(|g| !g.is_empty()) else {
+        return engine.translate(texts);
+    };
+    let protected: Vec<Option<Protected>> = texts.par_iter().map(|t| g.protect(t)).collect();
+    let inputs: Vec<&str> = texts.iter().zip(&protected).map(|(t, p)| p.as_ref().map_or(*t, |p| p.text.as_str())).collect();
+    let mut out = engine.translate(&inputs)?;
+    let mut retry = Vec::new();
+    for (i, p) in protected.iter().enumerate() {
+        if let Some(p) = p {
+            counts.glossary_protected += 1;
+            match g.restore(p, &out[i].text) {
+                Some(text) => out[i].text = text,
+                None => retry.push(i),
+            }
+        }
+    }
+    counts.glossary_retranslated += retry.len();
+    if !retry.is_empty() {
+        let again = engine.translate(&retry.iter().map(|&i| texts[i]).collect::<Vec<_>>())?;
+        for (i, t) in retry.into_iter().zip(again) {
+            out[i] = t;
+        }
+    }
+    Ok(out)
+}
+
+/// What a chunk is translated with.
+#[derive(Clone, Copy)]
+pub struct Translating<'a> {
+    pub engine: &'a Engine,
+    pub glossary: Option<&'a Glossary>,
+}
+
+/// Plan every document of a chunk, translate the distinct texts once (those the translation
+/// memory does not already hold), assemble.
+fn translate_docs(with: Translating, tm: Option<&mut TranslationMemory>, docs: Vec<Document>, boilerplate: Boilerplate, counts: &mut Counts) -> Result<Vec<AlignedDocument>> {
+    let engine = with.engine;
     let plans: Vec<Vec<PlannedBlock>> = docs.par_iter().map(|d| plan(d, boilerplate)).collect();
     let mut seen = HashSet::new();
     let mut unique: Vec<&str> = Vec::new();
@@ -183,82 +232,82 @@ fn translate_docs(engine: &Engine, docs: Vec<Document>, boilerplate: Boilerplate
         }
         counts.blocks += p.len();
     }
-    let translated = engine.translate(&unique)?;
-    counts.unique_translated += unique.len();
+    let mut known = match &tm {
+        Some(tm) => tm.lookup(&unique)?,
+        None => HashMap::new(),
+    };
+    let misses: Vec<&str> = unique.iter().enumerate().filter(|(i, _)| !known.contains_key(i)).map(|(_, s)| *s).collect();
+    let translated = translate_protected(engine, with.glossary, &misses, counts)?;
+    counts.tm_hits += known.len();
+    counts.unique_translated += misses.len();
     for t in &translated {
-        counts.split_for_length += usize::from(t.pieces > 1);
-        counts.hit_max_length += usize::from(t.hit_max_length);
         counts.source_tokens += t.source_tokens;
         counts.target_tokens += t.target_tokens;
     }
-    let map: HashMap<String, Translation> = unique.iter().map(|s| s.to_string()).zip(translated).collect();
+    if let Some(tm) = tm {
+        tm.store(&misses.iter().copied().zip(&translated).collect::<Vec<_>>())?;
+    }
+    let mut fresh = translated.into_iter();
+    let map: HashMap<String, Translation> = unique
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.to_string(), known.remove(&i).unwrap_or_else(|| fresh.next().expect("one translation per miss"))))
+        .collect();
+    let mut map = map;
+    for (source, t) in map.iter_mut() {
+        counts.split_for_length += usize::from(t.pieces > 1);
+        counts.hit_max_length += usize::from(t.hit_max_length);
+        if let Some(g) = with.glossary {
+            t.glossary_missing = g.missing(source, &t.text);
+        }
+    }
     Ok(docs.into_par_iter().zip(plans).map(|(d, p)| AlignedDocument::assemble(d, p, &map)).collect())
 }
 
-/// Progress and notes for the user: an indicatif bar on a terminal, plain lines otherwise,
-/// nothing with --quiet (failures still go to the manifest and the final summary).
-struct Reporter {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-    total: u64,
-}
-
-impl Reporter {
-    fn new(total: u64, progress: Progress) -> Reporter {
-        let quiet = progress == Progress::Quiet;
-        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} documents  {msg}  ETA {eta}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
-            );
-            bar
-        });
-        Reporter { bar, quiet, total }
-    }
-
-    fn note(&self, msg: &str) {
-        match &self.bar {
-            Some(b) => b.println(msg),
-            None if !self.quiet => eprintln!("{msg}"),
-            None => {}
-        }
-    }
-
-    fn rate(&self, segments: usize, started: Instant) {
-        if let Some(b) = &self.bar {
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            b.set_message(format!("{segments} sentences, {:.1} sentences/s", segments as f64 / secs));
-        }
-    }
-
-    fn progress(&self, done: u64, started: Instant) {
-        match &self.bar {
-            Some(b) => b.set_position(done),
-            None if !self.quiet => eprintln!("[{:>7.1}s] {done}/{} documents done", started.elapsed().as_secs_f64(), self.total),
-            None => {}
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
-}
-
-/// The options that decide a document's outputs (with the model fingerprint and the source).
-fn decisive_options(engine: &Engine, job: &TranslateJob) -> serde_json::Value {
-    let o = &engine.options;
+/// The options that decide a sentence's translation (with the model fingerprint).
+fn engine_decisive(with: Translating) -> serde_json::Value {
+    let o = &with.engine.options;
     serde_json::json!({
         "beam": o.beam,
         "max_decoding_length": o.max_decoding_length,
         "compute_type": o.compute_type,
-        "max_input_tokens": engine.max_input_tokens(),
-        "layout": engine.info.layout,
-        "boilerplate": job.boilerplate,
+        "max_input_tokens": with.engine.max_input_tokens(),
+        "layout": with.engine.info.layout,
+        "glossary": with.glossary.map(|g| g.fingerprint.clone()),
     })
+}
+
+/// The options that decide a document's outputs (with the model fingerprint and the source).
+fn decisive_options(with: Translating, job: &TranslateJob) -> serde_json::Value {
+    let mut v = engine_decisive(with);
+    v["boilerplate"] = serde_json::to_value(job.boilerplate).unwrap_or_default();
+    v
+}
+
+/// The translation memory to use: the one given (an error if it cannot be opened), else the
+/// default one when it can be opened (the memory only saves time: a run without it is still
+/// right, so an unwritable cache folder is a warning), else none.
+pub fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -> Result<Option<PathBuf>> {
+    if disabled {
+        return Ok(None);
+    }
+    if let Some(p) = given {
+        open_tm(with, p)?;
+        return Ok(Some(p.to_path_buf()));
+    }
+    let p = crate::tm::default_path();
+    match open_tm(with, &p) {
+        Ok(_) => Ok(Some(p)),
+        Err(e) => {
+            eprintln!("warning: running without a translation memory: {e}");
+            Ok(None)
+        }
+    }
+}
+
+/// Open the translation memory for this engine's model and decoding options.
+pub fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
+    TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)))
 }
 
 /// Read one input: skipped when the previous run's outputs are current, else structured.
@@ -282,24 +331,32 @@ fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current
 /// outputs are complete and current (same source, model and options) are skipped unless
 /// `job.force`, so a run killed at any moment can be re-run to finish the job.
 pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
+    let with = Translating { engine, glossary: job.glossary.as_ref() };
     let started = Instant::now();
     let out = job.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating files or folders".into()))?;
-    let (inputs, walk_failures) = collect_inputs(&job.inputs, &job.globs, &out)?;
-    if inputs.is_empty() && walk_failures.is_empty() {
+    let (mut inputs, mut walk_failures) = collect_inputs(&job.inputs, &job.globs, &out)?;
+    let tag = job.shard.map(|(k, n)| format!("shard-{k}-of-{n}"));
+    if let Some((k, n)) = job.shard {
+        inputs.retain(|i| shard_of(i, &out, n) == k);
+        if k != 0 {
+            walk_failures.clear(); // reported once, by shard 0
+        }
+    }
+    if inputs.is_empty() && walk_failures.is_empty() && job.shard.is_none() {
         return Err(Error::Usage(format!(
             "no input files found (looked for {} in {})",
             job.globs.join(", "),
             job.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         )));
     }
-    let outdir = OutputDir::open(&out)?;
+    let outdir = OutputDir::open(&out, tag.as_deref())?;
     let report = Reporter::new(inputs.len() as u64, job.progress);
     if let Some(prev) = &outdir.took_over {
         report.note(&format!("note: took over {} from an interrupted run ({prev})", out.join(crate::outdir::LOCK_FILE).display()));
     }
-    let manifest_path = out.join("manifest.json");
+    let manifest_path = out.join(tag.as_ref().map_or_else(|| "manifest.json".to_string(), |t| format!("manifest.{t}.json")));
     let previous = if job.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
-    let decisive = decisive_options(engine, job);
+    let decisive = decisive_options(with, job);
     let key = options_key(&decisive);
     let options = serde_json::json!({
         "decisive": decisive,
@@ -311,9 +368,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.counts.documents = inputs.len() + walk_failures.len();
     for f in &walk_failures {
-        report.note(&format!("skipped {}: {}", f.source.display(), f.reason));
+        report.failure(f);
     }
     manifest.failures = walk_failures;
+    let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
     let model_name = engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let ctx = Context { model_name: &model_name, model_fingerprint: &engine.info.fingerprint };
     let fingerprint = engine.info.fingerprint.as_str();
@@ -347,12 +405,8 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                                     .map_err(|e| Failure { source: input.path.clone(), reason: e.to_string() })?;
                                 outputs.push(path);
                             }
-                            let mut flags: HashMap<String, usize> = HashMap::new();
-                            for (_, _, _, seg) in aligned.segments() {
-                                for f in &seg.flags {
-                                    *flags.entry(f.name().to_string()).or_default() += 1;
-                                }
-                            }
+                            let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
+                            let flags = crate::quality::count(segments().flat_map(|seg| &seg.flags)).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
                             Ok((
                                 DocumentEntry {
                                     source: input.path,
@@ -361,7 +415,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                                     model_fingerprint: fingerprint.to_string(),
                                     options_key: key.clone(),
                                     blocks: aligned.blocks.len(),
-                                    segments: aligned.blocks.iter().map(|b| b.segments.len()).sum(),
+                                    segments: segments().count(),
+                                    translated: segments().filter(|seg| seg.action == Action::Translated).count(),
+                                    flagged: segments().filter(|seg| !seg.flags.is_empty()).count(),
                                     flags,
                                     warnings: aligned.doc.warnings.clone(),
                                 },
@@ -377,7 +433,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                             if fresh {
                                 manifest.counts.succeeded += 1;
                                 for warning in &entry.warnings {
-                                    report.note(&format!("warning {}: {warning}", entry.source.display()));
+                                    report.warning(&entry.source, warning);
                                 }
                                 for (name, n) in &entry.flags {
                                     *manifest.counts.flags.entry(name.clone()).or_default() += n;
@@ -388,13 +444,13 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                             manifest.documents.push(entry);
                         }
                         Err(f) => {
-                            report.note(&format!("failed {}: {}", f.source.display(), f.reason));
+                            report.failure(&f);
                             manifest.failures.push(f);
                         }
                     }
                 }
                 manifest.counts.failed = manifest.failures.len();
-                report.progress(done, started);
+                report.progress(done, &manifest.counts, started);
                 if let Err(e) = output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from)) {
                     return (manifest, Some(e));
                 }
@@ -418,10 +474,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                 }
             }
             let t0 = Instant::now();
-            match translate_docs(engine, docs, job.boilerplate, &mut counts) {
+            match translate_docs(with, tm.as_mut(), docs, job.boilerplate, &mut counts) {
                 Ok(aligned) => {
                     translate_s += t0.elapsed().as_secs_f64();
-                    report.rate(counts.translated_segments, started);
+                    report.rate(&counts, started);
                     others.extend(aligned.into_iter().zip(meta).map(|(aligned, (input, hash))| Done::Aligned { aligned, input, hash }));
                     if write_tx.send(others).is_err() {
                         break;
@@ -436,9 +492,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         drop(write_tx);
         writer.join().expect("writer thread panicked")
     });
-    report.finish();
     let mut manifest = manifest;
     if let Some(e) = fatal.or(write_error) {
+        report.clear();
         return Err(e);
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -458,6 +514,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     };
     manifest.complete = true;
     output::write_atomic(&manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))?;
+    if job.formats.contains(&Format::Html) && job.shard.is_none() {
+        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
+    }
+    report.finish(&manifest.counts, elapsed);
     drop(outdir);
     Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
 }
@@ -498,7 +558,7 @@ fn read_chunks(inputs: &[Input], chunk_max: usize, read: impl Fn(&Input) -> Load
 // Standard input and line mode
 
 /// `terjemah translate -`: one article from standard input, English on standard output.
-pub fn run_stdin(engine: &Engine, boilerplate: Boilerplate, out: &mut dyn Write) -> Result<()> {
+pub fn run_stdin(with: Translating, tm: Option<&mut TranslationMemory>, boilerplate: Boilerplate, out: &mut dyn Write) -> Result<()> {
     let mut bytes = Vec::new();
     io::Read::read_to_end(&mut io::stdin(), &mut bytes).map_err(|e| Error::io("-", e))?;
     let doc = Document::from_bytes(Path::new("-"), &bytes)?;
@@ -506,13 +566,13 @@ pub fn run_stdin(engine: &Engine, boilerplate: Boilerplate, out: &mut dyn Write)
         eprintln!("warning (stdin): {w}");
     }
     let mut counts = Counts::default();
-    let aligned = translate_docs(engine, vec![doc], boilerplate, &mut counts)?;
+    let aligned = translate_docs(with, tm, vec![doc], boilerplate, &mut counts)?;
     out.write_all(aligned[0].english().as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("-", e))
 }
 
 /// `--lines`: every input line translated on its own (split into sentences inside the line,
 /// then joined); exactly one output line per input line, empty for empty. Streams in chunks.
-pub fn run_lines(engine: &Engine, input: &mut dyn BufRead, name: &Path, chunk_lines: usize, out: &mut dyn Write) -> Result<usize> {
+pub fn run_lines(with: Translating, mut tm: Option<&mut TranslationMemory>, input: &mut dyn BufRead, name: &Path, chunk_lines: usize, out: &mut dyn Write) -> Result<usize> {
     let mut total = 0;
     let mut buf = Vec::new();
     loop {
@@ -540,7 +600,7 @@ pub fn run_lines(engine: &Engine, input: &mut dyn BufRead, name: &Path, chunk_li
         }
         let doc = Document::from_lines(name, text);
         let mut counts = Counts::default();
-        let aligned = translate_docs(engine, vec![doc], Boilerplate::Keep, &mut counts)?.pop().expect("one document");
+        let aligned = translate_docs(with, tm.as_deref_mut(), vec![doc], Boilerplate::Keep, &mut counts)?.pop().expect("one document");
         let mut by_line: Vec<String> = vec![String::new(); n];
         let line_starts: Vec<usize> = std::iter::once(0).chain(aligned.doc.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         for b in &aligned.blocks {

@@ -19,10 +19,18 @@ pub fn seed_article() -> PathBuf {
     fixtures().join("articles").join(format!("{SEED}.txt"))
 }
 
-/// `terjemah ARGS...` with the tiny models' small decoding limit, no colour, no terminal.
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// `terjemah ARGS...` with no colour and no terminal, and its own translation memory (tests
+/// that exercise the memory pass `--tm`), so that tests never share state.
 pub fn terjemah(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_terjemah"));
-    c.args(args).env("NO_COLOR", "1").env_remove("TERJEMAH_MODEL");
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tm = std::env::temp_dir().join(format!("terjemah-test-tm-{}-{n}.sqlite", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", tm.display()));
+    }
+    c.args(args).env("NO_COLOR", "1").env_remove("TERJEMAH_MODEL").env("TERJEMAH_TM", tm);
     c
 }
 

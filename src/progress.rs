@@ -1,0 +1,120 @@
+//! What the user sees while a run goes on: an indicatif bar on a terminal, plain log lines
+//! otherwise, JSON events for other programs (`--json`), or nothing (`--quiet`; failures still
+//! go to the manifest and the exit code).
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use crate::manifest::{Counts, Failure};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// A bar on a terminal, log lines otherwise.
+    Auto,
+    Quiet,
+    /// One JSON object per line on stderr: `start`, `failure`, `warning`, `note`, `progress`, `done`.
+    Json,
+}
+
+pub struct Reporter {
+    mode: Progress,
+    bar: Option<ProgressBar>,
+    total: u64,
+}
+
+/// `NO_COLOR` (https://no-color.org): any non-empty value turns colour off.
+fn colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn event(v: serde_json::Value) {
+    eprintln!("{v}");
+}
+
+impl Reporter {
+    pub fn new(total: u64, mode: Progress) -> Reporter {
+        let bar = (mode == Progress::Auto && io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            let template = if colour() {
+                "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} documents  {msg}  ETA {eta}"
+            } else {
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents  {msg}  ETA {eta}"
+            };
+            bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+            bar
+        });
+        if mode == Progress::Json {
+            event(json!({"event": "start", "documents": total}));
+        }
+        Reporter { mode, bar, total }
+    }
+
+    fn line(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.println(msg),
+            None if self.mode == Progress::Auto => eprintln!("{msg}"),
+            None => {}
+        }
+    }
+
+    pub fn note(&self, msg: &str) {
+        match self.mode {
+            Progress::Json => event(json!({"event": "note", "message": msg})),
+            _ => self.line(msg),
+        }
+    }
+
+    pub fn failure(&self, f: &Failure) {
+        match self.mode {
+            Progress::Json => event(json!({"event": "failure", "source": f.source, "reason": f.reason})),
+            _ => self.line(&format!("failed {}: {}", f.source.display(), f.reason)),
+        }
+    }
+
+    pub fn warning(&self, source: &Path, msg: &str) {
+        match self.mode {
+            Progress::Json => event(json!({"event": "warning", "source": source, "message": msg})),
+            _ => self.line(&format!("warning {}: {msg}", source.display())),
+        }
+    }
+
+    /// After a chunk is translated: the bar's rate and translation-memory message.
+    pub fn rate(&self, counts: &Counts, started: Instant) {
+        if let Some(b) = &self.bar {
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            let n = counts.translated_segments;
+            b.set_message(format!("{n} sentences, {:.1}/s, memory {} hits / {} new", n as f64 / secs, counts.tm_hits, counts.unique_translated));
+        }
+    }
+
+    /// After a chunk is written.
+    pub fn progress(&self, done: u64, written: &Counts, started: Instant) {
+        let secs = started.elapsed().as_secs_f64();
+        match (self.mode, &self.bar) {
+            (_, Some(b)) => b.set_position(done),
+            (Progress::Auto, None) => eprintln!("[{secs:>7.1}s] {done}/{} documents done", self.total),
+            (Progress::Json, _) => event(json!({
+                "event": "progress", "done": done, "total": self.total, "seconds": secs,
+                "succeeded": written.succeeded, "up_to_date": written.up_to_date,
+            })),
+            _ => {}
+        }
+    }
+
+    pub fn finish(&self, counts: &Counts, seconds: f64) {
+        self.clear();
+        if self.mode == Progress::Json {
+            event(json!({"event": "done", "seconds": seconds, "counts": counts}));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
