@@ -4,17 +4,22 @@
 //! Data flow, one direction: [`document`] (read, decode, classify blocks) → [`segment`]
 //! (sentences) → [`align::plan`] (what to translate) → [`engine`] (CTranslate2) →
 //! [`align::AlignedDocument`] → [`output`] writers. [`pipeline`] drives it over folders.
+//! [`eval`] scores translations against references (sacrebleu's metrics).
 
 pub mod align;
 pub mod document;
 pub mod engine;
 pub mod error;
+pub mod glossary;
+pub mod eval;
 pub mod manifest;
 pub mod models;
 pub mod outdir;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod quality;
 pub mod segment;
+pub mod tm;
 
 pub use error::{Error, Result};

@@ -1,12 +1,13 @@
 //! The `terjemah` command line: parse arguments, call the library, map errors to exit codes.
 
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use terjemah::align::Boilerplate;
 use terjemah::engine::{Compute, Engine, EngineOptions};
+use terjemah::glossary::Glossary;
 use terjemah::output::{AtomicFile, Format};
 use terjemah::pipeline::{self, Progress, TranslateJob};
 use terjemah::{models, Error, Result};
@@ -27,6 +28,117 @@ enum Command {
   cat article.txt | terjemah translate -
   terjemah translate --lines < test.id > test.en")]
     Translate(TranslateArgs),
+    /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.x
+    #[command(after_help = "Examples:
+  terjemah eval --hyp out.en --ref ref.en
+  terjemah eval --hyp out.en --ref ref.en --ref ref2.en --metrics bleu,chrf,chrf++,ter --json
+  terjemah eval --hyp-dir out/ --ref-dir refs/
+  terjemah eval --hyp a.en --hyp b.en --ref ref.en --paired-bootstrap 1000
+
+Files are read as sacrebleu reads them (UTF-8, one segment per line, trailing whitespace and CR
+ignored); scores and signatures are sacrebleu's. Exit code 2 when line counts differ.")]
+    Eval(EvalArgs),
+    /// List the translation models found, with layout, languages, size and fingerprint
+    #[command(after_help = "Examples:
+  terjemah models                      # the bundled models/ folder
+  terjemah models ~/models models/nllb-200-distilled-600M")]
+    Models(ModelsArgs),
+    /// Merge the manifests written by the shards of one job (--shard K/N) into one
+    #[command(after_help = "Example:
+  terjemah merge-manifests out/manifest.shard-*-of-3.json --out out/manifest.json")]
+    MergeManifests(MergeArgs),
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  terjemah completions bash > ~/.local/share/bash-completion/completions/terjemah
+  terjemah completions zsh > ~/.zfunc/_terjemah
+  terjemah completions fish > ~/.config/fish/completions/terjemah.fish")]
+    Completions {
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Hypothesis file, one segment per line (repeat for several systems; the first is the baseline)
+    #[arg(long = "hyp", value_name = "FILE")]
+    hyps: Vec<PathBuf>,
+    /// Reference file, line-parallel to the hypotheses (repeat for multiple references)
+    #[arg(long = "ref", value_name = "FILE")]
+    refs: Vec<PathBuf>,
+    /// A `terjemah translate` output folder (NAME.en.txt per article): article mode
+    #[arg(long, value_name = "DIR", requires = "ref_dir")]
+    hyp_dir: Option<PathBuf>,
+    /// References for article mode: NAME.en.txt or NAME.en at the same relative path, one block per line
+    #[arg(long, value_name = "DIR", requires = "hyp_dir")]
+    ref_dir: Option<PathBuf>,
+    /// Metrics, comma-separated: bleu, chrf, chrf++, ter
+    #[arg(long, value_delimiter = ',', default_value = "bleu,chrf")]
+    metrics: Vec<terjemah::eval::MetricName>,
+    /// BLEU tokenizer: 13a, intl, char, none
+    #[arg(long, default_value = "13a")]
+    tokenize: terjemah::eval::tokenize::Tokenizer,
+    /// Case-insensitive BLEU (sacrebleu's --lowercase)
+    #[arg(long)]
+    lowercase: bool,
+    /// BLEU smoothing: exp, floor, add-k, none
+    #[arg(long, default_value = "exp")]
+    smooth_method: terjemah::eval::bleu::Smooth,
+    /// Value for floor (default 0.1) and add-k (default 1) smoothing
+    #[arg(long)]
+    smooth_value: Option<f64>,
+    /// Case-insensitive chrF and chrF++
+    #[arg(long)]
+    chrf_lowercase: bool,
+    /// Case-sensitive TER (TER ignores case by default)
+    #[arg(long)]
+    ter_case_sensitive: bool,
+    /// One score per line (sentence BLEU uses the effective order)
+    #[arg(long)]
+    sentence_level: bool,
+    /// Paired bootstrap resampling with N resamples (sacrebleu's --paired-bs; 1000 is usual)
+    #[arg(long, value_name = "N")]
+    paired_bootstrap: Option<usize>,
+    /// Seed of the bootstrap resampling
+    #[arg(long, default_value_t = terjemah::eval::bootstrap::DEFAULT_SEED)]
+    seed: u64,
+    /// Article mode: how many worst segments to list
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    worst: usize,
+    /// Decimals of printed scores (sacrebleu's --width)
+    #[arg(long, default_value_t = 1)]
+    width: usize,
+    /// JSON output with all details
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ModelsArgs {
+    /// Model folders, or folders holding model folders [default: the bundled models/]
+    dirs: Vec<PathBuf>,
+    /// One JSON object per model
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Shard manifests (manifest.shard-K-of-N.json)
+    #[arg(required = true)]
+    manifests: Vec<PathBuf>,
+    /// Merged manifest to write [default: manifest.json next to the first shard manifest]
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+/// `K/N` of `--shard`.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 0/4")?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| "K is not a number")?, n.trim().parse().map_err(|_| "N is not a number")?);
+    if n == 0 || k >= n {
+        return Err(format!("shard {k}/{n}: need 0 <= K < N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Args)]
@@ -39,7 +151,8 @@ struct TranslateArgs {
     /// CTranslate2 model folder [default: $TERJEMAH_MODEL, else the bundled models/id-en-starter]
     #[arg(long, short)]
     model: Option<PathBuf>,
-    /// Output formats, comma-separated: txt (NAME.en.txt), md (NAME.bi.md), jsonl (NAME.align.jsonl)
+    /// Output formats, comma-separated: txt (NAME.en.txt), md (NAME.bi.md), jsonl (NAME.align.jsonl),
+    /// html (NAME.bi.html + index.html), tmx (NAME.tmx), tsv (NAME.tsv)
     #[arg(long, value_delimiter = ',', default_value = "txt,md,jsonl")]
     formats: Vec<Format>,
     /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md]
@@ -87,12 +200,36 @@ struct TranslateArgs {
     /// Translate every document again, even those whose outputs in --out are current
     #[arg(long)]
     force: bool,
+    /// Translation memory (SQLite) [default: $TERJEMAH_TM, else ~/.cache/terjemah/tm.sqlite]
+    #[arg(long, value_name = "PATH", conflicts_with = "no_tm")]
+    tm: Option<PathBuf>,
+    /// Translate every sentence with the model, without reading or filling the translation memory
+    #[arg(long)]
+    no_tm: bool,
+    /// Translate only shard K of N (0 <= K < N, by a hash of each file's path) so that N
+    /// processes share one folder; each writes manifest.shard-K-of-N.json
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Glossary (TSV): `source<TAB>target` for a fixed translation, `source` alone to keep a
+    /// term as it is; terms are protected through translation, misses are flagged
+    #[arg(long, value_name = "TSV")]
+    glossary: Option<PathBuf>,
+    /// Progress as JSON lines on stderr (events: start, failure, warning, note, progress, done)
+    #[arg(long, conflicts_with = "quiet")]
+    json: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Translate(args) => translate(args),
+        Command::Eval(args) => eval(args),
+        Command::Models(args) => list_models(args),
+        Command::MergeManifests(args) => merge_manifests(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -126,6 +263,13 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
     }
     let model_dir = a.model.unwrap_or_else(models::default_model_dir);
     let engine = Engine::load(&model_dir, options)?;
+    let glossary = a.glossary.as_deref().map(Glossary::load).transpose()?;
+    let with = pipeline::Translating { engine: &engine, glossary: glossary.as_ref() };
+    let tm_path = pipeline::usable_tm_path(a.tm.as_deref(), a.no_tm, with)?;
+    let mut tm = match &tm_path {
+        Some(p) if a.lines || stdin_only => Some(pipeline::open_tm(with, p)?),
+        _ => None,
+    };
 
     if a.lines {
         if a.inputs.len() > 1 {
@@ -138,17 +282,17 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         match &a.out {
             Some(p) => {
                 let mut file = AtomicFile::create(p)?;
-                pipeline::run_lines(&engine, &mut reader, &name, 2000, &mut file)?;
+                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, 2000, &mut file)?;
                 file.commit()?;
             }
             None => {
-                pipeline::run_lines(&engine, &mut reader, &name, 2000, &mut io::BufWriter::new(io::stdout().lock()))?;
+                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, 2000, &mut io::BufWriter::new(io::stdout().lock()))?;
             }
         }
         return Ok(ExitCode::SUCCESS);
     }
     if stdin_only && a.out.is_none() {
-        pipeline::run_stdin(&engine, a.boilerplate, &mut io::stdout().lock())?;
+        pipeline::run_stdin(with, tm.as_mut(), a.boilerplate, &mut io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     if stdin_only {
@@ -161,12 +305,21 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         globs: if a.globs.is_empty() { pipeline::DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect() } else { a.globs },
         boilerplate: a.boilerplate,
         chunk_sentences: a.chunk_sentences,
-        progress: if a.quiet { Progress::Quiet } else { Progress::Auto },
+        progress: if a.quiet {
+            Progress::Quiet
+        } else if a.json {
+            Progress::Json
+        } else {
+            Progress::Auto
+        },
         force: a.force,
+        tm: tm_path,
+        shard: a.shard,
+        glossary: glossary.clone(),
     };
     let summary = pipeline::run(&engine, &job)?;
     let c = &summary.counts;
-    if !a.quiet {
+    if !a.quiet && !a.json {
         eprintln!(
             "translated {} of {} documents ({} sentences, {} distinct) in {:.1}s: {:.1} sentences/s{}",
             c.succeeded,
@@ -179,4 +332,78 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         );
     }
     Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn eval(a: EvalArgs) -> Result<ExitCode> {
+    use terjemah::eval::{self, EvalJob, MetricOptions};
+    let job = EvalJob {
+        hyps: a.hyps,
+        refs: a.refs,
+        hyp_dir: a.hyp_dir,
+        ref_dir: a.ref_dir,
+        metrics: a.metrics,
+        options: MetricOptions {
+            tokenizer: a.tokenize,
+            lowercase: a.lowercase,
+            smooth: a.smooth_method,
+            smooth_value: a.smooth_value,
+            chrf_lowercase: a.chrf_lowercase,
+            ter_case_sensitive: a.ter_case_sensitive,
+        },
+        sentence_level: a.sentence_level,
+        paired_bootstrap: a.paired_bootstrap,
+        seed: a.seed,
+        worst: a.worst,
+        width: a.width,
+        json: a.json,
+    };
+    let text = eval::run(&job)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_models(a: ModelsArgs) -> Result<ExitCode> {
+    let roots = if a.dirs.is_empty() { models::default_roots() } else { a.dirs };
+    let found = models::discover(&roots);
+    if found.is_empty() {
+        return Err(Error::Usage(format!(
+            "no models found in {} (a model folder holds model.bin)",
+            roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let mut failed = false;
+    let mut out = io::stdout().lock();
+    for m in &found {
+        let line = match m {
+            Ok(info) if a.json => serde_json::to_string(info).expect("model info serialises"),
+            Ok(info) => models::describe(info),
+            Err(e) => {
+                failed = true;
+                if a.json {
+                    serde_json::json!({"error": e.to_string()}).to_string()
+                } else {
+                    format!("error: {e}")
+                }
+            }
+        };
+        writeln!(out, "{line}").map_err(|e| Error::io("-", e))?;
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn merge_manifests(a: MergeArgs) -> Result<ExitCode> {
+    let merged = terjemah::manifest::merge(&a.manifests)?;
+    let out = a.out.unwrap_or_else(|| a.manifests[0].with_file_name("manifest.json"));
+    terjemah::output::write_atomic(&out, |w| serde_json::to_writer_pretty(&mut *w, &merged).map_err(io::Error::from))?;
+    eprintln!(
+        "merged {} manifests into {}: {} documents ({} translated, {} up to date, {} failed)",
+        a.manifests.len(),
+        out.display(),
+        merged.counts.documents,
+        merged.counts.succeeded,
+        merged.counts.up_to_date,
+        merged.counts.failed
+    );
+    Ok(ExitCode::SUCCESS)
 }
