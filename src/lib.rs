@@ -7,6 +7,7 @@
 //! [`eval`] scores translations against references (sacrebleu's metrics).
 
 pub mod align;
+pub mod commands;
 pub mod document;
 pub mod engine;
 pub mod error;

@@ -1,16 +1,15 @@
 //! The `terjemah` command line: parse arguments, call the library, map errors to exit codes.
 
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use terjemah::align::Boilerplate;
-use terjemah::engine::{Compute, Engine, EngineOptions};
-use terjemah::glossary::Glossary;
-use terjemah::output::{AtomicFile, Format};
-use terjemah::pipeline::{self, Progress, TranslateJob};
-use terjemah::{models, Error, Result};
+use terjemah::engine::{Compute, EngineOptions};
+use terjemah::output::Format;
+use terjemah::progress::Progress;
+use terjemah::{commands, Error, Result};
 
 #[derive(Parser)]
 #[command(name = "terjemah", version, about = "Translate Indonesian news articles into English with a local CTranslate2 model")]
@@ -220,12 +219,18 @@ struct TranslateArgs {
 }
 
 fn main() -> ExitCode {
+    // A bug must still read as a message, not a backtrace (RUST_BACKTRACE=1 shows it).
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("terjemah: internal error: {info}\nThis is a bug in terjemah; please report it with the command and the input that caused it.");
+        }));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Translate(args) => translate(args),
         Command::Eval(args) => eval(args),
-        Command::Models(args) => list_models(args),
-        Command::MergeManifests(args) => merge_manifests(args),
+        Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
+        Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -243,67 +248,25 @@ fn main() -> ExitCode {
 
 fn translate(a: TranslateArgs) -> Result<ExitCode> {
     let defaults = EngineOptions::default();
-    let options = EngineOptions {
-        beam: a.beam,
-        max_decoding_length: a.max_decoding_length,
-        batch_tokens: a.batch_tokens,
-        compute_type: a.compute_type,
-        threads: a.threads.unwrap_or(defaults.threads),
-        inter_threads: a.inter_threads,
-        max_input_tokens: a.max_input_tokens,
-        src_lang: a.src_lang,
-        tgt_lang: a.tgt_lang,
-    };
-    let stdin_only = a.inputs.len() == 1 && a.inputs[0].as_os_str() == "-";
-    if a.inputs.is_empty() && !a.lines {
-        return Err(Error::Usage("no input given: pass files or folders, `-` for standard input, or --lines".into()));
-    }
-    if a.inputs.len() > 1 && a.inputs.iter().any(|p| p.as_os_str() == "-") {
-        return Err(Error::Usage("`-` (standard input) cannot be combined with other inputs".into()));
-    }
-    let model_dir = a.model.unwrap_or_else(models::default_model_dir);
-    let engine = Engine::load(&model_dir, options)?;
-    let glossary = a.glossary.as_deref().map(Glossary::load).transpose()?;
-    let with = pipeline::Translating { engine: &engine, glossary: glossary.as_ref() };
-    let tm_path = pipeline::usable_tm_path(a.tm.as_deref(), a.no_tm, with)?;
-    let mut tm = match &tm_path {
-        Some(p) if a.lines || stdin_only => Some(pipeline::open_tm(with, p)?),
-        _ => None,
-    };
-
-    if a.lines {
-        if a.inputs.len() > 1 {
-            return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
-        }
-        let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match a.inputs.first().filter(|p| p.as_os_str() != "-") {
-            Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
-            None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
-        };
-        match &a.out {
-            Some(p) => {
-                let mut file = AtomicFile::create(p)?;
-                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, 2000, &mut file)?;
-                file.commit()?;
-            }
-            None => {
-                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, 2000, &mut io::BufWriter::new(io::stdout().lock()))?;
-            }
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    if stdin_only && a.out.is_none() {
-        pipeline::run_stdin(with, tm.as_mut(), a.boilerplate, &mut io::stdout().lock())?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if stdin_only {
-        return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
-    }
-    let job = TranslateJob {
+    let cmd = commands::Translate {
         inputs: a.inputs,
         out: a.out,
+        model: a.model,
+        engine: EngineOptions {
+            beam: a.beam,
+            max_decoding_length: a.max_decoding_length,
+            batch_tokens: a.batch_tokens,
+            compute_type: a.compute_type,
+            threads: a.threads.unwrap_or(defaults.threads),
+            inter_threads: a.inter_threads,
+            max_input_tokens: a.max_input_tokens,
+            src_lang: a.src_lang,
+            tgt_lang: a.tgt_lang,
+        },
         formats: a.formats,
-        globs: if a.globs.is_empty() { pipeline::DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect() } else { a.globs },
+        globs: a.globs,
         boilerplate: a.boilerplate,
+        lines: a.lines,
         chunk_sentences: a.chunk_sentences,
         progress: if a.quiet {
             Progress::Quiet
@@ -313,25 +276,12 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
             Progress::Auto
         },
         force: a.force,
-        tm: tm_path,
+        tm: a.tm,
+        no_tm: a.no_tm,
         shard: a.shard,
-        glossary: glossary.clone(),
+        glossary: a.glossary,
     };
-    let summary = pipeline::run(&engine, &job)?;
-    let c = &summary.counts;
-    if !a.quiet && !a.json {
-        eprintln!(
-            "translated {} of {} documents ({} sentences, {} distinct) in {:.1}s: {:.1} sentences/s{}",
-            c.succeeded,
-            c.documents,
-            c.translated_segments,
-            c.unique_translated,
-            summary.elapsed_s,
-            c.translated_segments as f64 / summary.elapsed_s.max(1e-9),
-            if summary.failures.is_empty() { String::new() } else { format!("; {} failed (see manifest.json)", summary.failures.len()) }
-        );
-    }
-    Ok(if summary.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(exit(commands::translate(cmd)?))
 }
 
 fn eval(a: EvalArgs) -> Result<ExitCode> {
@@ -363,47 +313,10 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_models(a: ModelsArgs) -> Result<ExitCode> {
-    let roots = if a.dirs.is_empty() { models::default_roots() } else { a.dirs };
-    let found = models::discover(&roots);
-    if found.is_empty() {
-        return Err(Error::Usage(format!(
-            "no models found in {} (a model folder holds model.bin)",
-            roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
-        )));
+fn exit(all_ok: bool) -> ExitCode {
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
-    let mut failed = false;
-    let mut out = io::stdout().lock();
-    for m in &found {
-        let line = match m {
-            Ok(info) if a.json => serde_json::to_string(info).expect("model info serialises"),
-            Ok(info) => models::describe(info),
-            Err(e) => {
-                failed = true;
-                if a.json {
-                    serde_json::json!({"error": e.to_string()}).to_string()
-                } else {
-                    format!("error: {e}")
-                }
-            }
-        };
-        writeln!(out, "{line}").map_err(|e| Error::io("-", e))?;
-    }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-fn merge_manifests(a: MergeArgs) -> Result<ExitCode> {
-    let merged = terjemah::manifest::merge(&a.manifests)?;
-    let out = a.out.unwrap_or_else(|| a.manifests[0].with_file_name("manifest.json"));
-    terjemah::output::write_atomic(&out, |w| serde_json::to_writer_pretty(&mut *w, &merged).map_err(io::Error::from))?;
-    eprintln!(
-        "merged {} manifests into {}: {} documents ({} translated, {} up to date, {} failed)",
-        a.manifests.len(),
-        out.display(),
-        merged.counts.documents,
-        merged.counts.succeeded,
-        merged.counts.up_to_date,
-        merged.counts.failed
-    );
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,171 @@
+//! The commands of the `terjemah` binary, as library calls: main.rs parses arguments into
+//! these structs and maps the results to exit codes.
+
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use crate::align::Boilerplate;
+use crate::engine::{Engine, EngineOptions};
+use crate::error::{Error, Result};
+use crate::glossary::Glossary;
+use crate::output::{self, AtomicFile, Format};
+use crate::pipeline::{self, Translating, TranslateJob};
+use crate::progress::Progress;
+use crate::{manifest, models};
+
+/// `terjemah translate`.
+#[derive(Clone, Debug)]
+pub struct Translate {
+    /// Files or folders; `-` alone reads one article from standard input.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder; with `lines`, an output file. None: standard output (stdin and line modes).
+    pub out: Option<PathBuf>,
+    /// None: `$TERJEMAH_MODEL` or the bundled model.
+    pub model: Option<PathBuf>,
+    pub engine: EngineOptions,
+    pub formats: Vec<Format>,
+    /// Empty: `*.txt`, `*.md`.
+    pub globs: Vec<String>,
+    pub boilerplate: Boilerplate,
+    pub lines: bool,
+    pub chunk_sentences: usize,
+    pub progress: Progress,
+    pub force: bool,
+    pub tm: Option<PathBuf>,
+    pub no_tm: bool,
+    pub shard: Option<(usize, usize)>,
+    pub glossary: Option<PathBuf>,
+}
+
+/// Lines per chunk in line mode: small enough to stream, large enough to batch well.
+const LINE_CHUNK: usize = 2000;
+
+/// Run `translate`; Ok(false) when some documents failed (each was reported).
+pub fn translate(cmd: Translate) -> Result<bool> {
+    let stdin_only = cmd.inputs.len() == 1 && cmd.inputs[0].as_os_str() == "-";
+    if cmd.inputs.is_empty() && !cmd.lines {
+        return Err(Error::Usage("no input given: pass files or folders, `-` for standard input, or --lines".into()));
+    }
+    if cmd.inputs.len() > 1 && cmd.inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::Usage("`-` (standard input) cannot be combined with other inputs".into()));
+    }
+    if cmd.lines && cmd.inputs.len() > 1 {
+        return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
+    }
+    if stdin_only && !cmd.lines && cmd.out.is_some() {
+        return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
+    }
+    let model_dir = cmd.model.clone().unwrap_or_else(models::default_model_dir);
+    let engine = Engine::load(&model_dir, cmd.engine.clone())?;
+    let glossary = cmd.glossary.as_deref().map(Glossary::load).transpose()?;
+    let with = Translating { engine: &engine, glossary: glossary.as_ref() };
+    let tm_path = pipeline::usable_tm_path(cmd.tm.as_deref(), cmd.no_tm, with)?;
+
+    if cmd.lines || stdin_only {
+        let mut tm = tm_path.as_deref().map(|p| pipeline::open_tm(with, p)).transpose()?;
+        if !cmd.lines {
+            pipeline::run_stdin(with, tm.as_mut(), cmd.boilerplate, &mut io::stdout().lock())?;
+            return Ok(true);
+        }
+        let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match cmd.inputs.first().filter(|p| p.as_os_str() != "-") {
+            Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
+            None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
+        };
+        match &cmd.out {
+            Some(p) => {
+                let mut file = AtomicFile::create(p)?;
+                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file)?;
+                file.commit()?;
+            }
+            None => {
+                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()))?;
+            }
+        }
+        return Ok(true);
+    }
+
+    let quiet = cmd.progress != Progress::Auto;
+    let job = TranslateJob {
+        inputs: cmd.inputs,
+        out: cmd.out,
+        formats: cmd.formats,
+        globs: if cmd.globs.is_empty() { pipeline::DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect() } else { cmd.globs },
+        boilerplate: cmd.boilerplate,
+        chunk_sentences: cmd.chunk_sentences,
+        progress: cmd.progress,
+        force: cmd.force,
+        tm: tm_path,
+        shard: cmd.shard,
+        glossary,
+    };
+    let summary = pipeline::run(&engine, &job)?;
+    let c = &summary.counts;
+    if !quiet {
+        eprintln!(
+            "translated {} of {} documents ({} up to date; {} sentences, {} from the model, {} from memory) in {:.1}s{}",
+            c.succeeded,
+            c.documents,
+            c.up_to_date,
+            c.translated_segments,
+            c.unique_translated,
+            c.tm_hits,
+            summary.elapsed_s,
+            if summary.failures.is_empty() { String::new() } else { format!("; {} failed (see manifest.json)", summary.failures.len()) }
+        );
+    }
+    Ok(summary.failures.is_empty())
+}
+
+/// `terjemah models`: one line (or JSON object) per model folder found; Ok(false) when some
+/// folder holding a model.bin could not be read as a model.
+pub fn list_models(dirs: Vec<PathBuf>, json: bool) -> Result<bool> {
+    let roots = if dirs.is_empty() { models::default_roots() } else { dirs };
+    let found = models::discover(&roots);
+    if found.is_empty() {
+        return Err(Error::Usage(format!(
+            "no models found in {} (a model folder holds model.bin)",
+            roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let mut all_ok = true;
+    let mut out = io::stdout().lock();
+    for m in &found {
+        let line = match m {
+            Ok(info) if json => serde_json::to_string(info).expect("model info serialises"),
+            Ok(info) => models::describe(info),
+            Err(e) => {
+                all_ok = false;
+                if json {
+                    serde_json::json!({"error": e.to_string()}).to_string()
+                } else {
+                    format!("error: {e}")
+                }
+            }
+        };
+        writeln!(out, "{line}").map_err(|e| Error::io("-", e))?;
+    }
+    Ok(all_ok)
+}
+
+/// `terjemah merge-manifests`: merge shard manifests into `out` (default: manifest.json next
+/// to the first), and the run's index.html when the shards wrote HTML pages.
+pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+    let merged = manifest::merge(paths)?;
+    let out = out.unwrap_or_else(|| paths[0].with_file_name("manifest.json"));
+    output::write_atomic(&out, |w| serde_json::to_writer_pretty(&mut *w, &merged).map_err(io::Error::from))?;
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let pages = output::html::index_entries(dir, &merged.documents);
+    if !pages.is_empty() {
+        output::html::write_index(dir, &pages)?;
+    }
+    eprintln!(
+        "merged {} manifests into {}: {} documents ({} translated, {} up to date, {} failed)",
+        paths.len(),
+        out.display(),
+        merged.counts.documents,
+        merged.counts.succeeded,
+        merged.counts.up_to_date,
+        merged.counts.failed
+    );
+    Ok(())
+}
