@@ -55,7 +55,26 @@ pub fn translate(cmd: Translate) -> Result<bool> {
     if stdin_only && !cmd.lines && cmd.out.is_some() {
         return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
     }
-    let model_dir = cmd.model.clone().unwrap_or_else(models::default_model_dir);
+    let model_dir = match &cmd.model {
+        Some(m) => m.clone(),
+        None => {
+            let dir = models::default_model_dir();
+            if !dir.join("model.bin").is_file() {
+                let looked: Vec<String> = models::default_model_candidates().iter().map(|p| p.display().to_string()).collect();
+                return Err(Error::model(
+                    &dir,
+                    format!(
+                        "no --model given and the bundled model is not there (looked in {}). Pass --model DIR or set \
+                         TERJEMAH_MODEL; get a model with scripts/fetch-model.sh opus-mt-id-en (needs network) or train \
+                         models/{} with scripts/train-starter/run",
+                        looked.join(", "),
+                        models::DEFAULT_MODEL
+                    ),
+                ));
+            }
+            dir
+        }
+    };
     let engine = Engine::load(&model_dir, cmd.engine.clone())?;
     let glossary = cmd.glossary.as_deref().map(Glossary::load).transpose()?;
     let with = Translating { engine: &engine, glossary: glossary.as_ref() };

@@ -5,25 +5,17 @@ use std::path::{Path, PathBuf};
 /// Folder name of the bundled model under `models/`.
 pub const DEFAULT_MODEL: &str = "id-en-starter";
 
-/// Candidate locations of the bundled model, in order: `$TERJEMAH_MODEL`, `./models/NAME`,
-/// next to the executable's repository (`target/release/terjemah` → `models/NAME`), and the
-/// source tree the binary was built from.
+/// Candidate locations of the bundled model, in order: `$TERJEMAH_MODEL` (alone when set),
+/// `./models/NAME`, and the source tree the binary was built from.
 pub fn default_model_candidates() -> Vec<PathBuf> {
-    let mut c = Vec::new();
     if let Some(p) = std::env::var_os("TERJEMAH_MODEL").filter(|p| !p.is_empty()) {
-        c.push(PathBuf::from(p));
-        return c;
+        return vec![PathBuf::from(p)];
     }
-    c.push(Path::new("models").join(DEFAULT_MODEL));
-    if let Ok(exe) = std::env::current_exe() {
-        for anc in exe.ancestors().skip(1).take(4) {
-            let p = anc.join("models").join(DEFAULT_MODEL);
-            if !c.contains(&p) {
-                c.push(p);
-            }
-        }
+    let mut c = vec![Path::new("models").join(DEFAULT_MODEL)];
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(DEFAULT_MODEL);
+    if c[0].canonicalize().ok() != built_from.canonicalize().ok() || !built_from.exists() {
+        c.push(built_from);
     }
-    c.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(DEFAULT_MODEL));
     c
 }
 
