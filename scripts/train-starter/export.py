@@ -17,31 +17,44 @@ from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
 ap = argparse.ArgumentParser(description=__doc__)
 ap.add_argument("--data", required=True, help="folder with spm.model and vocab.json")
-ap.add_argument("--work", required=True, help="training folder (config.json, snapshots/)")
+ap.add_argument("--work", help="training folder (config.json, snapshots/)")
+ap.add_argument("--shards", help="instead of --work: a folder written by train.py --shards-out (weights-*.pt, config.json)")
 ap.add_argument("--out", required=True, help="CTranslate2 model folder to write")
 ap.add_argument("--average", type=int, default=4, help="average this many last snapshots")
 ap.add_argument("--quantization", default="int8")
 a = ap.parse_args()
 
-snaps = sorted(glob.glob(os.path.join(a.work, "snapshots", "*.pt")))[-a.average:]
-if not snaps:
-    sys.exit(f"{a.work}/snapshots: no snapshots to export (train first)")
-avg = None
-for path in snaps:
-    sd = torch.load(path, map_location="cpu")
-    if avg is None:
-        avg = {k: v.clone().double() if v.is_floating_point() else v.clone() for k, v in sd.items()}
-    else:
-        for k, v in sd.items():
-            if v.is_floating_point():
-                avg[k] += v.double()
-avg = {k: (v / len(snaps)).float() if v.is_floating_point() else v for k, v in avg.items()}
-print(f"averaged {len(snaps)} snapshots: {', '.join(os.path.basename(s) for s in snaps)}")
+if a.shards:
+    avg = {}
+    for path in sorted(glob.glob(os.path.join(a.shards, "weights-*.pt"))):
+        avg.update({k: v.float() if v.is_floating_point() else v for k, v in torch.load(path, map_location="cpu").items()})
+    if not avg:
+        sys.exit(f"{a.shards}: no weights-*.pt shards")
+    print(f"read {len(avg)} tensors from the shards in {a.shards}")
+    source = a.shards
+else:
+    if not a.work:
+        sys.exit("pass --work (training folder) or --shards")
+    snaps = sorted(glob.glob(os.path.join(a.work, "snapshots", "*.pt")))[-a.average:]
+    if not snaps:
+        sys.exit(f"{a.work}/snapshots: no snapshots to export (train first)")
+    avg = None
+    for path in snaps:
+        sd = torch.load(path, map_location="cpu")
+        if avg is None:
+            avg = {k: v.clone().double() if v.is_floating_point() else v.clone() for k, v in sd.items()}
+        else:
+            for k, v in sd.items():
+                if v.is_floating_point():
+                    avg[k] += v.double()
+    avg = {k: (v / len(snaps)).float() if v.is_floating_point() else v for k, v in avg.items()}
+    print(f"averaged {len(snaps)} snapshots: {', '.join(os.path.basename(s) for s in snaps)}")
+    source = a.work
 
-config = MarianConfig.from_pretrained(a.work)
+config = MarianConfig.from_pretrained(source)
 model = MarianMTModel(config)
 model.load_state_dict(avg)
-hf_dir = os.path.join(a.work, "hf")
+hf_dir = os.path.join(a.out.rstrip("/") + ".hf")
 model.save_pretrained(hf_dir)
 for name in ("source.spm", "target.spm"):
     shutil.copy(os.path.join(a.data, "spm.model"), os.path.join(hf_dir, name))
@@ -66,7 +79,14 @@ with open(os.path.join(tmp_out, "config.json")) as f:
 ct2_config["max_input_length"] = config.max_position_embeddings
 with open(os.path.join(tmp_out, "config.json"), "w") as f:
     json.dump(ct2_config, f, indent=2)
+keep = {}
+for f in ("MODEL_CARD.md", "terjemah.json", "data-stats.json", "scores.json", "example.en.txt"):
+    if os.path.exists(os.path.join(a.out, f)):  # the card and notes of the folder stay
+        keep[f] = open(os.path.join(a.out, f), "rb").read()
 if os.path.exists(a.out):
     shutil.rmtree(a.out)
 os.replace(tmp_out, a.out)
+for f, b in keep.items():
+    open(os.path.join(a.out, f), "wb").write(b)
+shutil.rmtree(hf_dir, ignore_errors=True)
 print(f"wrote {a.out}: " + ", ".join(sorted(os.listdir(a.out))))
