@@ -314,3 +314,21 @@ fn an_empty_run_still_gets_an_index() {
     roxmltree::Document::parse(&html_as_xml(&html)).unwrap();
     assert!(html.contains("No article was translated."));
 }
+
+#[test]
+fn eval_with_references_puts_scores_in_the_index() {
+    let out = tempfile::tempdir().unwrap();
+    let m = model("tiny-marian");
+    let o = run(&["translate", fixtures().join("articles").to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8", "--formats", "html,txt", "--quiet"]);
+    assert_ok(&o);
+    let before = fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(!before.contains("BLEU"));
+    // A reference: the English output itself with one block changed.
+    let refs = tempfile::tempdir().unwrap();
+    let en = fs::read_to_string(out.path().join("000_43c79636b6b3480f.en.txt")).unwrap();
+    fs::write(refs.path().join("000_43c79636b6b3480f.en.txt"), en.replacen("January", "Januar", 1)).unwrap();
+    let o = run(&["eval", "--hyp-dir", out.path().to_str().unwrap(), "--ref-dir", refs.path().to_str().unwrap(), "--metrics", "bleu,chrf"]);
+    assert_ok(&o);
+    let after = fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(after.contains("BLEU") && after.contains("chrF"), "score columns added");
+}

@@ -272,6 +272,24 @@ pub fn read_lines(path: &Path) -> Result<Vec<String>> {
 }
 
 /// [`read_lines`] on a string.
+/// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
+/// (the index's sortable score columns).
+fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<()> {
+    let manifest_path = hyp_dir.join("manifest.json");
+    let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
+    let Ok(manifest) = serde_json::from_slice::<crate::manifest::Manifest>(&bytes) else { return Ok(()) };
+    let mut entries = crate::output::html::index_entries(hyp_dir, &manifest.documents);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
+    for (doc, entry) in manifest.documents.iter().filter(|d| d.outputs.iter().any(|p| p.to_string_lossy().ends_with(".bi.html"))).zip(entries.iter_mut()) {
+        let Some(report) = result.articles.iter().find(|a| doc.outputs.iter().any(|o| same(o, Path::new(&a.hyp_path)))) else { continue };
+        entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
+    }
+    crate::output::html::write_index(hyp_dir, &entries)
+}
+
 pub fn split_lines(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
@@ -412,6 +430,7 @@ pub fn run(job: &EvalJob) -> Result<String> {
         }
         let metrics: Vec<Metric> = job.metrics.iter().map(|&m| Metric::new(m, &job.options, false)).collect();
         let result = articles::evaluate(hyp_dir, ref_dir, &metrics, job.worst)?;
+        annotate_index(hyp_dir, &result)?;
         return Ok(if job.json { report::to_json(&result) } else { report::articles_text(&result, job.width) });
     }
 
