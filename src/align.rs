@@ -75,7 +75,10 @@ pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
             let text = doc.block_text(b);
             let at = |r: Range<usize>| b.span.start + r.start..b.span.start + r.end;
             let sentences = |r: Range<usize>, action| -> Vec<Segment> {
-                segment::sentences(&text[r.clone()]).into_iter().map(|s| Segment { span: at(r.start + s.start..r.start + s.end), action }).collect()
+                segment::sentences(&text[r.clone()])
+                    .into_iter()
+                    .map(|s| Segment { span: at(r.start + s.start..r.start + s.end), action })
+                    .collect()
             };
             let whole = |action| vec![Segment { span: b.span.clone(), action }];
             let segments = match (b.class, boilerplate) {
@@ -322,7 +325,8 @@ mod tests {
 
     #[test]
     fn plan_covers_every_character() {
-        let text = "Judul Berita\n\n- 28 Januari 2022, 11:09 WIB\nKalimat satu. Kalimat dua.\n\nBaca Juga: Berita lain hari ini\n\nEditor: Budi\n";
+        let text =
+            "Judul Berita\n\n- 28 Januari 2022, 11:09 WIB\nKalimat satu. Kalimat dua.\n\nBaca Juga: Berita lain hari ini\n\nEditor: Budi\n";
         let doc = Document::from_bytes(Path::new("x.txt"), text.as_bytes()).unwrap();
         for policy in [Boilerplate::Keep, Boilerplate::Translate, Boilerplate::Drop] {
             let p = plan(&doc, policy);

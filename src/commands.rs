@@ -9,7 +9,7 @@ use crate::engine::{Engine, EngineOptions};
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
 use crate::output::{self, AtomicFile, Format};
-use crate::pipeline::{self, Translating, TranslateJob};
+use crate::pipeline::{self, TranslateJob, Translating};
 use crate::progress::Progress;
 use crate::{manifest, models};
 

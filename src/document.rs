@@ -87,10 +87,7 @@ impl Document {
     /// A document whose every non-empty line is a paragraph, with no article structure
     /// (line mode, where one input line must give one output line).
     pub fn from_lines(path: &Path, text: String) -> Document {
-        let blocks = lines(&text)
-            .filter(|r| !r.is_empty())
-            .map(|span| Block { class: BlockClass::Paragraph, span })
-            .collect();
+        let blocks = lines(&text).filter(|r| !r.is_empty()).map(|span| Block { class: BlockClass::Paragraph, span }).collect();
         Document { path: path.to_path_buf(), text, blocks, warnings: Vec::new() }
     }
 
@@ -263,10 +260,34 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const NAVIGATION_WORDS: &[&str] = &[
-    "tags", "tag", "artikel pilihan", "terkait", "terkini", "terpopuler", "populer", "berita terkait",
-    "berita terkini", "berita populer", "rekomendasi", "pilihan editor", "baca juga", "bagikan", "share",
-    "komentar", "beranda", "home", "kabar daerah", "trending", "topik", "lainnya", "selanjutnya",
-    "sebelumnya", "advertisement", "iklan", "scroll to continue with content", "berita lainnya",
+    "tags",
+    "tag",
+    "artikel pilihan",
+    "terkait",
+    "terkini",
+    "terpopuler",
+    "populer",
+    "berita terkait",
+    "berita terkini",
+    "berita populer",
+    "rekomendasi",
+    "pilihan editor",
+    "baca juga",
+    "bagikan",
+    "share",
+    "komentar",
+    "beranda",
+    "home",
+    "kabar daerah",
+    "trending",
+    "topik",
+    "lainnya",
+    "selanjutnya",
+    "sebelumnya",
+    "advertisement",
+    "iklan",
+    "scroll to continue with content",
+    "berita lainnya",
 ];
 
 fn ends_like_sentence(line: &str) -> bool {

@@ -102,13 +102,19 @@ impl ModelInfo {
             } else if vocab.contains("__en__") {
                 ("m2m100", "__id__", "__en__")
             } else {
-                return Err(Error::model(dir, "sentencepiece.bpe.model found but the vocabulary has no language codes (eng_Latn or __en__)"));
+                return Err(Error::model(
+                    dir,
+                    "sentencepiece.bpe.model found but the vocabulary has no language codes (eng_Latn or __en__)",
+                ));
             };
             let src = src_lang.unwrap_or(s).to_string();
             let tgt = tgt_lang.unwrap_or(t).to_string();
             for code in [&src, &tgt] {
                 if !vocab.contains(code.as_str()) {
-                    return Err(Error::model(dir, format!("language code {code} is not in the model vocabulary (use --src-lang/--tgt-lang)")));
+                    return Err(Error::model(
+                        dir,
+                        format!("language code {code} is not in the model vocabulary (use --src-lang/--tgt-lang)"),
+                    ));
                 }
             }
             (Layout::Multilingual { family: family.into(), src_lang: src, tgt_lang: tgt }, spm.clone(), spm)
@@ -431,7 +437,9 @@ impl Engine {
             Vec::new()
         } else if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
             let prefix = vec![vec![tgt_lang.clone()]; source.len()];
-            self.translator.translate_batch_with_target_prefix(&source, &prefix, &options, None).map_err(|e| Error::Engine(e.to_string()))?
+            self.translator
+                .translate_batch_with_target_prefix(&source, &prefix, &options, None)
+                .map_err(|e| Error::Engine(e.to_string()))?
         } else {
             self.translator.translate_batch(&source, &options, None).map_err(|e| Error::Engine(e.to_string()))?
         };

@@ -43,7 +43,8 @@ impl Glossary {
     /// empty target) for a term kept as it is. Blank lines and lines starting with `#` are skipped.
     pub fn load(path: &Path) -> Result<Glossary> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::input(path, format!("glossary is not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| Error::input(path, format!("glossary is not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
         let mut terms = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');

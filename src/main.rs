@@ -51,9 +51,7 @@ ignored); scores and signatures are sacrebleu's. Exit code 2 when line counts di
   terjemah completions bash > ~/.local/share/bash-completion/completions/terjemah
   terjemah completions zsh > ~/.zfunc/_terjemah
   terjemah completions fish > ~/.config/fish/completions/terjemah.fish")]
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Args)]

@@ -34,7 +34,8 @@ pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::engine::ModelInfo
         if root.join("model.bin").is_file() {
             dirs.push(root.clone());
         } else if let Ok(entries) = std::fs::read_dir(root) {
-            let mut found: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("model.bin").is_file()).collect();
+            let mut found: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("model.bin").is_file()).collect();
             found.sort();
             dirs.extend(found);
         }
@@ -68,12 +69,8 @@ pub fn describe(info: &crate::engine::ModelInfo) -> String {
         crate::engine::Layout::Marian => "marian".to_string(),
         crate::engine::Layout::Multilingual { family, .. } => family.clone(),
     };
-    let mut line = format!(
-        "{name}\t{kind}\t{languages}\t{:.1} MB\t{}\t{}",
-        info.size_bytes as f64 / 1e6,
-        info.fingerprint,
-        info.dir.display()
-    );
+    let mut line =
+        format!("{name}\t{kind}\t{languages}\t{:.1} MB\t{}\t{}", info.size_bytes as f64 / 1e6, info.fingerprint, info.dir.display());
     if let Some(note) = &info.note {
         line.push_str(&format!("\t[{note}]"));
     }

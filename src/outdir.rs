@@ -26,7 +26,8 @@ impl OutputDir {
     pub fn open(path: &Path, tag: Option<&str>) -> Result<OutputDir> {
         std::fs::create_dir_all(path).map_err(|e| not_writable(path, e))?;
         let lock_path = path.join(tag.map_or_else(|| LOCK_FILE.to_string(), |t| format!(".terjemah.{t}.lock")));
-        let mut lock = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).map_err(|e| not_writable(path, e))?;
+        let mut lock =
+            OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).map_err(|e| not_writable(path, e))?;
         let mut previous = String::new();
         let _ = lock.read_to_string(&mut previous);
         match lock.try_lock() {
@@ -41,7 +42,10 @@ impl OutputDir {
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
         let me = format!("pid {}, started {}", std::process::id(), unix_now());
-        lock.set_len(0).and_then(|_| lock.seek(SeekFrom::Start(0))).and_then(|_| lock.write_all(me.as_bytes())).map_err(|e| not_writable(path, e))?;
+        lock.set_len(0)
+            .and_then(|_| lock.seek(SeekFrom::Start(0)))
+            .and_then(|_| lock.write_all(me.as_bytes()))
+            .map_err(|e| not_writable(path, e))?;
         let took_over = (!previous.trim().is_empty()).then(|| previous.trim().to_string());
         let dir = OutputDir { path: path.to_path_buf(), lock, took_over };
         dir.remove_stale_temporaries();

@@ -16,12 +16,12 @@ use crate::align::{plan, Action, AlignedDocument, Boilerplate, PlannedBlock};
 use crate::document::Document;
 use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
+use crate::glossary::{Glossary, Protected};
 use crate::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest, Timings};
 use crate::outdir::OutputDir;
-use crate::progress::Reporter;
-use crate::glossary::{Glossary, Protected};
-use crate::tm::TranslationMemory;
 use crate::output::{self, output_stem, with_suffix, Context, Format};
+use crate::progress::Reporter;
+use crate::tm::TranslationMemory;
 
 /// Options of `terjemah translate` after argument parsing.
 #[derive(Clone, Debug)]
@@ -214,7 +214,13 @@ pub struct Translating<'a> {
 
 /// Plan every document of a chunk, translate the distinct texts once (those the translation
 /// memory does not already hold), assemble.
-fn translate_docs(with: Translating, tm: Option<&mut TranslationMemory>, docs: Vec<Document>, boilerplate: Boilerplate, counts: &mut Counts) -> Result<Vec<AlignedDocument>> {
+fn translate_docs(
+    with: Translating,
+    tm: Option<&mut TranslationMemory>,
+    docs: Vec<Document>,
+    boilerplate: Boilerplate,
+    counts: &mut Counts,
+) -> Result<Vec<AlignedDocument>> {
     let engine = with.engine;
     let plans: Vec<Vec<PlannedBlock>> = docs.par_iter().map(|d| plan(d, boilerplate)).collect();
     let mut seen = HashSet::new();
@@ -248,12 +254,11 @@ fn translate_docs(with: Translating, tm: Option<&mut TranslationMemory>, docs: V
         tm.store(&misses.iter().copied().zip(&translated).collect::<Vec<_>>())?;
     }
     let mut fresh = translated.into_iter();
-    let map: HashMap<String, Translation> = unique
+    let mut map: HashMap<String, Translation> = unique
         .iter()
         .enumerate()
         .map(|(i, s)| (s.to_string(), known.remove(&i).unwrap_or_else(|| fresh.next().expect("one translation per miss"))))
         .collect();
-    let mut map = map;
     for (source, t) in map.iter_mut() {
         counts.split_for_length += usize::from(t.pieces > 1);
         counts.hit_max_length += usize::from(t.hit_max_length);
@@ -372,10 +377,12 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     }
     manifest.failures = walk_failures;
     let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
-    let model_name = engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let model_name =
+        engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let ctx = Context { model_name: &model_name, model_fingerprint: &engine.info.fingerprint };
     let fingerprint = engine.info.fingerprint.as_str();
-    let outputs_of = |input: &Input| -> Vec<PathBuf> { job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).collect() };
+    let outputs_of =
+        |input: &Input| -> Vec<PathBuf> { job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).collect() };
     let current = |e: &DocumentEntry, hash: &str, input: &Input| e.is_current(hash, fingerprint, &key, &outputs_of(input));
 
     let (read_tx, read_rx) = sync_channel::<Vec<Loaded>>(1);
@@ -385,7 +392,8 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     let mut fatal: Option<Error> = None;
 
     let (manifest, write_error) = std::thread::scope(|s| {
-        let (report, previous, current, outputs_of, ctx, key, manifest_path) = (&report, &previous, &current, &outputs_of, &ctx, &key, &manifest_path);
+        let (report, previous, current, outputs_of, ctx, key, manifest_path) =
+            (&report, &previous, &current, &outputs_of, &ctx, &key, &manifest_path);
         s.spawn(move || read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, previous, current), read_tx));
 
         // Writer: each document's files, then the manifest, chunk by chunk.
@@ -406,7 +414,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                                 outputs.push(path);
                             }
                             let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
-                            let flags = crate::quality::count(segments().flat_map(|seg| &seg.flags)).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                            let flags = crate::quality::count(segments().flat_map(|seg| &seg.flags))
+                                .into_iter()
+                                .map(|(k, v)| (k.to_string(), v))
+                                .collect();
                             Ok((
                                 DocumentEntry {
                                     source: input.path,
@@ -451,7 +462,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                 }
                 manifest.counts.failed = manifest.failures.len();
                 report.progress(done, &manifest.counts, started);
-                if let Err(e) = output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from)) {
+                if let Err(e) =
+                    output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))
+                {
                     return (manifest, Some(e));
                 }
             }
@@ -572,7 +585,14 @@ pub fn run_stdin(with: Translating, tm: Option<&mut TranslationMemory>, boilerpl
 
 /// `--lines`: every input line translated on its own (split into sentences inside the line,
 /// then joined); exactly one output line per input line, empty for empty. Streams in chunks.
-pub fn run_lines(with: Translating, mut tm: Option<&mut TranslationMemory>, input: &mut dyn BufRead, name: &Path, chunk_lines: usize, out: &mut dyn Write) -> Result<usize> {
+pub fn run_lines(
+    with: Translating,
+    mut tm: Option<&mut TranslationMemory>,
+    input: &mut dyn BufRead,
+    name: &Path,
+    chunk_lines: usize,
+    out: &mut dyn Write,
+) -> Result<usize> {
     let mut total = 0;
     let mut buf = Vec::new();
     loop {

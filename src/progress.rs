@@ -87,7 +87,12 @@ impl Reporter {
         if let Some(b) = &self.bar {
             let secs = started.elapsed().as_secs_f64().max(1e-9);
             let n = counts.translated_segments;
-            b.set_message(format!("{n} sentences, {:.1}/s, memory {} hits / {} new", n as f64 / secs, counts.tm_hits, counts.unique_translated));
+            b.set_message(format!(
+                "{n} sentences, {:.1}/s, memory {} hits / {} new",
+                n as f64 / secs,
+                counts.tm_hits,
+                counts.unique_translated
+            ));
         }
     }
 

@@ -243,9 +243,28 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,2})[.:](\d{2
 /// Spelled-out numbers a translation may use for a digit in the source ("2 orang" -> "two people",
 /// "ke-3" -> "third").
 const SPELLED: &[(&str, u32)] = &[
-    ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
-    ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("first", 1), ("second", 2),
-    ("third", 3), ("fourth", 4), ("fifth", 5), ("sixth", 6), ("seventh", 7), ("eighth", 8), ("ninth", 9),
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
     ("tenth", 10),
 ];
 
@@ -290,7 +309,9 @@ fn readings(tok: &str) -> BTreeSet<String> {
     let (int, frac) = (&tok[..at], &tok[at + 1..]);
     let mark = tok.as_bytes()[at];
     let other = if mark == b',' { '.' } else { ',' };
-    if !int.contains(mark as char) && (int.bytes().all(|b| b.is_ascii_digit()) || THOUSANDS_DOT.is_match(int) || THOUSANDS_COMMA.is_match(int)) {
+    if !int.contains(mark as char)
+        && (int.bytes().all(|b| b.is_ascii_digit()) || THOUSANDS_DOT.is_match(int) || THOUSANDS_COMMA.is_match(int))
+    {
         out.insert(canonical(&int.replace(other, ""), frac));
     }
     if out.is_empty() {
@@ -406,7 +427,8 @@ mod tests {
         // Subword loops without spaces, as small models produce them.
         let f = check(SRC, "President inaugurated sudahsudahsudahsudahsudah the bridge in Surabaya on Monday.");
         assert_eq!(f, vec![Flag::Repetition { ngram: "sudah".into(), count: 5 }]);
-        assert!(!names("Dana Rp 100.000.000 untuk desa di Jawa Barat cair.", "Funds of Rp 100000000 for villages in West Java were paid.").contains(&"repetition"));
+        assert!(!names("Dana Rp 100.000.000 untuk desa di Jawa Barat cair.", "Funds of Rp 100000000 for villages in West Java were paid.")
+            .contains(&"repetition"));
         // Three times one word is emphasis, not a loop; repeating what the source repeats is fine.
         assert!(!names("Sangat sangat sangat bagus sekali hari ini.", "Very very very good today indeed.").contains(&"repetition"));
         assert!(!names("Ha ha ha ha, katanya sambil tertawa.", "Ha ha ha ha, he said laughing.").contains(&"repetition"));

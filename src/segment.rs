@@ -11,25 +11,19 @@ use std::ops::Range;
 /// money prefixes. Case-sensitive ("dr." is a physician, "Dr." a doctorate; both are here).
 const NON_BREAKING: &[&str] = &[
     // titles and honorifics
-    "Dr", "dr", "Drs", "Dra", "Prof", "Ir", "H", "Hj", "KH", "K.H", "Ust", "Ustadz", "Tn", "Ny", "Nn", "Sdr",
-    "Sdri", "Bpk", "Bp", "Yth", "yth", "Pdt", "Mgr", "Rm", "Mr", "Mrs", "Ms", "St", "Sta", "Hon", "Rev",
-    // military and police ranks
-    "Jend", "Jen", "Kol", "Kapt", "Letjen", "Mayjen", "Brigjen", "Letkol", "Lettu", "Letda", "Serka",
-    "Sertu", "Kombes", "Kompol", "Komjen", "Irjen", "AKBP", "AKP", "Ipda", "Iptu", "Aiptu",
-    "Bripka", "Brigpol", "Laksma", "Laksda", "Laksdya", "Marsda", "Marsma", "Marsdya", "Gen", "Col", "Lt",
-    "Capt", "Sgt",
-    // places, addresses, organisations, money, references
-    "Jl", "Jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD",
-    "Hal", "hal", "Hlm", "hlm", "Vol", "vol", "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps",
-    "Psl", "Sdn", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
+    "Dr", "dr", "Drs", "Dra", "Prof", "Ir", "H", "Hj", "KH", "K.H", "Ust", "Ustadz", "Tn", "Ny", "Nn", "Sdr", "Sdri", "Bpk", "Bp", "Yth",
+    "yth", "Pdt", "Mgr", "Rm", "Mr", "Mrs", "Ms", "St", "Sta", "Hon", "Rev", // military and police ranks
+    "Jend", "Jen", "Kol", "Kapt", "Letjen", "Mayjen", "Brigjen", "Letkol", "Lettu", "Letda", "Serka", "Sertu", "Kombes", "Kompol", "Komjen",
+    "Irjen", "AKBP", "AKP", "Ipda", "Iptu", "Aiptu", "Bripka", "Brigpol", "Laksma", "Laksda", "Laksdya", "Marsda", "Marsma", "Marsdya",
+    "Gen", "Col", "Lt", "Capt", "Sgt", // places, addresses, organisations, money, references
+    "Jl", "Jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD", "Hal", "hal", "Hlm", "hlm", "Vol", "vol",
+    "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps", "Psl", "Sdn", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
     "Fax", "Hp", "HP", "Ext", "Dept", "Univ", "Fak",
 ];
 
 /// Month abbreviations: not a break when a number follows ("Jan. 2022", "Sept. 11").
-const MONTHS: &[&str] = &[
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov",
-    "Des", "Dec",
-];
+const MONTHS: &[&str] =
+    &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov", "Des", "Dec"];
 
 const TERMINAL: &[char] = &['.', '!', '?', '…'];
 const CLOSING: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
@@ -67,10 +61,8 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         let next = chars[j].1;
-        let starts_sentence = next.is_uppercase()
-            || next.is_ascii_digit()
-            || OPENING.contains(&next)
-            || matches!(next, '-' | '–' | '—' | '•');
+        let starts_sentence =
+            next.is_uppercase() || next.is_ascii_digit() || OPENING.contains(&next) || matches!(next, '-' | '–' | '—' | '•');
         if !starts_sentence {
             continue;
         }

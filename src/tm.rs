@@ -80,7 +80,9 @@ impl TranslationMemory {
     pub fn lookup(&self, sources: &[&str]) -> Result<HashMap<usize, Translation>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT target, pieces, hit_max_length, source_tokens, target_tokens FROM translations WHERE scope = ?1 AND source = ?2")
+            .prepare_cached(
+                "SELECT target, pieces, hit_max_length, source_tokens, target_tokens FROM translations WHERE scope = ?1 AND source = ?2",
+            )
             .map_err(|e| self.err(e))?;
         let mut found = HashMap::new();
         for (i, s) in sources.iter().enumerate() {
@@ -117,8 +119,17 @@ impl TranslationMemory {
                 )
                 .map_err(|e| tm_error(&path, e))?;
             for (s, t) in items {
-                stmt.execute(params![self.scope, normalise(s), t.text, t.pieces as i64, t.hit_max_length as i64, t.source_tokens as i64, t.target_tokens as i64, now])
-                    .map_err(|e| tm_error(&path, e))?;
+                stmt.execute(params![
+                    self.scope,
+                    normalise(s),
+                    t.text,
+                    t.pieces as i64,
+                    t.hit_max_length as i64,
+                    t.source_tokens as i64,
+                    t.target_tokens as i64,
+                    now
+                ])
+                .map_err(|e| tm_error(&path, e))?;
             }
         }
         tx.commit().map_err(|e| tm_error(&path, e))

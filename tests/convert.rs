@@ -32,7 +32,17 @@ fn local_hugging_face_folders_convert_and_load() {
         assert_ok(&m);
         assert!(stdout(&m).starts_with(&format!("{name}\t{layout}\t")), "{}", stdout(&m));
         let t = tempfile::tempdir().unwrap();
-        let o = run(&["translate", seed_article().to_str().unwrap(), "--out", t.path().to_str().unwrap(), "--model", out.to_str().unwrap(), "--max-decoding-length", "8", "--quiet"]);
+        let o = run(&[
+            "translate",
+            seed_article().to_str().unwrap(),
+            "--out",
+            t.path().to_str().unwrap(),
+            "--model",
+            out.to_str().unwrap(),
+            "--max-decoding-length",
+            "8",
+            "--quiet",
+        ]);
         assert_ok(&o);
         assert!(t.path().join(format!("{SEED}.en.txt")).is_file());
     }

@@ -198,7 +198,11 @@ fn unicode_tables_agree_with_python() {
         }
         match (agree, assigned) {
             (true, _) => {}
-            (false, true) => bad.push(format!("U+{cp:04X}: ours P/S/N {:?} lower {:?}; Python {py:?} {py_lower:?}", (p, s, n), c.to_lowercase().to_string())),
+            (false, true) => bad.push(format!(
+                "U+{cp:04X}: ours P/S/N {:?} lower {:?}; Python {py:?} {py_lower:?}",
+                (p, s, n),
+                c.to_lowercase().to_string()
+            )),
             // Characters newer than Python's Unicode database: sacrebleu's results there
             // depend on the Python version anyway.
             (false, false) => newer += 1,
@@ -354,7 +358,14 @@ fn article_mode_aligns_blocks_and_scores_like_sacrebleu() {
     let o = run(&["eval", "--hyp-dir", &out, "--ref-dir", &refs]);
     assert_ok(&o);
     let text = stdout(&o);
-    for needle in ["news/b (realigned)", "1 hyp, 1 ref", "29 aligned segments", "Worst 10 segments by sentence BLEU", "without a reference: e", "without a translation: d"] {
+    for needle in [
+        "news/b (realigned)",
+        "1 hyp, 1 ref",
+        "29 aligned segments",
+        "Worst 10 segments by sentence BLEU",
+        "without a reference: e",
+        "without a translation: d",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
     let bleu_line = e["metrics"]["bleu-13a"]["line_w1"].as_str().unwrap();
@@ -374,8 +385,20 @@ fn article_mode_errors() {
 
 fn paired(seed: &str) -> (Value, String) {
     let o = run(&[
-        "eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en"),
-        "--metrics", "bleu,chrf,ter", "--paired-bootstrap", "1000", "--seed", seed, "--json",
+        "eval",
+        "--hyp",
+        &fx_arg("mt.gnmt.en"),
+        "--hyp",
+        &fx_arg("mt.gareng.en"),
+        "--ref",
+        &fx_arg("mt.ref.en"),
+        "--metrics",
+        "bleu,chrf,ter",
+        "--paired-bootstrap",
+        "1000",
+        "--seed",
+        seed,
+        "--json",
     ]);
     assert_ok(&o);
     (serde_json::from_str(&stdout(&o)).unwrap(), stdout(&o))
@@ -420,8 +443,15 @@ fn paired_bootstrap_is_deterministic_and_agrees_with_sacrebleu() {
     }
 
     let o = run(&[
-        "eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en"),
-        "--paired-bootstrap", "200",
+        "eval",
+        "--hyp",
+        &fx_arg("mt.gnmt.en"),
+        "--hyp",
+        &fx_arg("mt.gareng.en"),
+        "--ref",
+        &fx_arg("mt.ref.en"),
+        "--paired-bootstrap",
+        "200",
     ]);
     assert_ok(&o);
     let text = stdout(&o);

@@ -13,7 +13,19 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
     for m in ["tiny-marian", "tiny-nllb"] {
         let out = dir.path().join(m);
         let mp = model(m);
-        let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", mp.to_str().unwrap(), "--max-decoding-length", "12", "--quiet", "--glossary", g.to_str().unwrap()]);
+        let o = run(&[
+            "translate",
+            seed_article().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            mp.to_str().unwrap(),
+            "--max-decoding-length",
+            "12",
+            "--quiet",
+            "--glossary",
+            g.to_str().unwrap(),
+        ]);
         assert_ok(&o);
         let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         let c = &manifest["counts"];
@@ -24,7 +36,13 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
         for r in &rows {
             let src = r["source"].as_str().unwrap();
             let tgt = r["target"].as_str().unwrap();
-            let flagged: Vec<String> = r["flags"].as_array().into_iter().flatten().filter(|f| f["flag"] == "glossary_missing").flat_map(|f| f["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string())).collect();
+            let flagged: Vec<String> = r["flags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["flag"] == "glossary_missing")
+                .flat_map(|f| f["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
+                .collect();
             if r["action"] != "translated" {
                 continue;
             }
@@ -37,14 +55,33 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
             assert!(!tgt.contains("830") && !tgt.contains("831"), "{m}: a placeholder leaked: {tgt}");
         }
         // The glossary is part of the options: without it, the outputs are not current.
-        let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", mp.to_str().unwrap(), "--max-decoding-length", "12", "--quiet"]);
+        let o = run(&[
+            "translate",
+            seed_article().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            mp.to_str().unwrap(),
+            "--max-decoding-length",
+            "12",
+            "--quiet",
+        ]);
         assert_ok(&o);
         let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["counts"]["succeeded"], 1, "{m}: translated again without the glossary");
     }
     let bad = dir.path().join("rusak.tsv");
     fs::write(&bad, "a\tb\tc\n").unwrap();
-    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", dir.path().join("x").to_str().unwrap(), "--model", model("tiny-marian").to_str().unwrap(), "--glossary", bad.to_str().unwrap()]);
+    let o = run(&[
+        "translate",
+        seed_article().to_str().unwrap(),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "--model",
+        model("tiny-marian").to_str().unwrap(),
+        "--glossary",
+        bad.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("rusak.tsv") && stderr(&o).contains("line 1"), "{}", stderr(&o));
 }

@@ -44,7 +44,10 @@ fn check_document(doc: &Document) {
         for (block, pb) in doc.blocks.iter().zip(plan(doc, policy)) {
             assert_eq!(block.span, pb.span);
             for s in &pb.segments {
-                assert!(s.span.start >= pos && s.span.end <= pb.span.end && s.span.start >= pb.span.start, "segments inside their block, in order");
+                assert!(
+                    s.span.start >= pos && s.span.end <= pb.span.end && s.span.start >= pb.span.start,
+                    "segments inside their block, in order"
+                );
                 assert!(text[pos..s.span.start].trim().is_empty(), "text lost between segments: {:?}", &text[pos..s.span.start]);
                 assert!(!text[s.span.clone()].trim().is_empty(), "empty segment");
                 pos = s.span.end;

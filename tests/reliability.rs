@@ -17,7 +17,8 @@ fn tiny() -> String {
 /// Translate `input` into `out` with the tiny model; returns the process output.
 fn translate(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let m = tiny();
-    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8", "--quiet"];
+    let mut args =
+        vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8", "--quiet"];
     args.extend(extra);
     run(&args)
 }
@@ -80,9 +81,21 @@ fn killed_runs_resume_to_identical_outputs() {
         let _ = fs::remove_dir_all(&out);
         for attempt in 0..3 {
             let at = next(if attempt == 0 { full } else { full / 2 });
-            let mut child = terjemah(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8", "--quiet", "--chunk-sentences", "64"])
-                .spawn()
-                .unwrap();
+            let mut child = terjemah(&[
+                "translate",
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--model",
+                &m,
+                "--max-decoding-length",
+                "8",
+                "--quiet",
+                "--chunk-sentences",
+                "64",
+            ])
+            .spawn()
+            .unwrap();
             std::thread::sleep(Duration::from_millis(at));
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap(); // SIGKILL
@@ -131,7 +144,8 @@ fn a_second_run_on_the_same_folder_fails_fast_and_a_stale_lock_is_taken_over() {
     // The holder dies (its lock is released, its lock file stays): the next run takes over.
     drop(holder);
     let m = tiny();
-    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8"]);
+    let o =
+        run(&["translate", seed_article().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8"]);
     assert_ok(&o);
     assert!(stderr(&o).contains("took over") && stderr(&o).contains("pid 4242"), "{}", stderr(&o));
     assert!(out.join(format!("{SEED}.en.txt")).exists());
@@ -228,7 +242,17 @@ fn a_one_megabyte_paragraph_without_punctuation_is_split_and_kept_whole() {
     fs::write(dir.path().join("panjang.txt"), format!("Judul\n\n{para}\n")).unwrap();
     let out = dir.path().join("out");
     let m = tiny();
-    let o = run(&["translate", dir.path().join("panjang.txt").to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "2", "--quiet"]);
+    let o = run(&[
+        "translate",
+        dir.path().join("panjang.txt").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        &m,
+        "--max-decoding-length",
+        "2",
+        "--quiet",
+    ]);
     assert_ok(&o);
     let rows = read_jsonl(&out.join("panjang.align.jsonl"));
     let big = rows.iter().find(|r| r["class"] == "paragraph").unwrap();
@@ -303,7 +327,8 @@ fn a_full_disk_fails_clearly_without_partial_files() {
     corpus(&input, 12);
     let small = dir.path().join("small");
     fs::create_dir_all(&small).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=48k", "tmpfs", small.to_str().unwrap()]).status().is_ok_and(|s| s.success());
+    let mounted =
+        Command::new("mount").args(["-t", "tmpfs", "-o", "size=48k", "tmpfs", small.to_str().unwrap()]).status().is_ok_and(|s| s.success());
     if !mounted {
         eprintln!("cannot mount a small tmpfs here (not root?): disk-full test skipped");
         return;
@@ -347,7 +372,14 @@ fn broken_models_are_named() {
         fs::copy(model("tiny-nllb").join("sentencepiece.bpe.model"), mismatch.join(f)).unwrap();
     }
     for (m, expect) in [(&corrupt, "model.bin"), (&mismatch, "tokenizer does not match")] {
-        let o = run(&["translate", seed_article().to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap(), "--model", m.to_str().unwrap()]);
+        let o = run(&[
+            "translate",
+            seed_article().to_str().unwrap(),
+            "--out",
+            dir.path().join("o").to_str().unwrap(),
+            "--model",
+            m.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let e = stderr(&o);
         assert!(e.contains(m.to_str().unwrap()) && e.contains(expect), "{e}");

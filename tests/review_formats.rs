@@ -94,7 +94,8 @@ fn check_tmx(path: &Path, rows: &[serde_json::Value]) {
     let xml = fs::read_to_string(path).unwrap();
     // The DOCTYPE names the TMX DTD (as OmegaT's own files do); it is never fetched.
     let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(&xml, options).unwrap_or_else(|e| panic!("{}: not well-formed XML: {e}", path.display()));
+    let doc =
+        roxmltree::Document::parse_with_options(&xml, options).unwrap_or_else(|e| panic!("{}: not well-formed XML: {e}", path.display()));
     let tmx = doc.root_element();
     assert_eq!((tmx.tag_name().name(), tmx.attribute("version")), ("tmx", Some("1.4")));
     let header = tmx.children().find(|n| n.has_tag_name("header")).expect("a header");
@@ -160,7 +161,15 @@ fn check_tsv(path: &Path, rows: &[serde_json::Value]) {
         assert_eq!(f.len(), 7, "fixed column count: {line:?}");
         assert_eq!(unescape_tsv(f[0]), r["source"].as_str().unwrap());
         assert_eq!(unescape_tsv(f[1]), r["target"].as_str().unwrap());
-        assert_eq!((f[2], f[3], f[4], f[5]), (r["block"].to_string().as_str(), r["sentence"].to_string().as_str(), r["class"].as_str().unwrap(), r["action"].as_str().unwrap()));
+        assert_eq!(
+            (f[2], f[3], f[4], f[5]),
+            (
+                r["block"].to_string().as_str(),
+                r["sentence"].to_string().as_str(),
+                r["class"].as_str().unwrap(),
+                r["action"].as_str().unwrap()
+            )
+        );
         let names: Vec<&str> = r["flags"].as_array().map_or(vec![], |f| f.iter().map(|f| f["flag"].as_str().unwrap()).collect());
         assert_eq!(f[6], names.join(","));
     }
@@ -244,7 +253,10 @@ fn flagged_sentences_are_marked_in_jsonl_and_html() {
 
     let html = render(Format::Html);
     check_html_str(&html, &rows);
-    assert!(html.contains(r#"<span class="flag f-missing_numbers" title="numbers not in the output: 36">missing numbers: 36</span>"#), "{html}");
+    assert!(
+        html.contains(r#"<span class="flag f-missing_numbers" title="numbers not in the output: 36">missing numbers: 36</span>"#),
+        "{html}"
+    );
     assert!(html.contains("<code>m&lt;1&gt;</code>"), "model name escaped");
     let tsv = render(Format::Tsv);
     assert!(tsv.lines().any(|l| l.starts_with("Sebanyak") && l.ends_with("\tmissing_numbers")));
@@ -262,7 +274,8 @@ fn check_html_str(html: &str, rows: &[serde_json::Value]) {
 #[test]
 fn index_lists_every_article_sortable_with_flags_and_scores() {
     let out = tempfile::tempdir().unwrap();
-    let a = aligned("Judul\n\nSebanyak 36 wanita dipenjara.\n", &[("Judul", "Title"), ("Sebanyak 36 wanita dipenjara.", "Women were jailed.")]);
+    let a =
+        aligned("Judul\n\nSebanyak 36 wanita dipenjara.\n", &[("Judul", "Title"), ("Sebanyak 36 wanita dipenjara.", "Women were jailed.")]);
     let page = out.path().join("sub").join("berita <1> & 'x' #2.bi.html");
     let mut first = IndexEntry::new(out.path(), &page, &a);
     assert_eq!(first.page, Path::new("sub/berita <1> & 'x' #2.bi.html"));
@@ -285,17 +298,23 @@ fn index_lists_every_article_sortable_with_flags_and_scores() {
     let xml = html_as_xml(&html);
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("index not well-formed: {e}"));
     let table = doc.descendants().find(|n| n.attribute("id") == Some("articles")).expect("the table");
-    let heads: Vec<String> = table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).map(text_of).collect();
+    let heads: Vec<String> =
+        table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).map(text_of).collect();
     assert_eq!(heads, ["Article", "Blocks", "Sentences", "Translated", "Flagged", "missing numbers", "BLEU"]);
     assert!(
-        table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).all(|th| th.children().any(|c| c.has_tag_name("button"))),
+        table
+            .descendants()
+            .filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col"))
+            .all(|th| th.children().any(|c| c.has_tag_name("button"))),
         "every heading is a sort button"
     );
     let body = table.children().find(|n| n.has_tag_name("tbody")).unwrap();
     let rows: Vec<Vec<(String, String)>> = body
         .children()
         .filter(|n| n.has_tag_name("tr"))
-        .map(|tr| tr.children().filter(|c| c.has_tag_name("td")).map(|td| (td.attribute("data-v").unwrap().to_string(), text_of(td))).collect())
+        .map(|tr| {
+            tr.children().filter(|c| c.has_tag_name("td")).map(|td| (td.attribute("data-v").unwrap().to_string(), text_of(td))).collect()
+        })
         .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0][0].1, "sub/berita <1>.txt", "source name, escaped in the markup, intact after parsing");
@@ -319,7 +338,19 @@ fn an_empty_run_still_gets_an_index() {
 fn eval_with_references_puts_scores_in_the_index() {
     let out = tempfile::tempdir().unwrap();
     let m = model("tiny-marian");
-    let o = run(&["translate", fixtures().join("articles").to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8", "--formats", "html,txt", "--quiet"]);
+    let o = run(&[
+        "translate",
+        fixtures().join("articles").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "8",
+        "--formats",
+        "html,txt",
+        "--quiet",
+    ]);
     assert_ok(&o);
     let before = fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(!before.contains("BLEU"));

@@ -11,7 +11,11 @@ fn outputs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with("manifest") && !e.file_name().to_string_lossy().starts_with(".terjemah"))
+        .filter(|e| {
+            e.file_type().is_file()
+                && !e.file_name().to_string_lossy().starts_with("manifest")
+                && !e.file_name().to_string_lossy().starts_with(".terjemah")
+        })
         .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
         .collect()
 }
@@ -36,7 +40,19 @@ fn the_translation_memory_serves_repeated_sentences_across_runs() {
     let tm = dir.path().join("tm.sqlite");
     let m = model("tiny-marian");
     let go = |out: &str| {
-        let o = run(&["translate", input.to_str().unwrap(), "--out", dir.path().join(out).to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8", "--quiet", "--tm", tm.to_str().unwrap()]);
+        let o = run(&[
+            "translate",
+            input.to_str().unwrap(),
+            "--out",
+            dir.path().join(out).to_str().unwrap(),
+            "--model",
+            m.to_str().unwrap(),
+            "--max-decoding-length",
+            "8",
+            "--quiet",
+            "--tm",
+            tm.to_str().unwrap(),
+        ]);
         assert_ok(&o);
         manifest(&dir.path().join(out).join("manifest.json"))
     };
@@ -55,11 +71,34 @@ fn the_translation_memory_serves_repeated_sentences_across_runs() {
     assert!(c2["tm_hits"].as_u64().unwrap() >= translated_first, "{c2}");
     assert_eq!(new_sentences, 2 * 3, "two new articles, three new sentences each (the ones naming Blinken): {c2}");
     // Outputs from the memory equal outputs from the model.
-    let o3 = run(&["translate", input.to_str().unwrap(), "--out", dir.path().join("out3").to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8", "--quiet", "--no-tm"]);
+    let o3 = run(&[
+        "translate",
+        input.to_str().unwrap(),
+        "--out",
+        dir.path().join("out3").to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "8",
+        "--quiet",
+        "--no-tm",
+    ]);
     assert_ok(&o3);
     assert_eq!(outputs(&dir.path().join("out2")), outputs(&dir.path().join("out3")));
     // Another decoding option is another key: nothing is served.
-    let o4 = run(&["translate", input.to_str().unwrap(), "--out", dir.path().join("out4").to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "9", "--quiet", "--tm", tm.to_str().unwrap()]);
+    let o4 = run(&[
+        "translate",
+        input.to_str().unwrap(),
+        "--out",
+        dir.path().join("out4").to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "9",
+        "--quiet",
+        "--tm",
+        tm.to_str().unwrap(),
+    ]);
     assert_ok(&o4);
     let c4 = manifest(&dir.path().join("out4/manifest.json"))["counts"].clone();
     assert!(c4["unique_translated"].as_u64().unwrap() >= translated_first, "every sentence translated again: {c4}");
@@ -104,7 +143,14 @@ fn three_shards_give_the_same_outputs_as_one_run() {
     let one = manifest(&single.join("manifest.json"));
     assert_eq!(merged["counts"]["succeeded"], 13);
     assert_eq!(merged["counts"]["segments"], one["counts"]["segments"]);
-    let sources = |m: &serde_json::Value| m["documents"].as_array().unwrap().iter().map(|d| d["source"].as_str().unwrap().to_string()).collect::<std::collections::BTreeSet<_>>();
+    let sources = |m: &serde_json::Value| {
+        m["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["source"].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
     assert_eq!(sources(&merged), sources(&one));
 
     // Shards of different runs cannot be merged.
@@ -112,7 +158,13 @@ fn three_shards_give_the_same_outputs_as_one_run() {
     let mut args = vec!["translate", input.to_str().unwrap(), "--out", other.to_str().unwrap(), "--shard", "0/3", "--beam", "1"];
     args.extend(base);
     assert_ok(&run(&args));
-    let o = run(&["merge-manifests", part_strs[1].as_str(), other.join("manifest.shard-0-of-3.json").to_str().unwrap(), "--out", dir.path().join("m.json").to_str().unwrap()]);
+    let o = run(&[
+        "merge-manifests",
+        part_strs[1].as_str(),
+        other.join("manifest.shard-0-of-3.json").to_str().unwrap(),
+        "--out",
+        dir.path().join("m.json").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("different models or options"));
 }
@@ -135,9 +187,20 @@ fn completions_models_and_json_progress() {
 
     let dir = tempfile::tempdir().unwrap();
     let m = model("tiny-marian");
-    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", dir.path().to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8", "--json"]);
+    let o = run(&[
+        "translate",
+        seed_article().to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "8",
+        "--json",
+    ]);
     assert_ok(&o);
-    let events: Vec<serde_json::Value> = stderr(&o).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"))).collect();
+    let events: Vec<serde_json::Value> =
+        stderr(&o).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}"))).collect();
     assert_eq!(events.first().unwrap()["event"], "start");
     assert_eq!(events.last().unwrap()["event"], "done");
     assert!(events.iter().any(|e| e["event"] == "progress"));

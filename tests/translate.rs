@@ -61,7 +61,14 @@ fn check_seed_outputs(out: &Path, source: &str) {
     assert_eq!((dateline["class"].as_str(), dateline["target"].as_str()), (Some("dateline"), Some("- 28 January 2022, 11:09 WIB")));
     assert_eq!(class_of("Prajurit Ukraina")["class"], "caption");
     assert_eq!(class_of("Menteri Luar Negeri")["class"], "paragraph");
-    for (needle, class) in [("Baca Juga", "related"), ("Editor:", "metadata"), ("Sumber:", "metadata"), ("Halaman:", "metadata"), ("Tags", "navigation"), ("Terpopuler", "navigation")] {
+    for (needle, class) in [
+        ("Baca Juga", "related"),
+        ("Editor:", "metadata"),
+        ("Sumber:", "metadata"),
+        ("Halaman:", "metadata"),
+        ("Tags", "navigation"),
+        ("Terpopuler", "navigation"),
+    ] {
         let r = class_of(needle);
         assert_eq!(r["class"], class, "{needle}");
         assert_eq!(r["action"], "copied", "{needle} is copied by default");
@@ -141,14 +148,31 @@ fn nested_folders_are_mirrored() {
     let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
     args.extend(TINY);
     assert_ok(&run(&args));
-    for f in ["2022/januari/berita satu.en.txt", "2022/januari/berita satu.bi.md", "2022/januari/berita satu.align.jsonl", "lain/catatan.en.txt", "manifest.json"] {
+    for f in [
+        "2022/januari/berita satu.en.txt",
+        "2022/januari/berita satu.bi.md",
+        "2022/januari/berita satu.align.jsonl",
+        "lain/catatan.en.txt",
+        "manifest.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     assert!(!out.join("lain/gambar.en.txt").exists(), "only *.txt and *.md by default");
 
     // --glob selects other files; --formats selects outputs.
     let out2 = dir.path().join("out2");
-    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--model", m.to_str().unwrap(), "--glob", "*.md", "--formats", "jsonl"];
+    let mut args = vec![
+        "translate",
+        input.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--glob",
+        "*.md",
+        "--formats",
+        "jsonl",
+    ];
     args.extend(TINY);
     assert_ok(&run(&args));
     assert!(out2.join("lain/catatan.align.jsonl").is_file());
@@ -173,7 +197,17 @@ fn line_mode_keeps_one_line_per_line() {
     let dir = tempfile::tempdir().unwrap();
     let (src, dst) = (dir.path().join("test.id"), dir.path().join("test.en"));
     fs::write(&src, input.replace('\n', "\r\n")).unwrap();
-    let o = run(&["translate", "--lines", src.to_str().unwrap(), "--out", dst.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "12"]);
+    let o = run(&[
+        "translate",
+        "--lines",
+        src.to_str().unwrap(),
+        "--out",
+        dst.to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "12",
+    ]);
     assert_ok(&o);
     assert_eq!(fs::read_to_string(&dst).unwrap(), out);
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
@@ -187,7 +221,19 @@ fn long_sentences_are_split_not_truncated() {
     fs::write(dir.path().join("panjang.txt"), format!("Judul\n\n{long}\n")).unwrap();
     let out = dir.path().join("out");
     let m = model("tiny-marian");
-    let o = run(&["translate", dir.path().join("panjang.txt").to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-input-tokens", "64", "--max-decoding-length", "4", "--quiet"]);
+    let o = run(&[
+        "translate",
+        dir.path().join("panjang.txt").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-input-tokens",
+        "64",
+        "--max-decoding-length",
+        "4",
+        "--quiet",
+    ]);
     assert_ok(&o);
     let rows = read_jsonl(&out.join("panjang.align.jsonl"));
     let para = rows.iter().find(|r| r["class"] == "paragraph").unwrap();
@@ -212,7 +258,14 @@ fn missing_model_is_a_clear_usage_error() {
     fs::copy(model("tiny-marian").join("model.bin"), incomplete.path().join("model.bin")).unwrap();
     fs::copy(model("tiny-marian").join("shared_vocabulary.json"), incomplete.path().join("shared_vocabulary.json")).unwrap();
     fs::copy(model("tiny-marian").join("source.spm"), incomplete.path().join("source.spm")).unwrap();
-    let o = run(&["translate", seed_article().to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", incomplete.path().to_str().unwrap()]);
+    let o = run(&[
+        "translate",
+        seed_article().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        incomplete.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("target.spm is missing"), "{}", stderr(&o));
 }
@@ -225,7 +278,16 @@ fn a_bad_file_fails_alone() {
     fs::write(dir.path().join("rusak.txt"), b"Judul \xE2\x80\x9Cok\xE2\x80\x9D\nisi \xFF rusak\n").unwrap();
     let out = dir.path().join("out");
     let m = model("tiny-marian");
-    let o = run(&["translate", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap(), "--max-decoding-length", "8"]);
+    let o = run(&[
+        "translate",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "8",
+    ]);
     assert_eq!(o.status.code(), Some(1), "some files failed: exit 1");
     let e = stderr(&o);
     assert!(e.contains("kosong.txt") && e.contains("empty file"), "{e}");

@@ -351,10 +351,8 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize
                 score: seg_scores[s],
             })
             .collect();
-        let unaligned_hyp: Vec<usize> =
-            l.beads.iter().filter(|b| b.refs.is_empty()).flat_map(|b| b.hyp.clone().map(|i| i + 1)).collect();
-        let unaligned_ref: Vec<usize> =
-            l.beads.iter().filter(|b| b.hyp.is_empty()).flat_map(|b| b.refs.clone().map(|i| i + 1)).collect();
+        let unaligned_hyp: Vec<usize> = l.beads.iter().filter(|b| b.refs.is_empty()).flat_map(|b| b.hyp.clone().map(|i| i + 1)).collect();
+        let unaligned_ref: Vec<usize> = l.beads.iter().filter(|b| b.hyp.is_empty()).flat_map(|b| b.refs.clone().map(|i| i + 1)).collect();
         let realigned = l.hyp.len() != l.refs.len();
         totals.articles += 1;
         totals.realigned_articles += realigned as usize;

@@ -130,8 +130,7 @@ pub fn paired(set: &TestSet, metrics: &[Metric], resamples: usize, seed: u64) ->
     let n = set.refs[0].len();
     let n_sys = set.systems.len();
     // stats[m][s]
-    let stats: Vec<Vec<_>> =
-        metrics.iter().map(|m| set.systems.iter().map(|s| segment_stats(m, &s.lines, &set.refs)).collect()).collect();
+    let stats: Vec<Vec<_>> = metrics.iter().map(|m| set.systems.iter().map(|s| segment_stats(m, &s.lines, &set.refs)).collect()).collect();
     let actual: Vec<Vec<f64>> =
         metrics.iter().zip(&stats).map(|(m, per_sys)| per_sys.iter().map(|st| m.score(&st.sum_all()).score).collect()).collect();
 

@@ -65,8 +65,7 @@ impl Chrf {
         };
         // Character ids shared by the hypothesis and its references (whitespace removed).
         let mut chars = CharIds::default();
-        let char_ids: Vec<Vec<u32>> =
-            texts.iter().map(|t| t.chars().filter(|&c| !is_py_space(c)).map(|c| chars.id(c)).collect()).collect();
+        let char_ids: Vec<Vec<u32>> = texts.iter().map(|t| t.chars().filter(|&c| !is_py_space(c)).map(|c| chars.id(c)).collect()).collect();
         // `[ref][order] -> (hyp, ref, matches)`; ten bits per character when few enough.
         let char_stats = if chars.len() < (1 << 10) - 1 {
             order_stats::<u64>(&char_ids, self.char_order, 10)
@@ -75,8 +74,7 @@ impl Chrf {
         };
         let word_stats = if self.word_order > 0 {
             let mut words = Interner::default();
-            let word_ids: Vec<Vec<u32>> =
-                texts.iter().map(|t| remove_punctuation(t).into_iter().map(|w| words.id(w)).collect()).collect();
+            let word_ids: Vec<Vec<u32>> = texts.iter().map(|t| remove_punctuation(t).into_iter().map(|w| words.id(w)).collect()).collect();
             if self.word_order <= 2 {
                 order_stats::<u64>(&word_ids, self.word_order, 32)
             } else {

@@ -283,7 +283,9 @@ fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<(
         return Ok(());
     }
     let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
-    for (doc, entry) in manifest.documents.iter().filter(|d| d.outputs.iter().any(|p| p.to_string_lossy().ends_with(".bi.html"))).zip(entries.iter_mut()) {
+    for (doc, entry) in
+        manifest.documents.iter().filter(|d| d.outputs.iter().any(|p| p.to_string_lossy().ends_with(".bi.html"))).zip(entries.iter_mut())
+    {
         let Some(report) = result.articles.iter().find(|a| doc.outputs.iter().any(|o| same(o, Path::new(&a.hyp_path)))) else { continue };
         entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
     }
@@ -325,8 +327,7 @@ impl TestSet {
         let read_all = |paths: &[PathBuf]| -> Result<Vec<Vec<String>>> { paths.par_iter().map(|p| read_lines(p)).collect() };
         let (sys_lines, ref_lines) = rayon::join(|| read_all(hyps), || read_all(refs));
         let (sys_lines, ref_lines) = (sys_lines?, ref_lines?);
-        let systems: Vec<System> =
-            hyps.iter().zip(sys_lines).map(|(p, lines)| System { path: p.clone(), lines }).collect();
+        let systems: Vec<System> = hyps.iter().zip(sys_lines).map(|(p, lines)| System { path: p.clone(), lines }).collect();
         let set = TestSet { systems, ref_paths: refs.to_vec(), refs: ref_lines };
         set.check()?;
         Ok(set)
@@ -437,7 +438,9 @@ pub fn run(job: &EvalJob) -> Result<String> {
     let set = TestSet::read(&job.hyps, &job.refs)?;
     if let Some(n) = job.paired_bootstrap {
         if set.systems.len() < 2 {
-            return Err(Error::Usage("--paired-bootstrap compares systems: give two or more --hyp files (the first is the baseline)".into()));
+            return Err(Error::Usage(
+                "--paired-bootstrap compares systems: give two or more --hyp files (the first is the baseline)".into(),
+            ));
         }
         if n == 0 {
             return Err(Error::Usage("--paired-bootstrap needs a number of resamples above 0 (sacrebleu's default is 1000)".into()));
@@ -517,9 +520,7 @@ impl Key for u128 {}
 /// padding is no n-gram).
 pub(crate) fn ngram_groups<K: Key>(ids: &[u32], max_order: usize, bits: u32) -> Vec<Vec<(K, u32)>> {
     let mut keys: Vec<K> = (0..ids.len())
-        .map(|i| {
-            (0..max_order).fold(K::default(), |k, j| (k << bits) | K::from(ids.get(i + j).copied().unwrap_or(0)))
-        })
+        .map(|i| (0..max_order).fold(K::default(), |k, j| (k << bits) | K::from(ids.get(i + j).copied().unwrap_or(0))))
         .collect();
     keys.sort_unstable();
     let slot = (K::from(1) << bits) - K::from(1);

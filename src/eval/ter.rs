@@ -352,8 +352,7 @@ impl<'a> BeamEditDistance<'a> {
                 if j == 0 {
                     best = Cell { cost: self.cell(prev, 0).cost + COST_DEL, op: Op::Del };
                 } else {
-                    let (cost_sub, op_sub) =
-                        if words_h[i - 1] == self.words_ref[j - 1] { (0, Op::Nop) } else { (COST_SUB, Op::Sub) };
+                    let (cost_sub, op_sub) = if words_h[i - 1] == self.words_ref[j - 1] { (0, Op::Nop) } else { (COST_SUB, Op::Sub) };
                     // Tercom prefers no-op/substitution, then insertion, then deletion; the
                     // trace is flipped later, hence deletion before insertion here.
                     let ops = [

@@ -109,9 +109,11 @@ impl Tokenizer {
 impl FromStr for Tokenizer {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Tokenizer::ALL.iter().copied().find(|t| t.name() == s).ok_or_else(|| {
-            format!("unknown tokenizer {s:?}: expected one of 13a, intl, char, none")
-        })
+        Tokenizer::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| format!("unknown tokenizer {s:?}: expected one of 13a, intl, char, none"))
     }
 }
 

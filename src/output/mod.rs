@@ -105,9 +105,7 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(fs::Permissions::from_mode(0o644));
         }
-        let tmp = builder
-            .tempfile_in(dir)
-            .map_err(|e| output_error(dir, "cannot create a file in the output folder", e))?;
+        let tmp = builder.tempfile_in(dir).map_err(|e| output_error(dir, "cannot create a file in the output folder", e))?;
         Ok(AtomicFile { path: path.to_path_buf(), w: BufWriter::new(tmp) })
     }
 
