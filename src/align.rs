@@ -67,6 +67,15 @@ pub struct PlannedBlock {
     pub segments: Vec<Segment>,
 }
 
+/// Every block one segment, translated whole (line mode: a test set's lines are its units;
+/// the engine still splits a line longer than the model's input limit).
+pub fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
+    doc.blocks
+        .iter()
+        .map(|b| PlannedBlock { class: b.class, span: b.span.clone(), segments: vec![Segment { span: b.span.clone(), action: Action::Translated }] })
+        .collect()
+}
+
 /// Split every block into segments and decide what happens to each.
 pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
     doc.blocks

@@ -12,7 +12,7 @@ use std::time::Instant;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
-use crate::align::{plan, Action, AlignedDocument, Boilerplate, PlannedBlock};
+use crate::align::{plan, plan_whole, Action, AlignedDocument, Boilerplate, PlannedBlock};
 use crate::document::Document;
 use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
@@ -218,11 +218,11 @@ fn translate_docs(
     with: Translating,
     tm: Option<&mut TranslationMemory>,
     docs: Vec<Document>,
-    boilerplate: Boilerplate,
+    planner: &(dyn Fn(&Document) -> Vec<PlannedBlock> + Sync),
     counts: &mut Counts,
 ) -> Result<Vec<AlignedDocument>> {
     let engine = with.engine;
-    let plans: Vec<Vec<PlannedBlock>> = docs.par_iter().map(|d| plan(d, boilerplate)).collect();
+    let plans: Vec<Vec<PlannedBlock>> = docs.par_iter().map(planner).collect();
     let mut seen = HashSet::new();
     let mut unique: Vec<&str> = Vec::new();
     for (doc, p) in docs.iter().zip(&plans) {
@@ -487,7 +487,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                 }
             }
             let t0 = Instant::now();
-            match translate_docs(with, tm.as_mut(), docs, job.boilerplate, &mut counts) {
+            match translate_docs(with, tm.as_mut(), docs, &|d| plan(d, job.boilerplate), &mut counts) {
                 Ok(aligned) => {
                     translate_s += t0.elapsed().as_secs_f64();
                     report.rate(&counts, started);
@@ -579,12 +579,13 @@ pub fn run_stdin(with: Translating, tm: Option<&mut TranslationMemory>, boilerpl
         eprintln!("warning (stdin): {w}");
     }
     let mut counts = Counts::default();
-    let aligned = translate_docs(with, tm, vec![doc], boilerplate, &mut counts)?;
+    let aligned = translate_docs(with, tm, vec![doc], &|d| plan(d, boilerplate), &mut counts)?;
     out.write_all(aligned[0].english().as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("-", e))
 }
 
-/// `--lines`: every input line translated on its own (split into sentences inside the line,
-/// then joined); exactly one output line per input line, empty for empty. Streams in chunks.
+/// `--lines`: every input line translated on its own, whole (split, at clause punctuation
+/// first, only when longer than the model accepts); exactly one output line per input line,
+/// empty for empty: what evaluation against a line-aligned test set needs. Streams in chunks.
 pub fn run_lines(
     with: Translating,
     mut tm: Option<&mut TranslationMemory>,
@@ -620,7 +621,7 @@ pub fn run_lines(
         }
         let doc = Document::from_lines(name, text);
         let mut counts = Counts::default();
-        let aligned = translate_docs(with, tm.as_deref_mut(), vec![doc], Boilerplate::Keep, &mut counts)?.pop().expect("one document");
+        let aligned = translate_docs(with, tm.as_deref_mut(), vec![doc], &plan_whole, &mut counts)?.pop().expect("one document");
         let mut by_line: Vec<String> = vec![String::new(); n];
         let line_starts: Vec<usize> = std::iter::once(0).chain(aligned.doc.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         for b in &aligned.blocks {
