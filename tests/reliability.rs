@@ -48,6 +48,66 @@ fn corpus(dir: &Path, n: usize) {
     }
 }
 
+/// `translate --json` into `out` with the tiny model: (exit status, stderr lines).
+fn run_json(input: &Path, out: &Path) -> (std::process::ExitStatus, Vec<String>) {
+    let o = translate_cmd(input, out).output().unwrap();
+    (o.status, String::from_utf8_lossy(&o.stderr).lines().map(str::to_string).collect())
+}
+
+fn translate_cmd(input: &Path, out: &Path) -> Command {
+    let m = tiny();
+    let mut c = terjemah(&[
+        "translate",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        &m,
+        "--max-decoding-length",
+        "8",
+        "--json",
+        "--chunk-sentences",
+        "64",
+    ]);
+    c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    c
+}
+
+fn progress_events(lines: &[String]) -> u64 {
+    lines.iter().filter(|l| l.contains("\"event\":\"progress\"")).count() as u64
+}
+
+/// Start a run, SIGKILL it `pause` after its `after`-th progress event (or after its start-up
+/// when `after` is 0). Returns whether the run was still going when killed.
+fn kill_after(input: &Path, out: &Path, after: u64, pause: Duration) -> bool {
+    use std::io::BufRead;
+    let mut child = translate_cmd(input, out).spawn().unwrap();
+    // A thread drains stderr to the end, so the run never meets a closed pipe.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stream = std::io::BufReader::new(child.stderr.take().unwrap());
+    let drain = std::thread::spawn(move || {
+        for line in stream.lines().map_while(Result::ok) {
+            if line.contains("\"event\":\"progress\"") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    // If the events stop early, the run is finishing on its own.
+    for _ in 0..after {
+        if rx.recv().is_err() {
+            break;
+        }
+    }
+    std::thread::sleep(pause);
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        child.kill().unwrap(); // SIGKILL
+    }
+    child.wait().unwrap();
+    drain.join().unwrap();
+    killed
+}
+
 #[test]
 fn killed_runs_resume_to_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,13 +118,15 @@ fn killed_runs_resume_to_identical_outputs() {
     let expected = tree(&reference);
     assert_eq!(expected.len(), 24 * 3);
 
-    // Time a full run to spread the kills over its whole length.
-    let t0 = std::time::Instant::now();
-    assert_ok(&translate(&input, &dir.path().join("timing"), &["--chunk-sentences", "64"]));
-    let full = t0.elapsed().as_millis().max(20) as u64;
+    // Count a full run's progress events (one per written chunk) to spread the kills over its
+    // whole length. Kills follow the run's own events, not the clock, so that a fast machine
+    // cannot finish every run before its kill.
+    let (status, lines) = run_json(&input, &dir.path().join("timing"));
+    assert!(status.success(), "{lines:?}");
+    let events = progress_events(&lines);
+    assert!(events >= 4, "the corpus spans several chunks ({events} progress events)");
 
     let out = dir.path().join("out");
-    let m = tiny();
     let mut state = 0x2545_f491_4f6c_dd1du64; // xorshift: reproducible "random" moments
     let mut next = move |bound: u64| {
         state ^= state << 13;
@@ -80,32 +142,18 @@ fn killed_runs_resume_to_identical_outputs() {
         assert!(trials <= 40, "runs finish before the kill: {kills} kills in {trials} trials");
         let _ = fs::remove_dir_all(&out);
         for attempt in 0..3 {
-            let at = next(if attempt == 0 { full } else { full / 2 });
-            let mut child = terjemah(&[
-                "translate",
-                input.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--model",
-                &m,
-                "--max-decoding-length",
-                "8",
-                "--quiet",
-                "--chunk-sentences",
-                "64",
-            ])
-            .spawn()
-            .unwrap();
-            std::thread::sleep(Duration::from_millis(at));
-            if child.try_wait().unwrap().is_none() {
-                child.kill().unwrap(); // SIGKILL
+            // After `after` progress events (0: during start-up), wait a few random
+            // milliseconds so that the kill lands anywhere in the next chunk, then SIGKILL.
+            let after = next(if attempt == 0 { events } else { events / 2 });
+            let pause = Duration::from_micros(next(3000));
+            if kill_after(&input, &out, after, pause) {
                 kills += 1;
             }
-            child.wait().unwrap();
         }
         assert_ok(&translate(&input, &out, &["--chunk-sentences", "64"]));
         assert_eq!(tree(&out), expected, "trial {trial}: resumed outputs differ from an uninterrupted run", trial = trials);
     }
+    eprintln!("{kills} kills in {trials} trials, {events} progress events in a full run");
     assert_ok(&translate(&input, &out, &["--chunk-sentences", "64"]));
     assert_eq!(tree(&out), expected, "resumed outputs equal an uninterrupted run's; no temporary file left");
 
