@@ -72,7 +72,11 @@ pub struct PlannedBlock {
 pub fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
     doc.blocks
         .iter()
-        .map(|b| PlannedBlock { class: b.class, span: b.span.clone(), segments: vec![Segment { span: b.span.clone(), action: Action::Translated }] })
+        .map(|b| PlannedBlock {
+            class: b.class,
+            span: b.span.clone(),
+            segments: vec![Segment { span: b.span.clone(), action: Action::Translated }],
+        })
         .collect()
 }
 

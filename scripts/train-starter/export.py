@@ -79,8 +79,19 @@ with open(os.path.join(tmp_out, "config.json")) as f:
 ct2_config["max_input_length"] = config.max_position_embeddings
 with open(os.path.join(tmp_out, "config.json"), "w") as f:
     json.dump(ct2_config, f, indent=2)
+# What the model card reports about training: size, steps, time.
+log_path = os.path.join(a.shards or a.work, "log.json")
+log = json.load(open(log_path)) if os.path.exists(log_path) else []
+with open(os.path.join(tmp_out, "training.json"), "w") as f:
+    json.dump({
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "config": {k: getattr(config, k) for k in ("d_model", "encoder_layers", "decoder_layers", "encoder_attention_heads",
+                                                    "encoder_ffn_dim", "vocab_size", "dropout", "max_position_embeddings")},
+        "averaged": open(os.path.join(a.shards, "averaged.txt")).read().split() if a.shards else [os.path.basename(p) for p in snaps],
+        "last_log": log[-1] if log else None,
+    }, f, indent=2)
 keep = {}
-for f in ("MODEL_CARD.md", "terjemah.json", "data-stats.json", "scores.json", "example.en.txt"):
+for f in ("MODEL_CARD.md", "terjemah.json", "data-stats.json", "scores.json", "example.en.txt", "levers.md"):
     if os.path.exists(os.path.join(a.out, f)):  # the card and notes of the folder stay
         keep[f] = open(os.path.join(a.out, f), "rb").read()
 if os.path.exists(a.out):
