@@ -145,7 +145,8 @@ struct TranslateArgs {
     /// Output folder (mirrors the input tree); with --lines, an output file
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// CTranslate2 model folder [default: $TERJEMAH_MODEL, else the bundled models/id-en-starter]
+    /// CTranslate2 model folder [default: $TERJEMAH_MODEL, else the bundled models/id-en-starter,
+    /// an interim CPU-trained model of low quality: see its MODEL_CARD.md]
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// Output formats, comma-separated: txt (NAME.en.txt), md (NAME.bi.md), jsonl (NAME.align.jsonl),

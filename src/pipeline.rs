@@ -356,6 +356,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     }
     let outdir = OutputDir::open(&out, tag.as_deref())?;
     let report = Reporter::new(inputs.len() as u64, job.progress);
+    if let Some(note) = &with.engine.info.note {
+        // e.g. the bundled interim model: the user should know what quality to expect.
+        report.note(&format!("note: model {}: {note}", with.engine.info.dir.display()));
+    }
     if let Some(prev) = &outdir.took_over {
         report.note(&format!("note: took over {} from an interrupted run ({prev})", out.join(crate::outdir::LOCK_FILE).display()));
     }

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Write models/id-en-starter/MODEL_CARD.md from what the recipe's steps recorded:
+data-stats.json (prepare), training.json (export), scores.json (eval), example.en.txt (a
+terjemah run on the seed article). No number in the card is typed by hand.
+"""
+import argparse
+import json
+import os
+import sys
+
+LICENCES = {
+    "bmmt": ("Guntara, Aji, Prasojo (2020), *Benchmarking Multidomain English-Indonesian Machine Translation*, BUCC", "research data; cite the paper"),
+    "gareng": ("GARENG Indonesian MT test data (Rekanalar, Beritagar); `.gnmt`/`.gareng` are the English outputs of Google NMT and of GARENG for the same lines", "research data"),
+    "nusax": ("NusaX-MT (Winata et al. 2023), Indonesian and English columns", "Apache-2.0 / CC-BY-SA-4.0"),
+    "tatoeba": ("Tatoeba sentence pairs, tatoeba.org", "CC-BY 2.0 FR"),
+    "libreoffice": ("Debian packages libreoffice-l10n-id, libreoffice-help-id, libreoffice-help-en-us (LibreOffice 7.4.7): UI strings and help pages, Indonesian translations by the LibreOffice localisation team", "MPL-2.0"),
+}
+
+
+def licence(name):
+    for k, v in LICENCES.items():
+        if name.startswith(k):
+            return v
+    return ("", "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--hardware", required=True, help="where training ran, e.g. '2-core AMD EPYC (CPU)'")
+    ap.add_argument("--status", required=True, help="e.g. 'interim: CPU-trained, not the GPU starter model'")
+    ap.add_argument("--commands", required=True, help="a file with the commands that produced the model and scores")
+    a = ap.parse_args()
+    m = a.model
+    load = lambda f: json.load(open(os.path.join(m, f)))
+    stats, training, scores = load("data-stats.json"), load("training.json"), load("scores.json")
+    example = open(os.path.join(m, "example.en.txt"), encoding="utf-8").read()
+    cfg, last = training["config"], training["last_log"] or {}
+    size = sum(os.path.getsize(os.path.join(m, f)) for f in ("model.bin", "shared_vocabulary.json", "source.spm", "target.spm", "config.json"))
+
+    out = [f"# id-en-starter: Indonesian to English ({a.status})", ""]
+    out += ["A small Transformer (Marian architecture) trained from scratch by `scripts/train-starter/run` so that terjemah",
+            "works right after cloning, offline. It is what `terjemah translate` uses when no `--model` is given.",
+            "It is **not** a production-quality model: see the scores below. For real work use",
+            "`scripts/fetch-model.sh opus-mt-id-en` or `nllb-200-distilled-600M` (needs network once).", ""]
+    out += ["## Scores (held-out news test: `bmmt-news-test`, 1,954 sentences)", "",
+            "| engine | beam | BLEU | chrF |", "|---|---|---|---|",
+            f"| ctranslate2 (Python) | {scores['beam']} | {scores['bleu']} | {scores['chrf']} |"]
+    if "terjemah_bleu" in scores:
+        out.append(f"| terjemah translate --lines | {scores['beam']} | {scores['terjemah_bleu']} | {scores['terjemah_chrf']} |")
+    out += ["", f"sacrebleu signatures: `{scores['bleu_signature']}`, `{scores['chrf_signature']}`."]
+    if "lines_differing_from_ct2py" in scores:
+        out.append(f"terjemah and the ctranslate2 Python package gave different output on {scores['lines_differing_from_ct2py']} of "
+                   f"{scores['sentences']} lines in int8: the two builds use different int8 GEMM (Ruy in terjemah's build, oneDNN u8s8 "
+                   f"in the wheel on AMD), and a weak model's beam search flips on such rounding differences; the scores are equal.")
+    if "float32_lines_differing" in scores:
+        out.append(f"In float32 the two differ on {scores['float32_lines_differing']} of the first {scores['float32_lines']} lines "
+                   f"(summation order), which shows terjemah gives the engine the same input as the Python pipeline.")
+    out += ["", "Goal for the bundled model: BLEU >= 20 and chrF >= 45, which needs a GPU run (see the recipe's README)."]
+    out += [""]
+    out += ["## Architecture", "",
+            f"transformers `MarianMTModel`, d_model {cfg['d_model']}, {cfg['encoder_layers']} encoder and {cfg['decoder_layers']} decoder layers, "
+            f"{cfg['encoder_attention_heads']} heads, FFN {cfg['encoder_ffn_dim']}, ReLU, post-norm, tied embeddings, dropout {cfg['dropout']}, "
+            f"{cfg['max_position_embeddings']} positions; {training['parameters'] / 1e6:.1f} M parameters. Vocabulary: one SentencePiece unigram "
+            f"model of {cfg['vocab_size'] - 1} pieces for both sides (`source.spm` = `target.spm`). CTranslate2 int8, {size / 1e6:.1f} MB on disk.", ""]
+    out += ["## Training", "",
+            f"Hardware: {a.hardware}. Optimizer steps: {last.get('step', '?')} ({last.get('epoch', '?')} full passes over the data and part of the next); "
+            f"wall time {last.get('minutes', 0) / 60:.1f} h (the machine was shared with builds and tests). Label-smoothed loss at the end: "
+            f"{last.get('loss', float('nan')):.2f}. Exported model: average of the last snapshots {', '.join(training['averaged'])}.", ""]
+    out += ["## Data", "", "| source | pairs read | pairs kept | origin | licence |", "|---|---|---|---|---|"]
+    for name, st in stats["sources"].items():
+        origin, lic = licence(name)
+        out.append(f"| {name} | {st['read']:,} | {st['kept']:,} | {origin} | {lic} |")
+    out += ["", f"{stats['total_kept']:,} pairs in all after filtering (empty or identical sides, length ratio > 2.5, lines over 600 "
+            f"characters, wrong language by langid restricted to Indonesian/Malay/English, duplicates). Held out for monitoring: "
+            f"{stats['dev']}. The news test set is never read by the recipe's data step.", ""]
+    out += ["## Example", "", "`terjemah translate tests/fixtures/articles/000_43c79636b6b3480f.txt --out example-out`, English as a user sees it:", "", "```", example.rstrip(), "```", ""]
+    out += ["## Reproduce", "", "```sh", open(a.commands).read().rstrip(), "```", ""]
+    with open(os.path.join(m, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    # What `terjemah models` and every translate run show next to the model.
+    note = f"{a.status}: BLEU {scores['bleu']}, chrF {scores['chrf']} on news; see MODEL_CARD.md"
+    with open(os.path.join(m, "terjemah.json"), "w", encoding="utf-8") as f:
+        json.dump({"note": note, "languages": "id -> en"}, f, indent=2)
+        f.write("\n")
+    print(f"wrote {os.path.join(m, 'MODEL_CARD.md')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
