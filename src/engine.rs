@@ -238,6 +238,18 @@ fn fingerprint(files: &[PathBuf]) -> Result<(String, u64)> {
     Ok((h.finalize().to_hex()[..16].to_string(), size))
 }
 
+/// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
+/// it, so `--threads 1` would still spin two threads (measured: 17x slower on a shared 2-core
+/// machine). Size it to one replica's share.
+#[cfg(feature = "openblas")]
+fn set_openblas_threads(n: usize) {
+    unsafe extern "C" {
+        fn openblas_set_num_threads(n: std::os::raw::c_int);
+    }
+    // SAFETY: a plain setter of OpenBLAS (linked by this feature), called before any GEMM runs.
+    unsafe { openblas_set_num_threads(n.min(i32::MAX as usize) as std::os::raw::c_int) }
+}
+
 /// Compute types accepted by `--compute-type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Compute(pub ComputeType);
@@ -337,6 +349,8 @@ impl Engine {
         check_tokenizer_matches(dir, &vocab, &source_spm)?;
 
         let inter = options.inter_threads.clamp(1, options.threads.max(1));
+        #[cfg(feature = "openblas")]
+        set_openblas_threads((options.threads / inter).max(1));
         let config = Config {
             device: Device::CPU,
             compute_type: options.compute_type.0,
