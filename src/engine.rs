@@ -238,6 +238,29 @@ fn fingerprint(files: &[PathBuf]) -> Result<(String, u64)> {
     Ok((h.finalize().to_hex()[..16].to_string(), size))
 }
 
+/// Weights that replicas may hold in all: ct2rs gives each replica its own copy of the weights
+/// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
+const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
+
+/// How many replicas (CTranslate2 inter_threads) share `threads`. Measured on 2 cores with the
+/// starter model (README, Performance): one single-threaded replica per core beats one replica
+/// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
+/// default every thread gets its own replica while their weights fit `REPLICA_BUDGET_BYTES`.
+pub fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
+    let threads = options.threads.max(1);
+    if options.inter_threads > 0 {
+        return options.inter_threads.min(threads);
+    }
+    // Weights in memory: as saved (int8 on disk for converted models), wider for wider types.
+    let widen = match options.compute_type.0 {
+        ComputeType::FLOAT32 => 4,
+        ComputeType::INT16 | ComputeType::FLOAT16 | ComputeType::BFLOAT16 | ComputeType::INT8_FLOAT16 => 2,
+        _ => 1,
+    };
+    let fit = REPLICA_BUDGET_BYTES / (model_bytes.max(1) * widen);
+    (fit as usize).clamp(1, threads)
+}
+
 /// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
 /// it, so `--threads 1` would still spin two threads (measured: 17x slower on a shared 2-core
 /// machine). Size it to one replica's share.
@@ -291,6 +314,7 @@ pub struct EngineOptions {
     pub compute_type: Compute,
     /// Total CPU threads; split into `inter_threads` replicas of `threads / inter_threads`.
     pub threads: usize,
+    /// Model replicas translating batches in parallel; 0 chooses (see `replicas`).
     pub inter_threads: usize,
     /// Overrides the model's input limit.
     pub max_input_tokens: Option<usize>,
@@ -306,7 +330,7 @@ impl Default for EngineOptions {
             batch_tokens: 2048,
             compute_type: Compute(ComputeType::INT8),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            inter_threads: 1,
+            inter_threads: 0,
             max_input_tokens: None,
             src_lang: None,
             tgt_lang: None,
@@ -348,7 +372,7 @@ impl Engine {
         let target_spm = if info.target_spm == info.source_spm { open_spm(&info.source_spm)? } else { open_spm(&info.target_spm)? };
         check_tokenizer_matches(dir, &vocab, &source_spm)?;
 
-        let inter = options.inter_threads.clamp(1, options.threads.max(1));
+        let inter = replicas(&options, info.size_bytes);
         #[cfg(feature = "openblas")]
         set_openblas_threads((options.threads / inter).max(1));
         let config = Config {
@@ -511,6 +535,22 @@ fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, spm: &SentencePi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replicas_fill_the_threads_while_their_weights_fit() {
+        let o =
+            |threads, inter, compute| EngineOptions { threads, inter_threads: inter, compute_type: Compute(compute), ..Default::default() };
+        // Small model: one replica per thread.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 9_000_000), 16);
+        // 600 MB model (NLLB-600M int8): one replica.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
+        // 76 MB int8 (OPUS-MT): 14 copies fit in 1 GiB; in float32 only 3.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 76_000_000), 14);
+        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3);
+        // Asked for: as asked, never more than the threads.
+        assert_eq!(replicas(&o(4, 2, ComputeType::INT8), 600_000_000), 2);
+        assert_eq!(replicas(&o(2, 8, ComputeType::INT8), 1), 2);
+    }
 
     #[test]
     fn compute_types_parse() {

@@ -177,7 +177,8 @@ struct TranslateArgs {
     /// CPU threads for translation [default: all cores]
     #[arg(long)]
     threads: Option<usize>,
-    /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads
+    /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads.
+    /// 0: one per thread while their weights fit in 1 GiB (each replica holds a copy)
     #[arg(long, default_value_t = EngineOptions::default().inter_threads)]
     inter_threads: usize,
     /// Longest input in tokens before a sentence is split [default: from the model's config, else 256]
