@@ -13,20 +13,14 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
     for m in ["tiny-marian", "tiny-nllb"] {
         let out = dir.path().join(m);
         let mp = model(m);
-        let o = run(&[
-            "translate",
-            seed_article().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--model",
-            mp.to_str().unwrap(),
-            "--max-decoding-length",
-            "12",
-            "--quiet",
-            "--glossary",
-            g.to_str().unwrap(),
-        ]);
-        assert_ok(&o);
+        let seed = seed_article();
+        let translate = |extra: &[&str]| {
+            let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.to_str().unwrap()];
+            args.extend(["--model", mp.to_str().unwrap(), "--max-decoding-length", "12", "--quiet"]);
+            args.extend(extra);
+            run(&args)
+        };
+        assert_ok(&translate(&["--glossary", g.to_str().unwrap()]));
         let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         let c = &manifest["counts"];
         // Sentences holding a term: the title (Dewan Keamanan PBB), the Blinken paragraph, the
@@ -55,18 +49,7 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
             assert!(!tgt.contains("830") && !tgt.contains("831"), "{m}: a placeholder leaked: {tgt}");
         }
         // The glossary is part of the options: without it, the outputs are not current.
-        let o = run(&[
-            "translate",
-            seed_article().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--model",
-            mp.to_str().unwrap(),
-            "--max-decoding-length",
-            "12",
-            "--quiet",
-        ]);
-        assert_ok(&o);
+        assert_ok(&translate(&[]));
         let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(manifest["counts"]["succeeded"], 1, "{m}: translated again without the glossary");
     }
