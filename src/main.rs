@@ -171,9 +171,10 @@ struct TranslateArgs {
     /// Tokens per batch handed to CTranslate2
     #[arg(long, default_value_t = EngineOptions::default().batch_tokens)]
     batch_tokens: usize,
-    /// Compute type: int8, int8_float32, int16, float32, auto, default
-    #[arg(long, default_value = "int8")]
-    compute_type: Compute,
+    /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
+    /// [default: float32 for models up to 64 MiB on disk (measured faster), else int8]
+    #[arg(long)]
+    compute_type: Option<Compute>,
     /// CPU threads for translation [default: all cores]
     #[arg(long)]
     threads: Option<usize>,
