@@ -391,13 +391,14 @@ impl Engine {
         let mut options = options;
         let compute = *options.compute_type.get_or_insert_with(|| default_compute(info.size_bytes));
         let inter = replicas(&options, info.size_bytes);
+        let threads_per_replica = (options.threads / inter).max(1);
         #[cfg(feature = "openblas")]
-        set_openblas_threads((options.threads / inter).max(1));
+        set_openblas_threads(threads_per_replica);
         let config = Config {
             device: Device::CPU,
             compute_type: compute.0,
             device_indices: vec![0; inter],
-            num_threads_per_replica: (options.threads / inter).max(1),
+            num_threads_per_replica: threads_per_replica,
             ..Default::default()
         };
         let translator = Translator::new(dir, &config).map_err(|e| {

@@ -9,15 +9,21 @@ use std::ops::Range;
 
 /// Words that a capitalised word follows without a sentence break: titles, ranks, address and
 /// money prefixes. Case-sensitive ("dr." is a physician, "Dr." a doctorate; both are here).
+// Grouped by kind, one comment per group: keep rustfmt from reflowing the groups together.
+#[rustfmt::skip]
 const NON_BREAKING: &[&str] = &[
     // titles and honorifics
-    "Dr", "dr", "Drs", "Dra", "Prof", "Ir", "H", "Hj", "KH", "K.H", "Ust", "Ustadz", "Tn", "Ny", "Nn", "Sdr", "Sdri", "Bpk", "Bp", "Yth",
-    "yth", "Pdt", "Mgr", "Rm", "Mr", "Mrs", "Ms", "St", "Sta", "Hon", "Rev", // military and police ranks
-    "Jend", "Jen", "Kol", "Kapt", "Letjen", "Mayjen", "Brigjen", "Letkol", "Lettu", "Letda", "Serka", "Sertu", "Kombes", "Kompol",
-    "Komjen", "Irjen", "AKBP", "AKP", "Ipda", "Iptu", "Aiptu", "Bripka", "Brigpol", "Laksma", "Laksda", "Laksdya", "Marsda", "Marsma",
-    "Marsdya", "Gen", "Col", "Lt", "Capt", "Sgt", // places, addresses, organisations, money, references
-    "Jl", "Jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD", "Hal", "hal", "Hlm", "hlm", "Vol", "vol",
-    "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps", "Psl", "Sdn", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
+    "Dr", "dr", "Drs", "Dra", "Prof", "Ir", "H", "Hj", "KH", "K.H", "Ust", "Ustadz", "Tn", "Ny", "Nn", "Sdr",
+    "Sdri", "Bpk", "Bp", "Yth", "yth", "Pdt", "Mgr", "Rm", "Mr", "Mrs", "Ms", "St", "Sta", "Hon", "Rev",
+    // military and police ranks
+    "Jend", "Jen", "Kol", "Kapt", "Letjen", "Mayjen", "Brigjen", "Letkol", "Lettu", "Letda", "Serka",
+    "Sertu", "Kombes", "Kompol", "Komjen", "Irjen", "AKBP", "AKP", "Ipda", "Iptu", "Aiptu",
+    "Bripka", "Brigpol", "Laksma", "Laksda", "Laksdya", "Marsda", "Marsma", "Marsdya", "Gen", "Col", "Lt",
+    "Capt", "Sgt",
+    // places, addresses, organisations, money, references
+    "Jl", "Jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD",
+    "Hal", "hal", "Hlm", "hlm", "Vol", "vol", "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps",
+    "Psl", "Sdn", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
     "Fax", "Hp", "HP", "Ext", "Dept", "Univ", "Fak",
 ];
 

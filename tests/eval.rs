@@ -383,23 +383,16 @@ fn article_mode_errors() {
     assert_eq!(o.status.code(), Some(2), "--hyp-dir without --ref-dir");
 }
 
+/// `terjemah eval` on the two real MT systems (GNMT first, the baseline) against their reference.
+fn two_systems(extra: &[&str]) -> std::process::Output {
+    let (gnmt, gareng, reference) = (fx_arg("mt.gnmt.en"), fx_arg("mt.gareng.en"), fx_arg("mt.ref.en"));
+    let mut args = vec!["eval", "--hyp", &gnmt, "--hyp", &gareng, "--ref", &reference];
+    args.extend(extra);
+    run(&args)
+}
+
 fn paired(seed: &str) -> (Value, String) {
-    let o = run(&[
-        "eval",
-        "--hyp",
-        &fx_arg("mt.gnmt.en"),
-        "--hyp",
-        &fx_arg("mt.gareng.en"),
-        "--ref",
-        &fx_arg("mt.ref.en"),
-        "--metrics",
-        "bleu,chrf,ter",
-        "--paired-bootstrap",
-        "1000",
-        "--seed",
-        seed,
-        "--json",
-    ]);
+    let o = two_systems(&["--metrics", "bleu,chrf,ter", "--paired-bootstrap", "1000", "--seed", seed, "--json"]);
     assert_ok(&o);
     (serde_json::from_str(&stdout(&o)).unwrap(), stdout(&o))
 }
@@ -442,17 +435,7 @@ fn paired_bootstrap_is_deterministic_and_agrees_with_sacrebleu() {
         assert_ne!(o["mean"], systems[1]["mean"]);
     }
 
-    let o = run(&[
-        "eval",
-        "--hyp",
-        &fx_arg("mt.gnmt.en"),
-        "--hyp",
-        &fx_arg("mt.gareng.en"),
-        "--ref",
-        &fx_arg("mt.ref.en"),
-        "--paired-bootstrap",
-        "200",
-    ]);
+    let o = two_systems(&["--paired-bootstrap", "200"]);
     assert_ok(&o);
     let text = stdout(&o);
     assert!(text.contains("Baseline: ") && text.contains("(p = ") && text.contains("bs:200|seed:12345"), "{text}");
@@ -463,7 +446,7 @@ fn paired_bootstrap_is_deterministic_and_agrees_with_sacrebleu() {
 
 #[test]
 fn several_systems_and_help() {
-    let o = run(&["eval", "--hyp", &fx_arg("mt.gnmt.en"), "--hyp", &fx_arg("mt.gareng.en"), "--ref", &fx_arg("mt.ref.en")]);
+    let o = two_systems(&[]);
     assert_ok(&o);
     let text = stdout(&o);
     for case in ["mt-gnmt", "mt-gareng"] {

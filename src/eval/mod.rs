@@ -282,11 +282,12 @@ fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<(
     if entries.is_empty() {
         return Ok(());
     }
-    let same = |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
-    for (doc, entry) in
-        manifest.documents.iter().filter(|d| d.outputs.iter().any(|p| p.to_string_lossy().ends_with(".bi.html"))).zip(entries.iter_mut())
-    {
-        let Some(report) = result.articles.iter().find(|a| doc.outputs.iter().any(|o| same(o, Path::new(&a.hyp_path)))) else { continue };
+    // Each path resolved once: a scored article is found by its English file's real path.
+    let by_hyp: HashMap<PathBuf, &articles::ArticleReport> =
+        result.articles.iter().filter_map(|a| Some((Path::new(&a.hyp_path).canonicalize().ok()?, a))).collect();
+    // `entries` holds one row per document with a page, in the same order.
+    for (doc, entry) in manifest.documents.iter().filter(|d| crate::output::html::page_of(d).is_some()).zip(entries.iter_mut()) {
+        let Some(report) = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?)) else { continue };
         entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
     }
     crate::output::html::write_index(hyp_dir, &entries)

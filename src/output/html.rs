@@ -376,11 +376,17 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
 /// for every score label given.
 /// Index entries for the documents of a run's manifest that have an HTML page (so that the
 /// index lists every article, also those a resumed run found up to date).
+/// The side-by-side page a document's run wrote, if HTML was among its formats.
+pub fn page_of(d: &crate::manifest::DocumentEntry) -> Option<&PathBuf> {
+    d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))
+}
+
+/// One index row per document with a page, in the documents' order.
 pub fn index_entries(out_dir: &Path, documents: &[crate::manifest::DocumentEntry]) -> Vec<IndexEntry> {
     documents
         .iter()
         .filter_map(|d| {
-            let page = d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))?;
+            let page = page_of(d)?;
             Some(IndexEntry {
                 page: page.strip_prefix(out_dir).unwrap_or(page).to_path_buf(),
                 source: d.source.display().to_string(),
