@@ -3,6 +3,9 @@
 
     tests/fixtures/models/tiny-marian/   Marian/OPUS-MT layout (source.spm, target.spm)
     tests/fixtures/models/tiny-nllb/     NLLB layout (sentencepiece.bpe.model, ind_Latn/eng_Latn)
+    tests/fixtures/models/tiny-opus/     the real OPUS-MT layout: source.spm trained on Indonesian,
+                                         target.spm on English, ONE joint vocabulary (their union,
+                                         </s> 0, <unk> 1, <pad> last) as Helsinki-NLP ships them
 
 Their SentencePiece models are trained on a sample of ../shared/data/train; the weights are
 random (seeded), so translations are gibberish but deterministic: tests check structure, not
@@ -26,13 +29,14 @@ import sentencepiece as spm
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = ["tiny-marian", "tiny-nllb", "tiny-opus"]
 REPO = os.path.dirname(HERE)
 
 
-def sample_corpus(train_dir, path, n=20000, seed=0):
+def sample_corpus(train_dir, path, n=20000, seed=0, sides=(".id", ".en")):
     lines = []
     for name in sorted(os.listdir(train_dir)):
-        if name.endswith((".id", ".en")) and name.count(".") == 1:
+        if name.endswith(sides) and name.count(".") == 1:
             with open(os.path.join(train_dir, name), encoding="utf-8") as f:
                 lines.extend(l.strip() for l in f if l.strip())
     random.Random(seed).shuffle(lines)
@@ -87,6 +91,41 @@ def tiny_marian(corpus, work, out_dir):
     return hf
 
 
+def tiny_opus(corpus_id, corpus_en, work, out_dir):
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    hf = os.path.join(work, "tiny-opus-hf")
+    os.makedirs(hf, exist_ok=True)
+    src = train_spm(corpus_id, os.path.join(work, "opus-id"), 800, "unigram")
+    tgt = train_spm(corpus_en, os.path.join(work, "opus-en"), 800, "unigram")
+    shutil.copy(src, os.path.join(hf, "source.spm"))
+    shutil.copy(tgt, os.path.join(hf, "target.spm"))
+    # OPUS-MT's vocab.json: </s> 0, <unk> 1, the pieces of both languages, <pad> last.
+    vocab = {"</s>": 0, "<unk>": 1}
+    for model_file in (src, tgt):
+        sp = spm.SentencePieceProcessor(model_file=model_file)
+        for i in range(sp.get_piece_size()):
+            if not (sp.is_control(i) or sp.is_unknown(i)):
+                vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    vocab["<pad>"] = len(vocab)
+    with open(os.path.join(hf, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump(vocab, f, ensure_ascii=False)
+    tok = MarianTokenizer(source_spm=os.path.join(hf, "source.spm"), target_spm=os.path.join(hf, "target.spm"),
+                          vocab=os.path.join(hf, "vocab.json"), eos_token="</s>", unk_token="<unk>", pad_token="<pad>")
+    pad = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
+        max_position_embeddings=128, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
+        scale_embedding=True, init_std=0.5,
+    )
+    torch.manual_seed(0)
+    MarianMTModel(config).save_pretrained(hf)
+    tok.save_pretrained(hf)
+    convert(hf, out_dir, ["source.spm", "target.spm"])
+    return hf
+
+
 def tiny_nllb(corpus, work, out_dir):
     from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 
@@ -116,16 +155,25 @@ def main():
     ap.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures", "models"))
     ap.add_argument("--hf-out", help="also keep the Hugging Face folders here")
+    ap.add_argument("--only", nargs="+", choices=MODELS, help="build only these models (the others stay as they are)")
     a = ap.parse_args()
+    only = a.only or MODELS
     train_dir = os.path.join(a.shared, "data", "train")
     if not os.path.isdir(train_dir):
         sys.exit(f"{train_dir}: not found (pass --shared DIR)")
     work = tempfile.mkdtemp(prefix="terjemah-test-models-")
     corpus = os.path.join(work, "corpus.txt")
     sample_corpus(train_dir, corpus)
+    corpus_id, corpus_en = os.path.join(work, "corpus-id.txt"), os.path.join(work, "corpus-en.txt")
+    sample_corpus(train_dir, corpus_id, sides=(".id",))
+    sample_corpus(train_dir, corpus_en, sides=(".en",))
     os.makedirs(a.out, exist_ok=True)
-    hfs = [tiny_marian(corpus, work, os.path.join(a.out, "tiny-marian")),
-           tiny_nllb(corpus, work, os.path.join(a.out, "tiny-nllb"))]
+    build = {
+        "tiny-marian": lambda out: tiny_marian(corpus, work, out),
+        "tiny-nllb": lambda out: tiny_nllb(corpus, work, out),
+        "tiny-opus": lambda out: tiny_opus(corpus_id, corpus_en, work, out),
+    }
+    hfs = [build[name](os.path.join(a.out, name)) for name in only]
     if a.hf_out:
         os.makedirs(a.hf_out, exist_ok=True)
         for hf in hfs:
@@ -133,7 +181,7 @@ def main():
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(hf, dest)
     shutil.rmtree(work)
-    for name in ("tiny-marian", "tiny-nllb"):
+    for name in only:
         d = os.path.join(a.out, name)
         size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
         print(f"{d}: {size / 1024:.0f} KiB ({', '.join(sorted(os.listdir(d)))})")

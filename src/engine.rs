@@ -386,7 +386,11 @@ impl Engine {
         };
         let source_spm = open_spm(&info.source_spm)?;
         let target_spm = if info.target_spm == info.source_spm { open_spm(&info.source_spm)? } else { open_spm(&info.target_spm)? };
-        check_tokenizer_matches(dir, &vocab, &source_spm)?;
+        let mut tokenizers = vec![(info.source_spm.as_path(), &source_spm)];
+        if info.target_spm != info.source_spm {
+            tokenizers.push((info.target_spm.as_path(), &target_spm));
+        }
+        check_tokenizer_matches(dir, &vocab, &tokenizers)?;
 
         let mut options = options;
         let compute = *options.compute_type.get_or_insert_with(|| default_compute(info.size_bytes));
@@ -538,9 +542,30 @@ impl Engine {
     }
 }
 
-/// The tokenizer must be the one the model was trained with: most of the model's vocabulary
-/// must be pieces the SentencePiece model knows.
-fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, spm: &SentencePieceProcessor) -> Result<()> {
+/// The tokenizers must be the ones the model was trained with. Two checks, because OPUS-MT
+/// ships two SentencePiece models (one per language) with ONE joint vocabulary, their union:
+/// 1. what each tokenizer emits must be in the vocabulary (a piece outside it becomes `<unk>`):
+///    a tokenizer taken from another model fails here;
+/// 2. the vocabulary must be made of the tokenizers' pieces, taken together.
+fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, tokenizers: &[(&Path, &SentencePieceProcessor)]) -> Result<()> {
+    let advice = "copy the .spm / sentencepiece.bpe.model files that came with this model";
+    let mut all_pieces: HashSet<String> = HashSet::new();
+    for (path, spm) in tokenizers {
+        let pieces = spm_pieces::normal(spm).map_err(|e| Error::model(dir, format!("cannot read tokenizer {}: {e}", path.display())))?;
+        let known = pieces.iter().filter(|p| vocab.contains(*p)).count();
+        // Real vocabularies may leave out pieces the training data never produced: a margin.
+        if pieces.is_empty() || (known as f64) < 0.9 * pieces.len() as f64 {
+            return Err(Error::model(
+                dir,
+                format!(
+                    "the tokenizer does not match the model vocabulary (only {known} of the {} pieces of {} are in the vocabulary); {advice}",
+                    pieces.len(),
+                    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
+                ),
+            ));
+        }
+        all_pieces.extend(pieces);
+    }
     // Special tokens (<unk>, </s>) and language codes (ind_Latn, __id__) are not SentencePiece pieces.
     let special = |t: &str| {
         (t.starts_with('<') && t.ends_with('>'))
@@ -548,18 +573,45 @@ fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, spm: &SentencePi
             || (t.len() == 8 && t.as_bytes()[3] == b'_' && t.is_ascii())
     };
     let regular: Vec<&String> = vocab.iter().filter(|t| !special(t)).collect();
-    let known = regular.iter().filter(|t| matches!(spm.piece_to_id(t), Ok(Some(_)))).count();
+    let known = regular.iter().filter(|t| all_pieces.contains(t.as_str())).count();
     if regular.is_empty() || (known as f64) < 0.9 * regular.len() as f64 {
         return Err(Error::model(
             dir,
             format!(
-                "the tokenizer does not match the model vocabulary ({known} of {} vocabulary tokens are known to the SentencePiece model); \
-                 copy the .spm / sentencepiece.bpe.model files that came with this model",
+                "the tokenizer does not match the model vocabulary ({known} of {} vocabulary tokens are pieces of its SentencePiece models); {advice}",
                 regular.len()
             ),
         ));
     }
     Ok(())
+}
+
+/// The pieces of a SentencePiece model, read from its serialized `ModelProto` (the crate has
+/// no call that lists them). Only the two fields used are declared; prost skips the rest.
+mod spm_pieces {
+    use sentencepiece::SentencePieceProcessor;
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct ModelProto {
+        #[prost(message, repeated, tag = "1")]
+        pieces: Vec<Piece>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    struct Piece {
+        #[prost(string, optional, tag = "1")]
+        piece: Option<String>,
+        /// `SentencePiece.Type`: NORMAL 1 (the default), UNKNOWN 2, CONTROL 3, USER_DEFINED 4,
+        /// UNUSED 5, BYTE 6.
+        #[prost(int32, optional, tag = "3")]
+        kind: Option<i32>,
+    }
+
+    /// The ordinary pieces (no control, unknown, byte or unused entries).
+    pub fn normal(spm: &SentencePieceProcessor) -> Result<Vec<String>, prost::DecodeError> {
+        let model: ModelProto = prost::Message::decode(spm.to_serialized_proto().as_slice())?;
+        Ok(model.pieces.into_iter().filter(|p| p.kind.unwrap_or(1) == 1).filter_map(|p| p.piece).collect())
+    }
 }
 
 #[cfg(test)]
@@ -598,6 +650,33 @@ mod tests {
         assert_eq!(position_limits(&m).unwrap(), (Some(128), Some(128)));
         let info = ModelInfo::inspect(m.parent().unwrap(), None, None).unwrap();
         assert_eq!((info.max_input_tokens, info.max_output_tokens), (128, Some(128)));
+    }
+
+    #[test]
+    fn sentencepiece_pieces_are_listed_without_special_entries() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-opus");
+        let spm = SentencePieceProcessor::open(dir.join("source.spm")).unwrap();
+        let pieces = spm_pieces::normal(&spm).unwrap();
+        // 800 entries: <unk>, <s>, </s> and 797 ordinary pieces.
+        assert_eq!((spm.len(), pieces.len()), (800, 797));
+        assert!(["<unk>", "<s>", "</s>"].iter().all(|s| !pieces.contains(&s.to_string())));
+        assert!(pieces.contains(&"\u{2581}tahun".to_string()));
+    }
+
+    #[test]
+    fn opus_mt_layout_two_tokenizers_one_joint_vocabulary() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-opus");
+        let (info, vocab) = ModelInfo::inspect_with_vocabulary(&dir, None, None).unwrap();
+        let src = SentencePieceProcessor::open(&info.source_spm).unwrap();
+        let tgt = SentencePieceProcessor::open(&info.target_spm).unwrap();
+        check_tokenizer_matches(&dir, &vocab, &[(&info.source_spm, &src), (&info.target_spm, &tgt)]).unwrap();
+        // Either tokenizer alone covers only its language's part of the joint vocabulary.
+        let e = check_tokenizer_matches(&dir, &vocab, &[(&info.source_spm, &src)]).unwrap_err().to_string();
+        assert!(e.contains("vocabulary tokens are pieces of its SentencePiece models"), "{e}");
+        // A tokenizer of another model (same languages, same data) is refused.
+        let other = SentencePieceProcessor::open(dir.join("../tiny-marian/source.spm")).unwrap();
+        let e = check_tokenizer_matches(&dir, &vocab, &[(&info.source_spm, &other), (&info.target_spm, &tgt)]).unwrap_err().to_string();
+        assert!(e.contains("pieces of source.spm are in the vocabulary"), "{e}");
     }
 
     #[test]

@@ -21,7 +21,9 @@ fn fetch(args: &[&str]) -> std::process::Output {
 #[test]
 fn local_hugging_face_folders_convert_and_load() {
     let dir = tempfile::tempdir().unwrap();
-    for (hf, name, layout) in [("tiny-marian-hf", "conv-marian", "marian"), ("tiny-nllb-hf", "conv-nllb", "nllb")] {
+    for (hf, name, layout) in
+        [("tiny-marian-hf", "conv-marian", "marian"), ("tiny-opus-hf", "conv-opus", "marian"), ("tiny-nllb-hf", "conv-nllb", "nllb")]
+    {
         let out = dir.path().join(name);
         let o = fetch(&[name, "--from-dir", fixtures().join("hf").join(hf).to_str().unwrap(), "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));

@@ -403,15 +403,16 @@ fn a_full_disk_fails_clearly_without_partial_files() {
 #[test]
 fn broken_models_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = |name: &str| {
+    let copy_of = |from: &str, name: &str| {
         let d = dir.path().join(name);
         fs::create_dir_all(&d).unwrap();
-        for f in fs::read_dir(model("tiny-marian")).unwrap() {
+        for f in fs::read_dir(model(from)).unwrap() {
             let f = f.unwrap();
             fs::copy(f.path(), d.join(f.file_name())).unwrap();
         }
         d
     };
+    let copy = |name: &str| copy_of("tiny-marian", name);
     let corrupt = copy("corrupt");
     let bin = fs::read(corrupt.join("model.bin")).unwrap();
     fs::write(corrupt.join("model.bin"), &bin[..bin.len() / 3]).unwrap();
@@ -419,7 +420,12 @@ fn broken_models_are_named() {
     for f in ["source.spm", "target.spm"] {
         fs::copy(model("tiny-nllb").join("sentencepiece.bpe.model"), mismatch.join(f)).unwrap();
     }
-    for (m, expect) in [(&corrupt, "model.bin"), (&mismatch, "tokenizer does not match")] {
+    // OPUS-MT layout with another model's Indonesian tokenizer (same languages, similar data).
+    let opus_mismatch = copy_of("tiny-opus", "opus-mismatch");
+    fs::copy(model("tiny-marian").join("source.spm"), opus_mismatch.join("source.spm")).unwrap();
+    for (m, expect) in
+        [(&corrupt, "model.bin"), (&mismatch, "tokenizer does not match"), (&opus_mismatch, "pieces of source.spm are in the vocabulary")]
+    {
         let o = run(&[
             "translate",
             seed_article().to_str().unwrap(),

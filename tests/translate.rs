@@ -92,6 +92,17 @@ fn marian_layout_translates_the_seed_article() {
     check_seed_outputs(out.path(), &source);
 }
 
+/// The layout Helsinki-NLP ships: source.spm (Indonesian), target.spm (English), one joint
+/// vocabulary that neither tokenizer covers alone.
+#[test]
+fn opus_mt_layout_translates_the_seed_article() {
+    let (out, source) = translate_seed("tiny-opus");
+    check_seed_outputs(out.path(), &source);
+    let m = run(&["models", model("tiny-opus").to_str().unwrap()]);
+    assert_ok(&m);
+    assert!(stdout(&m).starts_with("tiny-opus\tmarian\t"), "{}", stdout(&m));
+}
+
 #[test]
 fn nllb_layout_translates_the_seed_article() {
     let (out, source) = translate_seed("tiny-nllb");
