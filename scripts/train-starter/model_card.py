@@ -13,6 +13,11 @@ LICENCES = {
     "gareng": ("GARENG Indonesian MT test data (Rekanalar, Beritagar); `.gnmt`/`.gareng` are the English outputs of Google NMT and of GARENG for the same lines", "research data"),
     "nusax": ("NusaX-MT (Winata et al. 2023), Indonesian and English columns", "Apache-2.0 / CC-BY-SA-4.0"),
     "tatoeba": ("Tatoeba sentence pairs, tatoeba.org", "CC-BY 2.0 FR"),
+    "flores200": ("FLORES-200 dev split (ind_Latn, eng_Latn; Wikinews, Wikivoyage, Wikibooks), NLLB Team et al. (2022)", "CC BY-SA 4.0"),
+    "tico19": ("TICO-19 translation memory, dev+test (COVID-19: Wikipedia, PubMed, Wikinews, medical dialogue), Anastasopoulos et al. (2020)", "CC0 1.0"),
+    "lexicon/freedict": ("word pairs: Debian `dict-freedict-eng-ind` (FreeDict/WikDict, from Wiktionary)", "CC BY-SA 3.0"),
+    "lexicon/wordnet": ("word pairs: Wordnet Bahasa (omw-data) joined with Princeton WordNet 3.0 lemmas, at most 2 Indonesian words per English lemma", "MIT + WordNet licence"),
+    "lexicon/tico19": ("term pairs: TICO-19 COVID-19 terminologies", "CC0 1.0"),
     "libreoffice": ("Debian packages libreoffice-l10n-id, libreoffice-help-id, libreoffice-help-en-us (LibreOffice 7.4.7): UI strings and help pages, Indonesian translations by the LibreOffice localisation team", "MPL-2.0"),
 }
 

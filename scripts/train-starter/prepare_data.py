@@ -90,6 +90,29 @@ def shared_pairs(train_dir, dev):
                 yield name, s, t
 
 
+# Word and phrase pairs: they teach vocabulary, not sentences, so they get low weight: each pair
+# once (a few tokens each, about 7% of the training tokens), WordNet capped per English lemma
+# (it pairs every lemma with every Indonesian synonym of the synset).
+LEXICONS = {"freedict-eng-ind": None, "tico19-terms": None, "wordnet-bahasa": 2}
+
+
+def lexicon_pairs(lex_dir):
+    for name, per_lemma in LEXICONS.items():
+        stem = os.path.join(lex_dir, name)
+        if not os.path.exists(stem + ".id"):
+            continue
+        ids, ens = read_lines(stem + ".id"), read_lines(stem + ".en")
+        if len(ids) != len(ens):
+            sys.exit(f"{stem}.en: {len(ens)} lines but {stem}.id has {len(ids)}")
+        used = {}
+        for s, t in zip(ids, ens):
+            if per_lemma is not None:
+                used[t] = used.get(t, 0) + 1
+                if used[t] > per_lemma:
+                    continue
+            yield "lexicon/" + name, s, t
+
+
 def apt_download(pkgs, dest):
     subprocess.run(["apt-get", "download", *pkgs], cwd=dest, check=True,
                    stdout=subprocess.DEVNULL)
@@ -185,6 +208,7 @@ def main():
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "../../../shared"))
     ap.add_argument("--out", required=True)
     ap.add_argument("--no-debian", action="store_true", help="skip the apt-get harvest")
+    ap.add_argument("--no-lexicon", action="store_true", help="skip the word pairs of data/lexicon")
     args = ap.parse_args()
     train_dir = os.path.join(args.shared, "data", "train")
     if not os.path.isdir(train_dir):
@@ -193,6 +217,8 @@ def main():
 
     dev = []
     sources = [shared_pairs(train_dir, dev)]
+    if not args.no_lexicon:
+        sources.append(lexicon_pairs(os.path.join(args.shared, "data", "lexicon")))
     if not args.no_debian:
         tmp = tempfile.mkdtemp(prefix="terjemah-debs-")
         root = apt_download(L10N_PACKAGES + HELP_PACKAGES, tmp)

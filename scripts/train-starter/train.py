@@ -46,6 +46,10 @@ def parse_args():
     ap.add_argument("--shards-out", help="when done: write the average of the last --average snapshots as fp16 "
                     "shards under 15 MiB with config.json here (to bring weights back from a GPU machine)")
     ap.add_argument("--average", type=int, default=4)
+    ap.add_argument("--init", help="start from this state dict (ct2_to_hf.py's init.pt: the shipped model) "
+                    "when the work folder has no checkpoint yet; the schedule goes on from its step")
+    ap.add_argument("--rewarm", type=int, default=300,
+                    help="with --init: updates over which the learning rate ramps up again (fresh optimizer)")
     return ap.parse_args()
 
 
@@ -133,6 +137,18 @@ def collate(corpus, idx, pad, device):
     return x.to(device), (x != pad).to(device), d.to(device), y.to(device)
 
 
+def zero_start_row(model, pad):
+    """Keep the <pad> embedding row, which starts the decoder, at zero.
+
+    CTranslate2 (like Marian) starts the decoder from a zero vector and the converter drops this
+    row. The output layer is tied to the embeddings, so without this the row receives gradient
+    through the softmax and weight decay, drifts away from zero, and the converted model starts
+    every sentence from a vector it never saw in training (lost or garbled first words).
+    """
+    with torch.no_grad():
+        model.get_input_embeddings().weight[pad].zero_()
+
+
 def lr_at(step, peak, warmup):
     # Linear warm-up, then inverse square root decay (Vaswani et al.).
     step = max(step, 1)
@@ -186,6 +202,12 @@ def main():
         opt.load_state_dict(ck["opt"])
         state = ck["state"]
         print(f"resumed at step {state['step']} (epoch {state['epoch']}, {state['seconds'] / 60:.1f} min trained)")
+    elif a.init:
+        init = torch.load(a.init, map_location=device, weights_only=False)
+        model.load_state_dict(init["model"])
+        state["step"] = state["init_step"] = init["step"]
+        print(f"initialised from {a.init} ({init.get('from', '?')}), step {init['step']}")
+    zero_start_row(model, pad)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"device {device}, {n_params / 1e6:.1f}M parameters, vocab {V}+1, batch {batch_tokens} tokens, "
           f"lr {peak} warm-up {warmup}, threads {torch.get_num_threads()}", flush=True)
@@ -217,8 +239,11 @@ def main():
         while state["batch"] < len(batches):
             idx = batches[state["batch"]]
             x, m, d, y = collate(corpus, idx, pad, device)
+            lr = lr_at(state["step"] + 1, peak, warmup)
+            if "init_step" in state:  # a fresh optimizer on trained weights: ramp up again
+                lr *= min(1.0, (state["step"] + 1 - state["init_step"]) / a.rewarm)
             for g in opt.param_groups:
-                g["lr"] = lr_at(state["step"] + 1, peak, warmup)
+                g["lr"] = lr
             with amp:
                 logits = model(input_ids=x, attention_mask=m, decoder_input_ids=d).logits
             loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), y.view(-1),
@@ -228,6 +253,7 @@ def main():
             (loss / ntok).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            zero_start_row(model, pad)
             state["step"] += 1
             state["batch"] += 1
             window_loss += float(loss.detach())
