@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use sentencepiece::SentencePieceProcessor;
 use serde::Serialize;
 
+use crate::compute;
 use crate::error::{Error, Result};
 use crate::segment;
 
@@ -261,21 +262,6 @@ pub fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     (fit as usize).clamp(1, threads)
 }
 
-/// Models up to this size on disk compute in float32 by default in the OpenBLAS build.
-const SMALL_MODEL_BYTES: u64 = 64 << 20;
-
-/// The compute type when none is asked for. Measured on the starter model (8.9 MB, README,
-/// Performance): with OpenBLAS, float32 is 1.4x faster than int8 at the same BLEU, because its
-/// matrices are small and int8 adds a quantization pass per product. Large models keep int8:
-/// their float32 weights would take four times the memory and bandwidth.
-pub fn default_compute(model_bytes: u64) -> Compute {
-    if cfg!(feature = "openblas") && model_bytes <= SMALL_MODEL_BYTES {
-        Compute(ComputeType::FLOAT32)
-    } else {
-        Compute(ComputeType::INT8)
-    }
-}
-
 /// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
 /// it, so `--threads 1` would still spin two threads (measured: 17x slower on a shared 2-core
 /// machine). Size it to one replica's share.
@@ -326,8 +312,11 @@ pub struct EngineOptions {
     pub max_decoding_length: usize,
     /// Tokens per batch handed to CTranslate2 (padded source tokens).
     pub batch_tokens: usize,
-    /// None: chosen for the model and the build (see `default_compute`).
+    /// None: the faster of int8 and float32 for this model on this machine (measured once).
     pub compute_type: Option<Compute>,
+    /// Why the compute type is what it is (filled by `Engine::load`, for the manifest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compute_reason: Option<String>,
     /// Total CPU threads; split into `inter_threads` replicas of `threads / inter_threads`.
     pub threads: usize,
     /// Model replicas translating batches in parallel; 0 chooses (see `replicas`).
@@ -347,6 +336,7 @@ impl Default for EngineOptions {
             compute_type: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             inter_threads: 0,
+            compute_reason: None,
             max_input_tokens: None,
             src_lang: None,
             tgt_lang: None,
@@ -376,24 +366,96 @@ pub struct Engine {
     source_spm: SentencePieceProcessor,
     target_spm: SentencePieceProcessor,
     max_input_tokens: usize,
+    /// Set when this load measured the compute type (a note for the run's output).
+    pub compute_note: Option<String>,
+}
+
+/// The source and target SentencePiece models of a model folder.
+fn open_tokenizers(info: &ModelInfo) -> Result<(SentencePieceProcessor, SentencePieceProcessor)> {
+    let open = |p: &Path| {
+        SentencePieceProcessor::open(p).map_err(|e| Error::model(&info.dir, format!("cannot load tokenizer {}: {e}", p.display())))
+    };
+    Ok((open(&info.source_spm)?, open(&info.target_spm)?))
 }
 
 impl Engine {
+    /// Load a model folder. Without a compute type in `options`, the faster of int8 and
+    /// float32 on this machine is used: measured once per model and machine (see `compute`).
     pub fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
         let (info, vocab) = ModelInfo::inspect_with_vocabulary(dir, options.src_lang.as_deref(), options.tgt_lang.as_deref())?;
-        let open_spm = |p: &Path| {
-            SentencePieceProcessor::open(p).map_err(|e| Error::model(dir, format!("cannot load tokenizer {}: {e}", p.display())))
-        };
-        let source_spm = open_spm(&info.source_spm)?;
-        let target_spm = if info.target_spm == info.source_spm { open_spm(&info.source_spm)? } else { open_spm(&info.target_spm)? };
+        let (source_spm, target_spm) = open_tokenizers(&info)?;
         let mut tokenizers = vec![(info.source_spm.as_path(), &source_spm)];
         if info.target_spm != info.source_spm {
             tokenizers.push((info.target_spm.as_path(), &target_spm));
         }
         check_tokenizer_matches(dir, &vocab, &tokenizers)?;
+        if let Some(compute) = options.compute_type {
+            let mut engine = Engine::open(info, options, compute, source_spm, target_spm)?;
+            engine.options.compute_reason = Some("given (--compute-type)".into());
+            return Ok(engine);
+        }
 
+        let key = compute::key(&info.fingerprint, options.inter_threads, options.threads);
+        let file = compute::cache_file();
+        if let Some(choice) = compute::cached(&file, &key) {
+            if let Ok(c) = choice.compute.parse::<Compute>() {
+                let mut engine = Engine::open(info, options, c, source_spm, target_spm)?;
+                engine.options.compute_reason = Some(choice.reason(true));
+                return Ok(engine);
+            }
+        }
+        // Measure: the same calibration sentences in each type, after a warm-up.
+        const TYPES: [&str; 2] = ["int8", "float32"];
+        let mut best: Option<Engine> = None;
+        let mut seconds = std::collections::BTreeMap::new();
+        let mut spms = Some((source_spm, target_spm));
+        for name in TYPES {
+            let (src, tgt) = match spms.take() {
+                Some(pair) => pair,
+                None => open_tokenizers(&info)?,
+            };
+            let mut probe = options.clone();
+            probe.max_decoding_length = probe.max_decoding_length.min(64); // random-weight models never stop
+            let engine = Engine::open(info.clone(), probe, name.parse::<Compute>().map_err(Error::Usage)?, src, tgt)?;
+            engine.translate(&compute::CALIBRATION[..compute::WARM_UP])?;
+            let t0 = std::time::Instant::now();
+            engine.translate(&compute::CALIBRATION[compute::WARM_UP..])?;
+            seconds.insert(name.to_string(), t0.elapsed().as_secs_f64());
+            if compute::fastest(&seconds, &TYPES) == name {
+                best = Some(engine); // the loser is dropped here, freeing its weights
+            }
+        }
+        let choice = compute::Choice {
+            compute: compute::fastest(&seconds, &TYPES),
+            seconds,
+            measured_unix: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        };
+        let mut engine = best.expect("one compute type was measured");
+        // The probe capped the decoding length; the real run uses the asked one.
+        engine.options.max_decoding_length = options.max_decoding_length;
+        if let Some(limit) = engine.info.max_output_tokens {
+            engine.options.max_decoding_length = engine.options.max_decoding_length.min(limit.saturating_sub(1)).max(1);
+        }
+        let mut reason = choice.reason(false);
+        if let Err(e) = compute::store(&file, &key, &choice) {
+            reason.push_str(&format!("; not cached ({}: {e})", file.display()));
+        }
+        engine.compute_note = Some(format!("compute type {reason}"));
+        engine.options.compute_reason = Some(reason);
+        Ok(engine)
+    }
+
+    /// The engine for one compute type, with the tokenizers already opened and checked.
+    fn open(
+        info: ModelInfo,
+        options: EngineOptions,
+        compute: Compute,
+        source_spm: SentencePieceProcessor,
+        target_spm: SentencePieceProcessor,
+    ) -> Result<Engine> {
+        let dir = info.dir.clone();
         let mut options = options;
-        let compute = *options.compute_type.get_or_insert_with(|| default_compute(info.size_bytes));
+        options.compute_type = Some(compute);
         let inter = replicas(&options, info.size_bytes);
         let threads_per_replica = (options.threads / inter).max(1);
         #[cfg(feature = "openblas")]
@@ -405,7 +467,7 @@ impl Engine {
             num_threads_per_replica: threads_per_replica,
             ..Default::default()
         };
-        let translator = Translator::new(dir, &config).map_err(|e| {
+        let translator = Translator::new(&dir, &config).map_err(|e| {
             let e = e.to_string();
             if e.contains("compute type") {
                 // Not the model's fault: this build's GEMM backends lack that type (int16 needs MKL).
@@ -415,7 +477,7 @@ impl Engine {
                 ))
             } else {
                 Error::model(
-                    dir,
+                    &dir,
                     format!("CTranslate2 cannot load model.bin ({e}); the file may be corrupt or from an incompatible converter"),
                 )
             }
@@ -425,7 +487,7 @@ impl Engine {
             // The target language token of multilingual models takes one position.
             options.max_decoding_length = options.max_decoding_length.min(limit.saturating_sub(1)).max(1);
         }
-        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens })
+        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, compute_note: None })
     }
 
     pub fn max_input_tokens(&self) -> usize {
@@ -566,9 +628,11 @@ fn check_tokenizer_matches(dir: &Path, vocab: &HashSet<String>, tokenizers: &[(&
         }
         all_pieces.extend(pieces);
     }
-    // Special tokens (<unk>, </s>) and language codes (ind_Latn, __id__) are not SentencePiece pieces.
+    // Special tokens (<unk>, </s>), language codes (ind_Latn, __id__) and fairseq's filler
+    // tokens (madeupword0) are not SentencePiece pieces.
     let special = |t: &str| {
-        (t.starts_with('<') && t.ends_with('>'))
+        t.starts_with("madeupword")
+            || (t.starts_with('<') && t.ends_with('>'))
             || (t.starts_with("__") && t.ends_with("__"))
             || (t.len() == 8 && t.as_bytes()[3] == b'_' && t.is_ascii())
     };

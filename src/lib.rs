@@ -8,6 +8,7 @@
 
 pub mod align;
 pub mod commands;
+pub mod compute;
 pub mod document;
 pub mod engine;
 pub mod error;

@@ -172,8 +172,9 @@ struct TranslateArgs {
     #[arg(long, default_value_t = EngineOptions::default().batch_tokens)]
     batch_tokens: usize,
     /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
-    /// [default: float32 for models up to 64 MiB on disk (measured faster), else int8]
-    #[arg(long)]
+    /// [default: the faster of int8 and float32 for this model on this CPU, measured on the
+    /// first run and cached in ~/.cache/terjemah/compute-types.json]
+    #[arg(long, env = "TERJEMAH_COMPUTE_TYPE")]
     compute_type: Option<Compute>,
     /// CPU threads for translation [default: all cores]
     #[arg(long)]
@@ -258,6 +259,7 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
             max_decoding_length: a.max_decoding_length,
             batch_tokens: a.batch_tokens,
             compute_type: a.compute_type,
+            compute_reason: None,
             threads: a.threads.unwrap_or(defaults.threads),
             inter_threads: a.inter_threads,
             max_input_tokens: a.max_input_tokens,

@@ -360,6 +360,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         // e.g. the bundled interim model: the user should know what quality to expect.
         report.note(&format!("note: model {}: {note}", with.engine.info.dir.display()));
     }
+    if let Some(note) = &with.engine.compute_note {
+        report.note(&format!("note: {note}"));
+    }
     if let Some(prev) = &outdir.took_over {
         report.note(&format!("note: took over {} from an interrupted run ({prev})", out.join(crate::outdir::LOCK_FILE).display()));
     }

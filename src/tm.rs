@@ -33,12 +33,7 @@ pub fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TERJEMAH_TM").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    cache.join("terjemah").join("tm.sqlite")
+    crate::compute::cache_dir().join("tm.sqlite")
 }
 
 impl TranslationMemory {

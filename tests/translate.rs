@@ -321,3 +321,36 @@ fn usage_errors_exit_2() {
     let o = run(&["translate", "x", "--formats", "pdf"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Without --compute-type, the faster of int8 and float32 is measured on the first run, cached
+/// per model and machine, and reused; the manifest says which and why.
+#[test]
+fn compute_type_is_measured_once_then_cached() {
+    let cache = tempfile::tempdir().unwrap();
+    let (m, seed) = (model("tiny-marian"), seed_article());
+    let translate = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
+        args.extend(["--max-decoding-length", "12"]); // not --quiet: the note is checked
+        args.extend(extra);
+        let o = terjemah(&args).env_remove("TERJEMAH_COMPUTE_TYPE").env("XDG_CACHE_HOME", cache.path()).output().unwrap();
+        assert_ok(&o);
+        let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        let engine = &manifest["options"]["engine"];
+        (engine["compute_type"].as_str().unwrap().to_string(), engine["compute_reason"].as_str().unwrap().to_string(), stderr(&o))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (first, why, err) = translate(&dir.path().join("a"), &[]);
+    assert!(first == "int8" || first == "float32", "{first}");
+    assert!(why.starts_with(&format!("{first} is the faster on this CPU (measured now: float32 ")), "{why}");
+    assert!(err.contains("note: compute type"), "the measurement is announced: {err}");
+    let cached = fs::read_to_string(cache.path().join("terjemah/compute-types.json")).unwrap();
+    assert!(cached.contains(&format!("\"compute\": \"{first}\"")), "{cached}");
+
+    let (second, why, err) = translate(&dir.path().join("b"), &[]);
+    assert_eq!(second, first, "the cached choice is reused");
+    assert!(why.contains("measured earlier on this machine"), "{why}");
+    assert!(!err.contains("note: compute type"), "{err}");
+
+    let (given, why, _) = translate(&dir.path().join("c"), &["--compute-type", "int8"]);
+    assert_eq!((given.as_str(), why.as_str()), ("int8", "given (--compute-type)"));
+}

@@ -31,6 +31,9 @@ pub fn terjemah(args: &[&str]) -> Command {
         let _ = std::fs::remove_file(format!("{}{suffix}", tm.display()));
     }
     c.args(args).env("NO_COLOR", "1").env_remove("TERJEMAH_MODEL").env("TERJEMAH_TM", tm);
+    // Outputs must not depend on a timing: without this each machine would measure int8
+    // against float32 (tests that exercise the measurement remove it).
+    c.env("TERJEMAH_COMPUTE_TYPE", "float32");
     c
 }
 
