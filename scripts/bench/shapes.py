@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""terjemah against the ctranslate2 wheel, whole command against whole script, per model shape
+and CPU instruction set (`scripts/bench/run --shapes` runs this).
+
+For each model (the bundled starter model on distinct news sentences; the random-weight shapes
+of scripts/bench/make_shapes.py on fewer sentences with a fixed decoding length, so that both
+engines do the same work) and each ISA (this CPU's, and AVX2 by ONEDNN_MAX_CPU_ISA=AVX2, which
+oneDNN in both engines honours), it times:
+  - the wheel: a short Python script (load, SentencePiece, translate_batch, decode, write) in
+    int8 and float32, as 2 replicas x 1 thread and 1 x 2; its best is the bar;
+  - terjemah translate --lines with the same grid, and with its defaults (the compute type it
+    measured and cached on a first, untimed run; its replica layout);
+and prints the ratios wheel/terjemah (above 1: terjemah is faster) with the CPU's flags.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+WHEEL = r'''
+import sys, time, ctranslate2, sentencepiece as spm, os, json
+model, src, out, compute, inter, intra, beam, maxlen = sys.argv[1:9]
+t0 = time.perf_counter()
+lines = [l.rstrip("\n") for l in open(src, encoding="utf-8")]
+nllb = os.path.exists(os.path.join(model, "sentencepiece.bpe.model"))
+sp_src = spm.SentencePieceProcessor(model_file=os.path.join(model, "sentencepiece.bpe.model" if nllb else "source.spm"))
+sp_tgt = sp_src if nllb else spm.SentencePieceProcessor(model_file=os.path.join(model, "target.spm"))
+tr = ctranslate2.Translator(model, device="cpu", compute_type=compute, inter_threads=int(inter), intra_threads=int(intra))
+batch = [(["ind_Latn"] if nllb else []) + sp_src.encode(l, out_type=str) + ["</s>"] for l in lines]
+kw = dict(target_prefix=[["eng_Latn"]] * len(batch)) if nllb else {}
+res = tr.translate_batch(batch, beam_size=int(beam), max_batch_size=2048, batch_type="tokens",
+                         max_decoding_length=int(maxlen), max_input_length=0, **kw)
+hyps = [r.hypotheses[0][1:] if nllb else r.hypotheses[0] for r in res]
+with open(out, "w", encoding="utf-8") as f:
+    f.write("\n".join(sp_tgt.decode(h) for h in hyps) + "\n")
+'''
+
+
+def cpu_flags():
+    info = open("/proc/cpuinfo").read()
+    model = re.search(r"model name\s*:\s*(.*)", info)
+    flags = set(re.search(r"flags\s*:\s*(.*)", info).group(1).split())
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8") if f in flags]
+    return (model.group(1) if model else "?"), isa
+
+
+def timed(cmd, env):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-2000:]}")
+    return time.perf_counter() - t0
+
+
+def sentences(path, n, out):
+    seen, lines = set(), []
+    for l in open(path, encoding="utf-8"):
+        l = l.strip()
+        if l and l not in seen:
+            seen.add(l)
+            lines.append(l)
+        if len(lines) == n:
+            break
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--terjemah", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
+    ap.add_argument("--models-dir", default=os.path.expanduser("~/.cache/terjemah-bench-models"))
+    ap.add_argument("--models", default="starter,opus-base,transformer-big,nllb-600m")
+    ap.add_argument("--isa", default="native,AVX2", help="native (this CPU) and/or oneDNN ISA caps (AVX2, AVX512_CORE...)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--beam", type=int, default=2)
+    ap.add_argument("--sentences", type=int, default=100, help="sentences for the random-weight shapes")
+    ap.add_argument("--decoding-length", type=int, default=48, help="fixed decoding length of the random-weight shapes")
+    ap.add_argument("--reps", type=int, default=1, help="repetitions; the best of them counts")
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "terjemah-bench-shapes"))
+    ap.add_argument("--json", help="write the results here too")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    news = os.path.join(a.shared, "data", "train", "bmmt-news-valid.id")
+    wheel = os.path.join(a.work, "wheel.py")
+    with open(wheel, "w") as f:
+        f.write(WHEEL)
+    cpu, isa = cpu_flags()
+    print(f"CPU: {cpu}, {os.cpu_count()} cores; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}", flush=True)
+    ver = subprocess.run([a.python, "-c", "import ctranslate2; print(ctranslate2.__version__)"], capture_output=True, text=True).stdout.strip()
+    print(f"wheel: ctranslate2 {ver}; terjemah: {a.terjemah}\n", flush=True)
+    layouts = [(2, 1), (1, 2)] if a.threads == 2 else [(a.threads, 1), (1, a.threads)]
+    rows, results = [], []
+    for name in a.models.split(","):
+        if name == "starter":
+            model, src = os.path.join(REPO, "models", "id-en-starter"), os.path.join(a.work, "starter.id")
+            n, maxlen = sentences(news, 100000, src), 256
+        else:
+            model, src = os.path.join(a.models_dir, name), os.path.join(a.work, f"shape-{a.sentences}.id")
+            if not os.path.isfile(os.path.join(model, "model.bin")):
+                sys.exit(f"{model}: missing; build it with scripts/bench/make_shapes.py")
+            n, maxlen = sentences(news, a.sentences, src), a.decoding_length
+        for cap in a.isa.split(","):
+            env = dict(os.environ)
+            env.pop("ONEDNN_MAX_CPU_ISA", None)
+            if cap != "native":
+                env["ONEDNN_MAX_CPU_ISA"] = cap
+            # terjemah's measured compute type goes to a cache of this benchmark's own.
+            env["XDG_CACHE_HOME"] = os.path.join(a.work, f"cache-{cap}")
+            out = os.path.join(a.work, "hyp.txt")
+            best = lambda cmd: min(timed(cmd, env) for _ in range(a.reps))
+            tj = lambda extra: [a.terjemah, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
+                                "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + extra
+            t_wheel, t_tj = {}, {}
+            for compute in ("int8", "float32"):
+                for inter, intra in layouts:
+                    cfg = f"{compute} {inter}x{intra}"
+                    t_wheel[cfg] = best([a.python, wheel, model, src, out, compute, str(inter), str(intra), str(a.beam), str(maxlen)])
+                    t_tj[cfg] = best(tj(["--compute-type", compute, "--inter-threads", str(inter)]))
+                    print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
+            env_default = dict(env)
+            env_default.pop("TERJEMAH_COMPUTE_TYPE", None)
+            timed(tj([]), env_default)  # first run: measures and caches the compute type
+            t_default = min(timed(tj([]), env_default) for _ in range(a.reps))
+            chosen = json.load(open(os.path.join(env["XDG_CACHE_HOME"], "terjemah", "compute-types.json")))
+            chosen = ",".join(sorted({c["compute"] for c in chosen.values()}))
+            wb = min(t_wheel, key=t_wheel.get)
+            tb = min(t_tj, key=t_tj.get)
+            r = {"model": name, "isa": cap, "sentences": n, "decoding": maxlen, "wheel_best": [wb, t_wheel[wb]],
+                 "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj}
+            results.append(r)
+            rows.append(f"| {name} | {cap} | {n} | {t_wheel[wb]:.2f} ({wb}) | {t_tj[tb]:.2f} ({tb}) | {t_default:.2f} ({chosen}) | "
+                        f"**{t_wheel[wb] / t_tj[tb]:.2f}x** | **{t_wheel[wb] / t_default:.2f}x** |")
+            print(rows[-1], flush=True)
+    print(f"\nCPU: {cpu}; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}; random-weight shapes decode "
+          f"{a.decoding_length} tokens; best of {a.reps}")
+    print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | wheel/terjemah default |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"cpu": cpu, "flags": isa, "threads": a.threads, "results": results}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
