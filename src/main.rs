@@ -25,7 +25,8 @@ enum Command {
   terjemah translate articles/ --out out/
   terjemah translate article.txt --out out/ --formats txt,jsonl
   cat article.txt | terjemah translate -
-  terjemah translate --lines < test.id > test.en")]
+  terjemah translate --lines < test.id > test.en
+  terjemah translate data.jsonl --fields title,text --id-field id --out out/")]
     Translate(TranslateArgs),
     /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.x
     #[command(after_help = "Examples:
@@ -217,6 +218,17 @@ struct TranslateArgs {
     /// Progress as JSON lines on stderr (events: start, failure, warning, note, progress, done)
     #[arg(long, conflicts_with = "quiet")]
     json: bool,
+    /// Datasets (.jsonl, .csv, .tsv): the fields (keys or columns) to translate, comma-separated
+    /// [default: title,text]
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    fields: Option<Vec<String>>,
+    /// Datasets: the field holding each record's id, which keys the alignment rows [default: the
+    /// record's line number]
+    #[arg(long, value_name = "FIELD")]
+    id_field: Option<String>,
+    /// Datasets: the translation of field F is added as F + SUFFIX
+    #[arg(long, value_name = "SUFFIX", default_value = "_en")]
+    target_suffix: String,
 }
 
 fn main() -> ExitCode {
@@ -281,6 +293,9 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         no_tm: a.no_tm,
         shard: a.shard,
         glossary: a.glossary,
+        fields: a.fields,
+        id_field: a.id_field,
+        target_suffix: a.target_suffix,
     };
     Ok(exit(commands::translate(cmd)?))
 }

@@ -1,5 +1,7 @@
 //! Inputs other than plain text articles, and the outlet rules that structure every article.
 //!
 //! - [`outlets`]: datelines, ads, invitations and other furniture of Indonesian news outlets.
+//! - [`dataset`]: JSONL, CSV and TSV files whose records are documents.
 
+pub mod dataset;
 pub mod outlets;
