@@ -9,6 +9,7 @@ use crate::engine::{Engine, EngineOptions};
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
 use crate::input::dataset::{Fields, Kind};
+use crate::input::html::Extract;
 use crate::output::{self, AtomicFile, Format};
 use crate::pipeline::{self, TranslateJob, Translating};
 use crate::progress::Progress;
@@ -42,6 +43,8 @@ pub struct Translate {
     pub id_field: Option<String>,
     /// Dataset inputs: appended to a field's name to name its translation.
     pub target_suffix: String,
+    /// HTML pages: the main article or every text block.
+    pub html_extract: Extract,
 }
 
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
@@ -133,6 +136,7 @@ pub fn translate(cmd: Translate) -> Result<bool> {
         tm: tm_path,
         shard: cmd.shard,
         glossary,
+        html_extract: cmd.html_extract,
     };
     let summary = if datasets > 0 {
         let fields = Fields {

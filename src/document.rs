@@ -401,7 +401,7 @@ pub fn structure(text: &str) -> Vec<Block> {
         let line = &text[b.span.clone()];
         if prev.class == BlockClass::Related
             && RELATED_LABEL_ONLY.is_match(&text[prev.span.clone()])
-            && ln == prev_ln + 1
+            && ln > prev_ln
             && matches!(b.class, BlockClass::Paragraph | BlockClass::Title)
             && word_count(line) <= 20
             && !ends_like_sentence(line)

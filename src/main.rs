@@ -154,7 +154,8 @@ struct TranslateArgs {
     /// html (NAME.bi.html + index.html), tmx (NAME.tmx), tsv (NAME.tsv)
     #[arg(long, value_delimiter = ',', default_value = "txt,md,jsonl")]
     formats: Vec<Format>,
-    /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md]
+    /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md,
+    /// *.html, *.htm]
     #[arg(long = "glob")]
     globs: Vec<String>,
     /// Boilerplate lines (Baca Juga, Editor:, Sumber:, tags): keep verbatim, translate, or drop
@@ -229,6 +230,9 @@ struct TranslateArgs {
     /// Datasets: the translation of field F is added as F + SUFFIX
     #[arg(long, value_name = "SUFFIX", default_value = "_en")]
     target_suffix: String,
+    /// HTML pages (*.html, *.htm): translate the main article (Readability) or every text block
+    #[arg(long, value_name = "main|all", default_value = "main")]
+    html_extract: terjemah::input::html::Extract,
 }
 
 fn main() -> ExitCode {
@@ -296,6 +300,7 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         fields: a.fields,
         id_field: a.id_field,
         target_suffix: a.target_suffix,
+        html_extract: a.html_extract,
     };
     Ok(exit(commands::translate(cmd)?))
 }

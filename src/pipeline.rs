@@ -20,6 +20,7 @@ use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
 use crate::glossary::{Glossary, Protected};
 use crate::input::dataset::{self, Fields, Item, Position, RecordReader, RecordWriter};
+use crate::input::html::{self, Extract};
 use crate::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest, Timings};
 use crate::outdir::OutputDir;
 use crate::output::{self, output_stem, with_suffix, Context, Format};
@@ -49,6 +50,8 @@ pub struct TranslateJob {
     pub shard: Option<(usize, usize)>,
     /// Terms to keep or translate in a fixed way.
     pub glossary: Option<Glossary>,
+    /// What of an HTML page is translated.
+    pub html_extract: Extract,
 }
 
 /// Shard of an input: a hash of its path relative to the output folder, so that every process
@@ -61,7 +64,10 @@ pub fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
 
 pub use crate::progress::Progress;
 
-pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md"];
+pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm"];
+
+/// Written next to the other outputs of an HTML page: the page with the English in place.
+const TRANSLATED_PAGE: &str = "en.html";
 
 /// A file to translate and where its outputs go.
 #[derive(Clone, Debug)]
@@ -289,6 +295,7 @@ fn engine_decisive(with: Translating) -> serde_json::Value {
 fn decisive_options(with: Translating, job: &TranslateJob) -> serde_json::Value {
     let mut v = engine_decisive(with);
     v["boilerplate"] = serde_json::to_value(job.boilerplate).unwrap_or_default();
+    v["html_extract"] = serde_json::to_value(job.html_extract).unwrap_or_default();
     v
 }
 
@@ -319,7 +326,12 @@ pub fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
 }
 
 /// Read one input: skipped when the previous run's outputs are current, else structured.
-fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool) -> Loaded {
+fn read_input(
+    input: &Input,
+    extract: Extract,
+    previous: &HashMap<PathBuf, DocumentEntry>,
+    current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool,
+) -> Loaded {
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
         Err(e) => return Loaded::Failed(Failure { source: input.path.clone(), reason: Document::read_reason(&e) }),
@@ -328,7 +340,9 @@ fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current
     if let Some(entry) = previous.get(&input.path).filter(|e| current(e, &hash, input)) {
         return Loaded::UpToDate(entry.clone());
     }
-    match Document::from_bytes(&input.path, &bytes) {
+    let doc =
+        if html::is_html(&input.path) { html::document(&input.path, &bytes, extract) } else { Document::from_bytes(&input.path, &bytes) };
+    match doc {
         Ok(doc) => Loaded::Doc { input: input.clone(), doc, hash },
         Err(Error::Input { reason, .. }) => Loaded::Failed(Failure { source: input.path.clone(), reason }),
         Err(e) => Loaded::Failed(Failure { source: input.path.clone(), reason: e.to_string() }),
@@ -388,8 +402,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let ctx = Context { model_name: &model_name, model_fingerprint: &engine.info.fingerprint };
     let fingerprint = engine.info.fingerprint.as_str();
-    let outputs_of =
-        |input: &Input| -> Vec<PathBuf> { job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).collect() };
+    let outputs_of = |input: &Input| -> Vec<PathBuf> {
+        let page = html::is_html(&input.path).then(|| with_suffix(&input.stem, TRANSLATED_PAGE));
+        job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).chain(page).collect()
+    };
     let current = |e: &DocumentEntry, hash: &str, input: &Input| e.is_current(hash, fingerprint, &key, &outputs_of(input));
 
     let (read_tx, read_rx) = sync_channel::<Vec<Loaded>>(1);
@@ -401,7 +417,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     let (manifest, write_error) = std::thread::scope(|s| {
         let (report, previous, current, outputs_of, ctx, key, manifest_path) =
             (&report, &previous, &current, &outputs_of, &ctx, &key, &manifest_path);
-        s.spawn(move || read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, previous, current), read_tx));
+        s.spawn(move || {
+            read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, job.html_extract, previous, current), read_tx)
+        });
 
         // Writer: each document's files, then the manifest, chunk by chunk.
         let writer = s.spawn(move || -> (Manifest, Option<Error>) {
@@ -418,6 +436,14 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                                 let w = f.writer();
                                 output::write_atomic(&path, |out| w.write(&aligned, ctx, out))
                                     .map_err(|e| Failure { source: input.path.clone(), reason: e.to_string() })?;
+                                outputs.push(path);
+                            }
+                            if html::is_html(&input.path) {
+                                let path = with_suffix(&input.stem, TRANSLATED_PAGE);
+                                let fail = |reason: String| Failure { source: input.path.clone(), reason };
+                                let bytes = std::fs::read(&input.path).map_err(|e| fail(Document::read_reason(&e)))?;
+                                let page = html::write_translated(&bytes, job.html_extract, &aligned).map_err(fail)?;
+                                output::write_atomic(&path, |out| out.write_all(page.as_bytes())).map_err(|e| fail(e.to_string()))?;
                                 outputs.push(path);
                             }
                             let segments = || aligned.segments().map(|(_, _, _, seg)| seg);

@@ -118,9 +118,18 @@ static INVITE_CHANNEL: LazyLock<Regex> = LazyLock::new(|| {
 static INVITE_NEWS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:berita|update|informasi|artikel|kami|terkini|terbaru|pilihan|breaking\s+news|news)\b").unwrap());
 
-/// Advertising, embeds and invitations ("Ikuti berita terkini dari ... di Google News").
+/// Cookie and consent notices of saved pages.
+static COOKIE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bcookies?\b.{0,200}\b(?:pengalaman|kebijakan\s+privasi|menyetujui|setuju|experience|privacy\s+policy|consent|agree)\b",
+    )
+    .unwrap()
+});
+
+/// Advertising, embeds, invitations ("Ikuti berita terkini dari ... di Google News") and
+/// cookie notices.
 pub fn is_promo(line: &str) -> bool {
-    if AD_OR_EMBED.is_match(line) {
+    if AD_OR_EMBED.is_match(line) || (COOKIE_NOTICE.is_match(line) && line.split_whitespace().count() <= 60) {
         return true;
     }
     line.split_whitespace().count() <= 60 && INVITE_VERB.is_match(line) && INVITE_CHANNEL.is_match(line) && INVITE_NEWS.is_match(line)
@@ -165,6 +174,9 @@ mod tests {
         assert!(is_promo("SCROLL TO CONTINUE WITH CONTENT"));
         assert!(is_promo("Ikuti berita terkini dari Tribunnews di Google News"));
         assert!(!is_promo("Polisi mengikuti jejak pelaku yang kabur ke Surabaya."));
+        assert!(is_promo(
+            "Kami menggunakan cookie untuk meningkatkan pengalaman Anda. Dengan melanjutkan, Anda menyetujui kebijakan privasi kami."
+        ));
         assert!(!is_promo("Ia bergabung dengan partai itu pada 2019 setelah keluar dari Golkar."));
     }
 }
