@@ -68,6 +68,46 @@ fn page(template: usize, lines: &[(Vec<String>, String)]) -> String {
         menu = MENU.iter().map(|m| format!(r#"<li><a href="/{}">{m}</a></li>"#, m.to_lowercase())).collect::<String>()
     );
     let _ = write!(h, r#"<article class="detail"><h1 class="detail__title">{}</h1>"#, esc(title));
+    h.push_str(&body(template, lines));
+    h.push_str(r#"<div class="share"><span>Bagikan</span> <a href="/s/fb">Facebook</a> <a href="/s/tw">Twitter</a> <a href="/s/wa">WhatsApp</a></div>"#);
+    h.push_str(r#"<section class="comments"><h3>Komentar</h3><p>Jadilah yang pertama berkomentar di artikel ini.</p><form><textarea></textarea><button>Kirim</button></form></section>"#);
+    h.push_str("</article></div>");
+    let _ = write!(
+        h,
+        r#"<aside class="sidebar"><h3>Terpopuler</h3><ol>{}</ol><div class="ads">ADVERTISEMENT</div></aside></div>
+<section class="related"><h2>Berita Terkait</h2><ul>{}</ul></section></div></main>
+<footer><div class="links"><a href="/redaksi">Redaksi</a> | <a href="/pedoman">Pedoman Media Siber</a> | <a href="/karir">Karir</a></div>
+<p>&copy; 2024 Berita Kini. Seluruh hak cipta dilindungi undang-undang.</p></footer>
+<script>(function(){{var s=document.createElement("script");s.src="/ads.js";document.body.appendChild(s)}})();</script></body></html>"#,
+        POPULAR.iter().map(|p| format!(r#"<li><a href="/p">{p}</a></li>"#)).collect::<String>(),
+        POPULAR.iter().rev().map(|p| format!(r#"<li><a href="/r">{p}</a></li>"#)).collect::<String>()
+    );
+    h
+}
+
+/// A page in a template written after the extraction was tuned: old-style table-free layout
+/// whose furniture carries none of the class names the extractor looks for (Indonesian
+/// names, `<div>`s instead of `<nav>`, `<aside>` and `<footer>`).
+fn unseen_page(lines: &[(Vec<String>, String)]) -> String {
+    let title = esc(&lines[0].1);
+    let menu: String = MENU.iter().map(|m| format!(r#"<a href="/k/{m}">{m}</a> "#)).collect();
+    let popular: String = POPULAR.iter().map(|p| format!(r#"<div class="judul-kecil"><a href="/b">{p}</a></div>"#)).collect();
+    format!(
+        r#"<html><head><title>{title}</title><script>var iklan = true;</script></head><body>
+<div id="atas"><div class="logo-situs">Warta Nusantara</div><div class="kanal">{menu}</div></div>
+<div id="isi"><div class="kolom-kiri"><div class="artikel"><h1>{title}</h1>{body}
+<div class="bagikan-ke">Bagikan ke: <a href="/fb">Facebook</a> <a href="/x">X</a></div></div>
+<div class="diskusi"><b>Tulis tanggapan Anda</b><div>Belum ada tanggapan untuk berita ini. Masuk untuk mengirim tanggapan.</div></div></div>
+<div class="kolom-kanan"><div class="judul-kotak">Paling Banyak Dibaca</div>{popular}</div>
+<div class="kotak-lainnya"><div class="judul-kotak">Berita Lainnya</div>{popular}</div></div>
+<div id="bawah">Tentang Kami | Kontak | Info Iklan<br>Hak Cipta &copy; 2024 Warta Nusantara</div></body></html>"#,
+        body = body(0, lines)
+    )
+}
+
+/// The article's lines after the headline, in the markup of `template`.
+fn body(template: usize, lines: &[(Vec<String>, String)]) -> String {
+    let mut h = String::new();
     let mut open_br = false;
     for (labels, text) in &lines[1..] {
         let t = esc(text);
@@ -132,74 +172,72 @@ fn page(template: usize, lines: &[(Vec<String>, String)]) -> String {
     if open_br {
         h.push_str("</div>");
     }
-    h.push_str(r#"<div class="share"><span>Bagikan</span> <a href="/s/fb">Facebook</a> <a href="/s/tw">Twitter</a> <a href="/s/wa">WhatsApp</a></div>"#);
-    h.push_str(r#"<section class="comments"><h3>Komentar</h3><p>Jadilah yang pertama berkomentar di artikel ini.</p><form><textarea></textarea><button>Kirim</button></form></section>"#);
-    h.push_str("</article></div>");
-    let _ = write!(
-        h,
-        r#"<aside class="sidebar"><h3>Terpopuler</h3><ol>{}</ol><div class="ads">ADVERTISEMENT</div></aside></div>
-<section class="related"><h2>Berita Terkait</h2><ul>{}</ul></section></div></main>
-<footer><div class="links"><a href="/redaksi">Redaksi</a> | <a href="/pedoman">Pedoman Media Siber</a> | <a href="/karir">Karir</a></div>
-<p>&copy; 2024 Berita Kini. Seluruh hak cipta dilindungi undang-undang.</p></footer>
-<script>(function(){{var s=document.createElement("script");s.src="/ads.js";document.body.appendChild(s)}})();</script></body></html>"#,
-        POPULAR.iter().map(|p| format!(r#"<li><a href="/p">{p}</a></li>"#)).collect::<String>(),
-        POPULAR.iter().rev().map(|p| format!(r#"<li><a href="/r">{p}</a></li>"#)).collect::<String>()
-    );
     h
 }
 
-#[derive(Default)]
-struct Tally {
-    gold: usize,
-    found: usize,
-    extracted: usize,
-}
-
-#[test]
-fn main_text_extraction_precision_and_recall() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets");
-    let mut files: Vec<_> =
-        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
-    files.sort();
-    let names = ["p", "br", "nested-inline", "entities"];
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+/// Paragraph precision and recall of extraction + classification over `pages` (template name,
+/// page, gold paragraphs), printed as a table by template with the misses; returns the totals.
+fn measure(pages: &[(&str, String, Vec<String>)]) -> (f64, f64) {
+    let mut tallies: BTreeMap<&str, [usize; 4]> = BTreeMap::new(); // pages, gold, found, extracted
     let mut misses = Vec::new();
-    for (i, path) in files.iter().enumerate() {
-        let lines = article(path);
-        for (template, name) in names.iter().enumerate() {
-            if (i + template) % 2 == 1 {
-                continue; // every article in two of the four templates
-            }
-            let html = page(template, &lines);
-            let p = Page::parse(&html, Extract::Main);
-            let text = p.text();
-            let paragraphs: Vec<String> =
-                structure(&text).into_iter().filter(|b| b.class == BlockClass::Paragraph).map(|b| text[b.span].to_string()).collect();
-            let gold: Vec<String> = parts(path).into_iter().filter(|(l, _)| l == "paragraph").map(|(_, t)| t).collect();
-            let t = tallies.entry(name).or_default();
-            t.gold += gold.len();
-            t.extracted += paragraphs.len();
-            t.found += gold.iter().filter(|g| paragraphs.contains(g)).count();
-            let stem = path.file_stem().unwrap().to_string_lossy();
-            misses.extend(gold.iter().filter(|g| !paragraphs.contains(g)).map(|g| format!("{stem}/{name}: missed {g:?}")));
-            misses.extend(paragraphs.iter().filter(|p| !gold.contains(p)).map(|p| format!("{stem}/{name}: extra {p:?}")));
-        }
+    for (name, html, gold) in pages {
+        let p = Page::parse(html, Extract::Main);
+        let text = p.text();
+        let paragraphs: Vec<String> =
+            structure(&text).into_iter().filter(|b| b.class == BlockClass::Paragraph).map(|b| text[b.span].to_string()).collect();
+        let t = tallies.entry(name).or_default();
+        t[0] += 1;
+        t[1] += gold.len();
+        t[2] += gold.iter().filter(|g| paragraphs.contains(g)).count();
+        t[3] += paragraphs.len();
+        misses.extend(gold.iter().filter(|g| !paragraphs.contains(g)).map(|g| format!("{name}: missed {g:?}")));
+        misses.extend(paragraphs.iter().filter(|p| !gold.contains(p)).map(|p| format!("{name}: extra {p:?}")));
     }
     println!("| page template | pages | gold paragraphs | precision | recall |\n|---|---|---|---|---|");
-    let (mut g, mut f, mut e) = (0, 0, 0);
+    let mut all = [0; 4];
     for (name, t) in &tallies {
-        let pages = files.len() / 2 + usize::from(files.len() % 2 == 1 && names.iter().position(|n| n == name).unwrap() % 2 == 0);
-        println!(
-            "| {name} | {pages} | {} | {:.3} | {:.3} |",
-            t.gold,
-            t.found as f64 / t.extracted.max(1) as f64,
-            t.found as f64 / t.gold as f64
-        );
-        (g, f, e) = (g + t.gold, f + t.found, e + t.extracted);
+        println!("| {name} | {} | {} | {:.3} | {:.3} |", t[0], t[1], t[2] as f64 / t[3].max(1) as f64, t[2] as f64 / t[1] as f64);
+        for k in 0..4 {
+            all[k] += t[k];
+        }
     }
-    let (precision, recall) = (f as f64 / e.max(1) as f64, f as f64 / g as f64);
-    println!("| all | {} | {g} | {precision:.3} | {recall:.3} |\nmisses:\n  {}", files.len() * 2, misses.join("\n  "));
-    assert!(precision >= 0.9 && recall >= 0.9, "precision {precision:.3}, recall {recall:.3}");
+    let (precision, recall) = (all[2] as f64 / all[3].max(1) as f64, all[2] as f64 / all[1] as f64);
+    println!("| all | {} | {} | {precision:.3} | {recall:.3} |\nmisses:\n  {}\n", all[0], all[1], misses.join("\n  "));
+    (precision, recall)
+}
+
+fn outlet_articles(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    files.sort();
+    files
+}
+
+fn gold(path: &Path) -> Vec<String> {
+    parts(path).into_iter().filter(|(l, _)| l == "paragraph").map(|(_, t)| t).collect()
+}
+
+/// The four templates the extraction was developed on, each outlet article in two of them.
+#[test]
+fn main_text_extraction_precision_and_recall() {
+    let names = ["p", "br", "nested-inline", "entities"];
+    let mut pages = Vec::new();
+    for (i, path) in outlet_articles(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets")).iter().enumerate() {
+        for (template, name) in names.iter().enumerate().filter(|(t, _)| (i + t) % 2 == 0) {
+            pages.push((*name, page(template, &article(path)), gold(path)));
+        }
+    }
+    let (precision, recall) = measure(&pages);
+    assert!(precision >= 0.95 && recall >= 0.95, "precision {precision:.3}, recall {recall:.3}");
+}
+
+/// A template written after the extraction was tuned, on the held-out articles.
+#[test]
+fn main_text_extraction_on_an_unseen_template() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets/heldout");
+    let pages: Vec<_> = outlet_articles(&dir).iter().map(|p| ("unseen (held-out articles)", unseen_page(&article(p)), gold(p))).collect();
+    let (precision, recall) = measure(&pages);
+    assert!(precision >= 0.6 && recall >= 0.8, "precision {precision:.3}, recall {recall:.3}");
 }
 
 /// Every labelled part of an article (a line, or a part of one), with its label.
