@@ -27,7 +27,7 @@ enum Command {
   cat article.txt | terjemah translate -
   terjemah translate --lines < test.id > test.en
   terjemah translate data.jsonl --fields title,text --id-field id --out out/")]
-    Translate(TranslateArgs),
+    Translate(Box<TranslateArgs>),
     /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.x
     #[command(after_help = "Examples:
   terjemah eval --hyp out.en --ref ref.en
@@ -244,7 +244,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Translate(args) => translate(args),
+        Command::Translate(args) => translate(*args),
         Command::Eval(args) => eval(args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
         Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),

@@ -495,9 +495,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                 }
                 manifest.counts.failed = manifest.failures.len();
                 report.progress(done, &manifest.counts, started);
-                if let Err(e) =
-                    output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))
-                {
+                if let Err(e) = write_json(manifest_path, &manifest) {
                     return (manifest, Some(e));
                 }
             }
@@ -544,12 +542,24 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         return Err(e);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let flags = std::mem::take(&mut manifest.counts.flags);
+    complete_manifest(&mut manifest, Counts { flags, ..counts }, translate_s, elapsed, &manifest_path)?;
+    if job.formats.contains(&Format::Html) && job.shard.is_none() {
+        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
+    }
+    report.finish(&manifest.counts, elapsed);
+    drop(outdir);
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+}
+
+/// A finished run's manifest: the document counts it kept, the engine's `counts` and the
+/// timings, marked complete and written to `path`.
+fn complete_manifest(manifest: &mut Manifest, counts: Counts, translate_s: f64, elapsed: f64, path: &Path) -> Result<()> {
     manifest.counts = Counts {
         documents: manifest.counts.documents,
         succeeded: manifest.counts.succeeded,
         up_to_date: manifest.counts.up_to_date,
         failed: manifest.failures.len(),
-        flags: std::mem::take(&mut manifest.counts.flags),
         ..counts
     };
     manifest.timings = Timings {
@@ -559,13 +569,12 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         target_tokens_per_s: manifest.counts.target_tokens as f64 / elapsed.max(1e-9),
     };
     manifest.complete = true;
-    output::write_atomic(&manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))?;
-    if job.formats.contains(&Format::Html) && job.shard.is_none() {
-        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
-    }
-    report.finish(&manifest.counts, elapsed);
-    drop(outdir);
-    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+    write_json(path, manifest)
+}
+
+/// A JSON file (manifest, progress), written atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from))
 }
 
 /// Read inputs in parallel and send them in growing chunks: one document first, so that the
@@ -734,6 +743,7 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
     let manifest_path = out.join("manifest.json");
     let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
     let mut counts = Counts::default();
+    let mut translate_s = 0.0;
     for (n, path) in job.inputs.iter().enumerate() {
         let kind =
             dataset::Kind::of(path).ok_or_else(|| Error::Usage(format!("{}: not a dataset (.jsonl, .csv, .tsv)", path.display())))?;
@@ -821,7 +831,9 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
             if records.is_empty() && docs.is_empty() {
                 break;
             }
+            let t0 = Instant::now();
             let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan(d, job.boilerplate), &mut doc_counts)?.into_iter();
+            translate_s += t0.elapsed().as_secs_f64();
             for r in &records {
                 let mut targets = Vec::with_capacity(r.texts.len());
                 for (field, text) in fields.fields.iter().zip(&r.texts) {
@@ -853,12 +865,12 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                 w.flush().map_err(|e| Error::io(a, e))?;
                 progress.align_len = synced_len(w.get_ref(), a)?;
             }
-            output::write_atomic(&progress_path, |w| serde_json::to_writer_pretty(&mut *w, &progress).map_err(io::Error::from))?;
+            write_json(&progress_path, &progress)?;
             report.rate(&doc_counts, started);
             report.records(path, progress.records, started);
         }
         progress.complete = true;
-        output::write_atomic(&progress_path, |w| serde_json::to_writer_pretty(&mut *w, &progress).map_err(io::Error::from))?;
+        write_json(&progress_path, &progress)?;
         manifest.counts.succeeded += 1;
         manifest.failures.extend(progress.failures.iter().cloned());
         for (k, v) in &doc_counts.flags {
@@ -869,21 +881,7 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
         report.progress(n as u64 + 1, &manifest.counts, started);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    manifest.counts = Counts {
-        documents: manifest.counts.documents,
-        succeeded: manifest.counts.succeeded,
-        up_to_date: manifest.counts.up_to_date,
-        failed: manifest.failures.len(),
-        ..counts
-    };
-    manifest.timings = Timings {
-        total_s: elapsed,
-        translate_s: elapsed,
-        segments_per_s: manifest.counts.translated_segments as f64 / elapsed.max(1e-9),
-        target_tokens_per_s: manifest.counts.target_tokens as f64 / elapsed.max(1e-9),
-    };
-    manifest.complete = true;
-    output::write_atomic(&manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))?;
+    complete_manifest(&mut manifest, counts, translate_s, elapsed, &manifest_path)?;
     report.finish(&manifest.counts, elapsed);
     drop(outdir);
     Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })

@@ -136,10 +136,10 @@ fn body(template: usize, lines: &[(Vec<String>, String)]) -> String {
                 );
             }
             "paragraph" if template == 3 => {
-                let _ = write!(h, "<p>{}</p>\n", t.replace("&quot;", "&#34;").replace(", ", ",&nbsp;"));
+                let _ = writeln!(h, "<p>{}</p>", t.replace("&quot;", "&#34;").replace(", ", ",&nbsp;"));
             }
             "paragraph" => {
-                let _ = write!(h, "<p>{t}</p>\n");
+                let _ = writeln!(h, "<p>{t}</p>");
             }
             _ => {
                 close_br(&mut h, &mut open_br);

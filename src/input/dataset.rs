@@ -240,7 +240,7 @@ fn json_record(text: &str, line: u64, fields: &Fields) -> Item {
 /// Appends translated records to the output dataset.
 pub enum RecordWriter<W: Write> {
     Jsonl(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -256,7 +256,7 @@ impl<W: Write> RecordWriter<W> {
                     row.extend(fields.fields.iter().map(|f| fields.target_name(f)));
                     w.write_record(&row)?;
                 }
-                Ok(RecordWriter::Csv(w))
+                Ok(RecordWriter::Csv(Box::new(w)))
             }
         }
     }

@@ -264,7 +264,7 @@ impl Page {
             }
             let nodes: Vec<NodeRef> = run.nodes.iter().filter_map(|id| self.dom.tree.get(id)).collect();
             let keep = match nodes.as_slice() {
-                [only] if only.is_element() => Some(only.clone()),
+                [only] if only.is_element() => Some(*only),
                 _ => nodes.iter().find(|n| n.is_text() && !n.text().trim().is_empty()).cloned(),
             };
             let Some(keep) = keep else { continue };
