@@ -111,7 +111,7 @@ fn body(template: usize, lines: &[(Vec<String>, String)]) -> String {
     let mut open_br = false;
     for (labels, text) in &lines[1..] {
         let t = esc(text);
-        let main = labels.last().unwrap().as_str();
+        let main = if labels.iter().any(|l| l == "paragraph") { "paragraph" } else { labels[0].as_str() };
         let close_br = |h: &mut String, open: &mut bool| {
             if *open {
                 h.push_str("</div>");
@@ -231,7 +231,8 @@ fn main_text_extraction_precision_and_recall() {
     assert!(precision >= 0.95 && recall >= 0.95, "precision {precision:.3}, recall {recall:.3}");
 }
 
-/// A template written after the extraction was tuned, on the held-out articles.
+/// A template written after the extraction was tuned, on the held-out articles (measured:
+/// precision 0.741, recall 0.952).
 #[test]
 fn main_text_extraction_on_an_unseen_template() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets/heldout");
