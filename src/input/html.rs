@@ -263,9 +263,12 @@ impl Page {
                 continue;
             }
             let nodes: Vec<NodeRef> = run.nodes.iter().filter_map(|id| self.dom.tree.get(id)).collect();
+            // The node that takes the English: the run's one element, else its first text node
+            // with text, else its first element with text (`<span>a</span><span>b</span>`).
+            let has_text = |n: &&NodeRef| !n.text().trim().is_empty();
             let keep = match nodes.as_slice() {
                 [only] if only.is_element() => Some(*only),
-                _ => nodes.iter().find(|n| n.is_text() && !n.text().trim().is_empty()).cloned(),
+                _ => nodes.iter().filter(|n| n.is_text()).find(has_text).or_else(|| nodes.iter().find(has_text)).copied(),
             };
             let Some(keep) = keep else { continue };
             // Spaces around the run (between it and its neighbours) stay.
@@ -349,7 +352,7 @@ mod tests {
 <div class="content"><h1>Harga Beras Naik</h1>
 <div class="body"><p>Harga beras naik di <b>Jakarta</b> &amp; sekitarnya.</p>
 <div>Baris pertama.<br><br>Baris kedua &quot;dikutip&quot;.</div>
-<p><a href="/baca">Baca juga: Berita lain</a></p></div></div>
+<p><a href="/baca">Baca juga: Berita lain</a></p><p><span>Satu.</span> <span>Dua.</span></p></div></div>
 <footer>Hak cipta 2024</footer></body></html>"#;
 
     #[test]
@@ -366,6 +369,7 @@ mod tests {
                 "Baris pertama.",
                 "Baris kedua \"dikutip\".",
                 "Baca juga: Berita lain",
+                "Satu. Dua.",
                 "Hak cipta 2024"
             ]
         );
@@ -382,5 +386,6 @@ mod tests {
         assert!(out.contains(r#"<p><a href="/baca">Baca juga: Berita lain</a></p>"#), "kept blocks untouched: {out}");
         assert!(out.contains("EN&lt;Baris pertama.&gt;<br><br>EN&lt;Baris kedua"), "{out}");
         assert!(out.contains(r#"var x = "<p>bukan teks</p>";"#), "scripts untouched: {out}");
+        assert!(out.contains("<p><span>EN&lt;Satu. Dua.&gt;</span></p>"), "a run of elements becomes its first: {out}");
     }
 }
