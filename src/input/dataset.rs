@@ -336,6 +336,32 @@ mod tests {
     }
 
     #[test]
+    fn added_fields_keep_every_record_valid_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.jsonl");
+        let lines = ["{}", "{ }", "{\"text\":\"a}\",\"o\":{\"x\":[1,{}]}}", "  {\"text\" : \"é\\n\\\"\" }  ", "[1]", "\"s\""];
+        std::fs::write(&p, lines.join("\n")).unwrap();
+        let f = Fields { fields: vec!["text".into()], id_field: None, suffix: "_en".into() };
+        let mut r = RecordReader::open(&p, Kind::Jsonl, &f, None).unwrap();
+        let mut out = Vec::new();
+        let mut w = RecordWriter::new(Kind::Jsonl, &mut out, None).unwrap();
+        let mut malformed = 0;
+        while let Some(item) = r.next_item().unwrap() {
+            match item {
+                Item::Record(rec) => w.write(&rec, &f, &[rec.texts[0].as_ref().map(|_| "EN \"}\"".to_string())]).unwrap(),
+                Item::Malformed { .. } => malformed += 1,
+            }
+        }
+        drop(w);
+        assert_eq!(malformed, 2, "an array and a string are not records");
+        let rows: Vec<serde_json::Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 4);
+        assert!(rows[0].as_object().unwrap().is_empty() && rows[1].as_object().unwrap().is_empty());
+        assert_eq!(rows[2]["o"]["x"][1], serde_json::json!({}));
+        assert_eq!((rows[2]["text_en"].as_str(), rows[3]["text"].as_str()), (Some("EN \"}\""), Some("é\n\"")));
+    }
+
+    #[test]
     fn csv_records_keep_columns_and_report_bad_rows() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.csv");
