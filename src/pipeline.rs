@@ -698,6 +698,9 @@ struct DatasetProgress {
     align_len: u64,
     complete: bool,
     failures: Vec<Failure>,
+    /// Counts of the records done so far, and of their segments with quality flags.
+    counts: Counts,
+    flagged: usize,
 }
 
 /// Records read per chunk at most, whatever their size (sentences bound the chunk first).
@@ -769,7 +772,7 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                     && align.as_ref().is_none_or(|a| a.is_file())
             });
         let mut progress = previous.clone().unwrap_or(fresh);
-        let entry = |progress: &DatasetProgress, c: &Counts| DocumentEntry {
+        let entry = |progress: &DatasetProgress, c: &Counts, flagged: usize| DocumentEntry {
             source: path.clone(),
             outputs: std::iter::once(output.clone()).chain(align.clone()).collect(),
             source_hash: format!("{}:{}", progress.source_len, progress.source_modified_ns),
@@ -778,14 +781,14 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
             blocks: c.blocks,
             segments: c.segments,
             translated: c.translated_segments,
-            flagged: 0,
+            flagged,
             flags: c.flags.clone(),
             warnings: Vec::new(),
         };
         if progress.complete {
             manifest.counts.up_to_date += 1;
             manifest.failures.extend(progress.failures.iter().cloned());
-            manifest.documents.push(entry(&progress, &Counts::default()));
+            manifest.documents.push(entry(&progress, &Counts::default(), 0));
             report.progress(n as u64 + 1, &manifest.counts, started);
             continue;
         }
@@ -801,7 +804,7 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
             Some(a) => Some(io::BufWriter::new(open_appending(a, progress.align_len)?)),
             None => None,
         };
-        let mut doc_counts = Counts::default();
+        let (mut doc_counts, mut flagged) = (progress.counts.clone(), progress.flagged);
         loop {
             // One chunk of records, bounded in sentences and in records.
             let mut records = Vec::new();
@@ -832,7 +835,8 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                 break;
             }
             let t0 = Instant::now();
-            let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan(d, job.boilerplate), &mut doc_counts)?.into_iter();
+            let mut chunk = Counts::default();
+            let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan(d, job.boilerplate), &mut chunk)?.into_iter();
             translate_s += t0.elapsed().as_secs_f64();
             for r in &records {
                 let mut targets = Vec::with_capacity(r.texts.len());
@@ -841,8 +845,9 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                         Some(t) if !t.trim().is_empty() => {
                             let a = aligned.next().expect("one aligned document per field");
                             for (_, _, _, seg) in a.segments() {
+                                flagged += usize::from(!seg.flags.is_empty());
                                 for f in &seg.flags {
-                                    *doc_counts.flags.entry(f.name().to_string()).or_default() += 1;
+                                    *chunk.flags.entry(f.name().to_string()).or_default() += 1;
                                 }
                             }
                             if let Some(w) = align_w.as_mut() {
@@ -858,6 +863,10 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                 writer.write(r, fields, &targets).map_err(|e| Error::io(&output, e))?;
             }
             progress.records += records.len() as u64;
+            // The dataset's counts over every run that worked on it; the manifest's totals, this run's.
+            doc_counts.add(&chunk);
+            counts.add(&chunk);
+            (progress.counts, progress.flagged) = (doc_counts.clone(), flagged);
             progress.next = reader.position();
             writer.flush().map_err(|e| Error::io(&output, e))?;
             progress.output_len = synced_len(writer.get_ref().get_ref(), &output)?;
@@ -866,18 +875,14 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
                 progress.align_len = synced_len(w.get_ref(), a)?;
             }
             write_json(&progress_path, &progress)?;
-            report.rate(&doc_counts, started);
+            report.rate(&counts, started);
             report.records(path, progress.records, started);
         }
         progress.complete = true;
         write_json(&progress_path, &progress)?;
         manifest.counts.succeeded += 1;
         manifest.failures.extend(progress.failures.iter().cloned());
-        for (k, v) in &doc_counts.flags {
-            *counts.flags.entry(k.clone()).or_default() += v;
-        }
-        manifest.documents.push(entry(&progress, &doc_counts));
-        counts = add_counts(counts, &doc_counts);
+        manifest.documents.push(entry(&progress, &doc_counts, flagged));
         report.progress(n as u64 + 1, &manifest.counts, started);
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -885,22 +890,4 @@ pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Res
     report.finish(&manifest.counts, elapsed);
     drop(outdir);
     Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
-}
-
-/// Sum of the per-dataset counts (flags are summed by the caller).
-fn add_counts(a: Counts, b: &Counts) -> Counts {
-    Counts {
-        blocks: a.blocks + b.blocks,
-        segments: a.segments + b.segments,
-        translated_segments: a.translated_segments + b.translated_segments,
-        unique_translated: a.unique_translated + b.unique_translated,
-        tm_hits: a.tm_hits + b.tm_hits,
-        glossary_protected: a.glossary_protected + b.glossary_protected,
-        glossary_retranslated: a.glossary_retranslated + b.glossary_retranslated,
-        split_for_length: a.split_for_length + b.split_for_length,
-        hit_max_length: a.hit_max_length + b.hit_max_length,
-        source_tokens: a.source_tokens + b.source_tokens,
-        target_tokens: a.target_tokens + b.target_tokens,
-        ..a
-    }
 }
