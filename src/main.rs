@@ -155,7 +155,7 @@ struct TranslateArgs {
     #[arg(long, value_delimiter = ',', default_value = "txt,md,jsonl")]
     formats: Vec<Format>,
     /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md,
-    /// *.html, *.htm]
+    /// *.html, *.htm, except terjemah's *.bi.html and *.en.html]
     #[arg(long = "glob")]
     globs: Vec<String>,
     /// Boilerplate lines (Baca Juga, Editor:, Sumber:, tags): keep verbatim, translate, or drop

@@ -64,7 +64,9 @@ pub fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
 
 pub use crate::progress::Progress;
 
-pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm"];
+/// What folders are searched for: articles and saved pages, less terjemah's own HTML outputs
+/// (review pages and translated pages left in an input folder by an earlier run elsewhere).
+pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
 
 /// Written next to the other outputs of an HTML page: the page with the English in place.
 const TRANSLATED_PAGE: &str = "en.html";
