@@ -282,6 +282,14 @@ fn a_page_translates_end_to_end_keeping_its_markup() {
 
     let en = fs::read_to_string(out.join("berita.en.html")).unwrap();
     assert!(en.contains(r#"<html lang="en">"#));
+    let headline_en = rows[0]["target"].as_str().unwrap();
+    assert!(
+        en.contains(&format!(
+            "<title>{} - Berita Kini</title>",
+            headline_en.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        )),
+        "title follows the headline"
+    );
     assert!(en.contains(r#"<nav class="menu"><ul><li><a href="/beranda">Beranda</a></li>"#), "the page around the article is kept");
     assert!(en.contains("<script>window.dataLayer"), "scripts kept");
     assert!(en.contains(r#"<aside class="sidebar"><h3>Terpopuler</h3><ol><li><a href="/p">Daftar Harga Emas"#), "sidebar kept");

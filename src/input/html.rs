@@ -283,6 +283,15 @@ impl Page {
         if let Some(html) = self.dom.select("html").nodes().first() {
             html.set_attr("lang", "en");
         }
+        // The document title usually repeats the headline ("Headline - Site"): it takes the
+        // headline's English.
+        let headline = self.chosen.first().filter(|&&i| self.runs[i].container == "h1").map(|&i| &self.runs[i].text);
+        if let (Some(headline), Some(en), Some(title)) = (headline, english.first(), self.dom.select("head title").nodes().first()) {
+            let text = collapse(&title.text());
+            if text.contains(headline.as_str()) && collapse(en) != *headline {
+                title.set_text(text.replacen(headline.as_str(), en, 1));
+            }
+        }
         self.dom.html().to_string()
     }
 }
@@ -381,6 +390,7 @@ mod tests {
         let en: Vec<String> = p.blocks().map(|b| if b.starts_with("Baca") { b.to_string() } else { format!("EN<{b}>") }).collect();
         let out = p.translated_page(&en);
         assert!(out.contains(r#"<html lang="en">"#), "{out}");
+        assert!(out.contains("<title>Judul | Situs</title>"), "a title without the headline stays: {out}");
         assert!(out.contains("<p>EN&lt;Harga beras naik di Jakarta &amp; sekitarnya.&gt;</p>"), "{out}");
         assert!(out.contains(r#"<a href="/">EN&lt;Beranda&gt;</a>"#), "a link keeps its element: {out}");
         assert!(out.contains(r#"<p><a href="/baca">Baca juga: Berita lain</a></p>"#), "kept blocks untouched: {out}");
