@@ -8,6 +8,8 @@ use crate::align::Boilerplate;
 use crate::engine::{Engine, EngineOptions};
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
+use crate::input::dataset::{Fields, Kind};
+use crate::input::html::Extract;
 use crate::output::{self, AtomicFile, Format};
 use crate::pipeline::{self, TranslateJob, Translating};
 use crate::progress::Progress;
@@ -35,6 +37,14 @@ pub struct Translate {
     pub no_tm: bool,
     pub shard: Option<(usize, usize)>,
     pub glossary: Option<PathBuf>,
+    /// Dataset inputs (JSONL, CSV, TSV): the fields to translate; `None`: `title,text`.
+    pub fields: Option<Vec<String>>,
+    /// Dataset inputs: the field holding each record's id (else its line number).
+    pub id_field: Option<String>,
+    /// Dataset inputs: appended to a field's name to name its translation.
+    pub target_suffix: String,
+    /// HTML pages: the main article or every text block.
+    pub html_extract: Extract,
 }
 
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
@@ -51,6 +61,16 @@ pub fn translate(cmd: Translate) -> Result<bool> {
     }
     if cmd.lines && cmd.inputs.len() > 1 {
         return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
+    }
+    let datasets = cmd.inputs.iter().filter(|p| Kind::of(p).is_some() && p.is_file()).count();
+    if datasets > 0 && datasets < cmd.inputs.len() {
+        return Err(Error::Usage("datasets (.jsonl, .csv, .tsv) cannot be mixed with articles or folders in one run".into()));
+    }
+    if datasets == 0 && (cmd.fields.is_some() || cmd.id_field.is_some()) {
+        return Err(Error::Usage("--fields and --id-field are for dataset files (.jsonl, .csv, .tsv)".into()));
+    }
+    if datasets > 0 && cmd.lines {
+        return Err(Error::Usage("--lines reads plain text, one segment a line; a dataset is translated without it".into()));
     }
     if stdin_only && !cmd.lines && cmd.out.is_some() {
         return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
@@ -116,8 +136,18 @@ pub fn translate(cmd: Translate) -> Result<bool> {
         tm: tm_path,
         shard: cmd.shard,
         glossary,
+        html_extract: cmd.html_extract,
     };
-    let summary = pipeline::run(&engine, &job)?;
+    let summary = if datasets > 0 {
+        let fields = Fields {
+            fields: cmd.fields.unwrap_or_else(|| vec!["title".into(), "text".into()]),
+            id_field: cmd.id_field,
+            suffix: cmd.target_suffix,
+        };
+        pipeline::run_datasets(&engine, &job, &fields)?
+    } else {
+        pipeline::run(&engine, &job)?
+    };
     let c = &summary.counts;
     if !quiet {
         eprintln!(

@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::outlets;
 
 /// What a block of an article is, which decides whether and how it is translated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,6 +30,9 @@ pub enum BlockClass {
     Metadata,
     /// Tags and navigation words scraped with the page.
     Navigation,
+    /// Advertisements, video embeds ("[Gambas:Video CNN]"), invitations to follow the outlet
+    /// on a channel, in an app or by newsletter.
+    Promo,
 }
 
 impl BlockClass {
@@ -41,16 +45,19 @@ impl BlockClass {
             BlockClass::Related => "related",
             BlockClass::Metadata => "metadata",
             BlockClass::Navigation => "navigation",
+            BlockClass::Promo => "promo",
         }
     }
 
     /// Boilerplate is copied verbatim by default (`--boilerplate translate|drop` changes that).
     pub fn is_boilerplate(self) -> bool {
-        matches!(self, BlockClass::Related | BlockClass::Metadata | BlockClass::Navigation)
+        matches!(self, BlockClass::Related | BlockClass::Metadata | BlockClass::Navigation | BlockClass::Promo)
     }
 }
 
-/// One line of an article (scraped articles hold one paragraph per line), trimmed.
+/// A trimmed part of an article: one line (scraped articles hold one paragraph per line), or
+/// a part of one where a dateline opens the first paragraph ("Jakarta, CNN Indonesia --") or
+/// editor initials close the last ("(asp/asp)").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub class: BlockClass,
@@ -82,6 +89,14 @@ impl Document {
         }
         let blocks = structure(&text);
         Ok(Document { path: path.to_path_buf(), text, blocks, warnings })
+    }
+
+    /// A document from text already decoded (a dataset record's field): newlines normalised,
+    /// then structured like an article.
+    pub fn from_text(path: &Path, text: &str) -> Document {
+        let text = normalize_newlines(text);
+        let blocks = structure(&text);
+        Document { path: path.to_path_buf(), text, blocks, warnings: Vec::new() }
     }
 
     /// A document whose every non-empty line is a paragraph, with no article structure
@@ -234,7 +249,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         ^[-–—•|\s]*
         (?:[A-Z][A-Za-z .]{0,30},\s*)?                       # optional city
         (?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad),?\s*)?
-        (?:\d{1,2}\s+(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|ags|sep|sept|okt|nov|des)\.?\s+\d{4}
+        (?:\d{1,2}\s+(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|february|march|may|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|agt|ags|aug|sep|sept|okt|oct|nov|des|dec)\.?\s+\d{4}
           |\d{1,2}[/-]\d{1,2}[/-]\d{2,4})
         (?:\s*[,|\-–]?\s*(?:pukul\s+)?\d{1,2}[.:]\d{2}(?:[.:]\d{2})?\s*(?:WIB|WITA|WIT|GMT|UTC)?)?
         \s*$",
@@ -243,12 +258,15 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:baca\s+(?:juga|pula|selengkapnya)|lihat\s+juga|simak\s+juga|simak|tonton\s+juga|artikel\s+terkait|berita\s+terkait)\s*[:\-–]").unwrap()
+    Regex::new(
+        r#"(?i)^(?:(?:baca\s+(?:juga|pula|selengkapnya)|lihat\s+juga|simak\s+juga|simak|tonton\s+juga|artikel\s+terkait|berita\s+terkait|pilihan\s+editor)\s*[:\-–]|next\s+article\s|(?:baca|lihat|simak)\s+juga\s*:?\s*$|(?:baca|lihat|simak|tonton|saksikan)\s+(?:juga\s+)?(?:video\b|["'“‘]))"#,
+    )
+    .unwrap()
 });
 
 static METADATA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:editor|penyunting|redaktur|penulis|reporter|pewarta|kontributor|sumber|source|foto|fotografer|video|ilustrasi|laporan|writer|tag|tags|topik|kata\s+kunci|halaman|copyright|hak\s+cipta)\s*[:|]|^©|^halaman\s*(?:\d+\s*)*$|^(?:\d+\s+){1,}(?:selanjutnya|berikutnya)?$",
+        r"(?i)^(?:editor|penyunting|redaktur|penulis|reporter|pewarta|kontributor|sumber|source|foto|fotografer|video|ilustrasi|laporan|writer|rep|red|tag|tags|topik|kata\s+kunci|halaman|copyright|hak\s+cipta)\s*[:|]|^©|^halaman\s*(?:\d+\s*)*$|^(?:\d+\s+){1,}(?:selanjutnya|berikutnya)?$",
     )
     .unwrap()
 });
@@ -258,6 +276,9 @@ static METADATA: LazyLock<Regex> = LazyLock::new(|| {
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\s/\s?[A-Z][^/]{1,40}(?:/[^/]{1,40})*\s*$|\((?:ANTARA|ANTARA FOTO|Foto|FOTO|Dok|dok|Istimewa|ist)[^)]{0,80}\)\s*$|(?:^|\s)(?:Foto|FOTO):\s*\S)").unwrap()
 });
+
+/// "Baca Juga:" with nothing after it: the headline is on the next line.
+static RELATED_LABEL_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:baca|lihat|simak)\s+juga\s*:?\s*$").unwrap());
 
 const NAVIGATION_WORDS: &[&str] = &[
     "tags",
@@ -284,9 +305,6 @@ const NAVIGATION_WORDS: &[&str] = &[
     "lainnya",
     "selanjutnya",
     "sebelumnya",
-    "advertisement",
-    "iklan",
-    "scroll to continue with content",
     "berita lainnya",
 ];
 
@@ -299,7 +317,8 @@ fn word_count(line: &str) -> usize {
     line.split_whitespace().count()
 }
 
-/// Split normalised text into classified blocks (one per non-blank line).
+/// Split normalised text into classified blocks (one per non-blank line, two or three where a
+/// dateline opens a paragraph or editor initials close it).
 pub fn structure(text: &str) -> Vec<Block> {
     let spans: Vec<Range<usize>> = lines(text).collect();
     let mut blocks: Vec<(usize, Block)> = Vec::new(); // (line number, block)
@@ -310,16 +329,48 @@ pub fn structure(text: &str) -> Vec<Block> {
         let line = &text[span.clone()];
         let class = if RELATED.is_match(line) {
             BlockClass::Related
-        } else if METADATA.is_match(line) {
-            BlockClass::Metadata
+        } else if METADATA.is_match(line) || outlets::is_metadata(line) {
+            // "Foto: <a described scene> (credit)" is a caption; "Foto: ANTARA/Name" a credit.
+            if outlets::is_photo_caption(line) {
+                BlockClass::Caption
+            } else {
+                BlockClass::Metadata
+            }
+        } else if outlets::is_promo(line) {
+            BlockClass::Promo
         } else if line.len() <= 80 && DATELINE.is_match(line) {
             BlockClass::Dateline
-        } else if CREDIT.is_match(line) && !line.contains("Baca") {
+        } else if (CREDIT.is_match(line) || outlets::ends_with_photo_credit(line))
+            && !line.contains("Baca")
+            && outlets::initials_suffix(line).is_none()
+        {
             BlockClass::Caption
         } else {
             BlockClass::Paragraph
         };
-        blocks.push((ln, Block { class, span: span.clone() }));
+        if class != BlockClass::Paragraph {
+            blocks.push((ln, Block { class, span: span.clone() }));
+            continue;
+        }
+        // A paragraph may open with the outlet's dateline and close with editor initials.
+        let mut body = span.clone();
+        let first_paragraph = ln > 0 && !blocks.iter().skip(1).any(|(_, b)| matches!(b.class, BlockClass::Paragraph | BlockClass::Caption));
+        let mut push = |class, span: Range<usize>| blocks.push((ln, Block { class, span }));
+        if let Some(n) = outlets::dateline_prefix(line, first_paragraph) {
+            push(BlockClass::Dateline, body.start..body.start + n);
+            body.start += n + (line[n..].len() - line[n..].trim_start().len());
+        }
+        let mut initials = None;
+        if let Some(at) = outlets::initials_suffix(&text[body.clone()]) {
+            initials = Some(body.start + at..body.end);
+            body.end = body.start + text[body.start..body.start + at].trim_end().len();
+        }
+        if !body.is_empty() {
+            push(BlockClass::Paragraph, body);
+        }
+        if let Some(span) = initials {
+            push(BlockClass::Metadata, span);
+        }
     }
 
     // The first block is the title unless it reads like body text.
@@ -340,6 +391,22 @@ pub fn structure(text: &str) -> Vec<Block> {
             if c.starts_with(a.trim_end_matches(['.', ' '])) {
                 blocks[i].1.class = BlockClass::Caption;
             }
+        }
+    }
+
+    // A bare "Baca Juga:" line labels the headline on the line after it.
+    for i in 1..blocks.len() {
+        let (prev_ln, ref prev) = blocks[i - 1];
+        let (ln, ref b) = blocks[i];
+        let line = &text[b.span.clone()];
+        if prev.class == BlockClass::Related
+            && RELATED_LABEL_ONLY.is_match(&text[prev.span.clone()])
+            && ln > prev_ln
+            && matches!(b.class, BlockClass::Paragraph | BlockClass::Title)
+            && word_count(line) <= 20
+            && !ends_like_sentence(line)
+        {
+            blocks[i].1.class = BlockClass::Related;
         }
     }
 

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod glossary;
+pub mod input;
 pub mod manifest;
 pub mod models;
 pub mod outdir;

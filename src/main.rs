@@ -25,8 +25,9 @@ enum Command {
   terjemah translate articles/ --out out/
   terjemah translate article.txt --out out/ --formats txt,jsonl
   cat article.txt | terjemah translate -
-  terjemah translate --lines < test.id > test.en")]
-    Translate(TranslateArgs),
+  terjemah translate --lines < test.id > test.en
+  terjemah translate data.jsonl --fields title,text --id-field id --out out/")]
+    Translate(Box<TranslateArgs>),
     /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.x
     #[command(after_help = "Examples:
   terjemah eval --hyp out.en --ref ref.en
@@ -153,7 +154,8 @@ struct TranslateArgs {
     /// html (NAME.bi.html + index.html), tmx (NAME.tmx), tsv (NAME.tsv)
     #[arg(long, value_delimiter = ',', default_value = "txt,md,jsonl")]
     formats: Vec<Format>,
-    /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md]
+    /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md,
+    /// *.html, *.htm, except terjemah's *.bi.html and *.en.html]
     #[arg(long = "glob")]
     globs: Vec<String>,
     /// Boilerplate lines (Baca Juga, Editor:, Sumber:, tags): keep verbatim, translate, or drop
@@ -218,6 +220,20 @@ struct TranslateArgs {
     /// Progress as JSON lines on stderr (events: start, failure, warning, note, progress, done)
     #[arg(long, conflicts_with = "quiet")]
     json: bool,
+    /// Datasets (.jsonl, .csv, .tsv): the fields (keys or columns) to translate, comma-separated
+    /// [default: title,text]
+    #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
+    fields: Option<Vec<String>>,
+    /// Datasets: the field holding each record's id, which keys the alignment rows [default: the
+    /// record's line number]
+    #[arg(long, value_name = "FIELD")]
+    id_field: Option<String>,
+    /// Datasets: the translation of field F is added as F + SUFFIX
+    #[arg(long, value_name = "SUFFIX", default_value = "_en")]
+    target_suffix: String,
+    /// HTML pages (*.html, *.htm): translate the main article (Readability) or every text block
+    #[arg(long, value_name = "main|all", default_value = "main")]
+    html_extract: terjemah::input::html::Extract,
 }
 
 fn main() -> ExitCode {
@@ -229,7 +245,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Translate(args) => translate(args),
+        Command::Translate(args) => translate(*args),
         Command::Eval(args) => eval(args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
         Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
@@ -283,6 +299,10 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
         no_tm: a.no_tm,
         shard: a.shard,
         glossary: a.glossary,
+        fields: a.fields,
+        id_field: a.id_field,
+        target_suffix: a.target_suffix,
+        html_extract: a.html_extract,
     };
     Ok(exit(commands::translate(cmd)?))
 }

@@ -45,6 +45,35 @@ pub struct Counts {
     pub flags: HashMap<String, usize>,
 }
 
+impl Counts {
+    /// Add `other`'s counts to these (shards of one job, chunks of one dataset).
+    pub fn add(&mut self, other: &Counts) {
+        let (a, b) = (self, other);
+        for (x, y) in [
+            (&mut a.documents, b.documents),
+            (&mut a.succeeded, b.succeeded),
+            (&mut a.up_to_date, b.up_to_date),
+            (&mut a.failed, b.failed),
+            (&mut a.blocks, b.blocks),
+            (&mut a.segments, b.segments),
+            (&mut a.translated_segments, b.translated_segments),
+            (&mut a.unique_translated, b.unique_translated),
+            (&mut a.tm_hits, b.tm_hits),
+            (&mut a.glossary_protected, b.glossary_protected),
+            (&mut a.glossary_retranslated, b.glossary_retranslated),
+            (&mut a.split_for_length, b.split_for_length),
+            (&mut a.hit_max_length, b.hit_max_length),
+            (&mut a.source_tokens, b.source_tokens),
+            (&mut a.target_tokens, b.target_tokens),
+        ] {
+            *x += y;
+        }
+        for (k, v) in &b.flags {
+            *a.flags.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DocumentEntry {
     pub source: PathBuf,
@@ -154,29 +183,7 @@ pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
                 p.display()
             )));
         }
-        let (a, b) = (&mut acc.counts, &m.counts);
-        for (x, y) in [
-            (&mut a.documents, b.documents),
-            (&mut a.succeeded, b.succeeded),
-            (&mut a.up_to_date, b.up_to_date),
-            (&mut a.failed, b.failed),
-            (&mut a.blocks, b.blocks),
-            (&mut a.segments, b.segments),
-            (&mut a.translated_segments, b.translated_segments),
-            (&mut a.unique_translated, b.unique_translated),
-            (&mut a.tm_hits, b.tm_hits),
-            (&mut a.glossary_protected, b.glossary_protected),
-            (&mut a.glossary_retranslated, b.glossary_retranslated),
-            (&mut a.split_for_length, b.split_for_length),
-            (&mut a.hit_max_length, b.hit_max_length),
-            (&mut a.source_tokens, b.source_tokens),
-            (&mut a.target_tokens, b.target_tokens),
-        ] {
-            *x += y;
-        }
-        for (k, v) in &b.flags {
-            *a.flags.entry(k.clone()).or_default() += v;
-        }
+        acc.counts.add(&m.counts);
         acc.timings.total_s = acc.timings.total_s.max(m.timings.total_s);
         acc.timings.translate_s = acc.timings.translate_s.max(m.timings.translate_s);
         acc.started_unix = acc.started_unix.min(m.started_unix);

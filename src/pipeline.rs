@@ -4,19 +4,23 @@
 //! so memory stays bounded by a few chunks whatever the size of the folder.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead, Write};
+use std::fs::File;
+use std::io::{self, BufRead, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::align::{plan, plan_whole, Action, AlignedDocument, Boilerplate, PlannedBlock};
 use crate::document::Document;
 use crate::engine::{Engine, Translation};
 use crate::error::{Error, Result};
 use crate::glossary::{Glossary, Protected};
+use crate::input::dataset::{self, Fields, Item, Position, RecordReader, RecordWriter};
+use crate::input::html::{self, Extract};
 use crate::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest, Timings};
 use crate::outdir::OutputDir;
 use crate::output::{self, output_stem, with_suffix, Context, Format};
@@ -46,6 +50,8 @@ pub struct TranslateJob {
     pub shard: Option<(usize, usize)>,
     /// Terms to keep or translate in a fixed way.
     pub glossary: Option<Glossary>,
+    /// What of an HTML page is translated.
+    pub html_extract: Extract,
 }
 
 /// Shard of an input: a hash of its path relative to the output folder, so that every process
@@ -58,7 +64,12 @@ pub fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
 
 pub use crate::progress::Progress;
 
-pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md"];
+/// What folders are searched for: articles and saved pages, less terjemah's own HTML outputs
+/// (review pages and translated pages left in an input folder by an earlier run elsewhere).
+pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
+
+/// Written next to the other outputs of an HTML page: the page with the English in place.
+const TRANSLATED_PAGE: &str = "en.html";
 
 /// A file to translate and where its outputs go.
 #[derive(Clone, Debug)]
@@ -286,6 +297,7 @@ fn engine_decisive(with: Translating) -> serde_json::Value {
 fn decisive_options(with: Translating, job: &TranslateJob) -> serde_json::Value {
     let mut v = engine_decisive(with);
     v["boilerplate"] = serde_json::to_value(job.boilerplate).unwrap_or_default();
+    v["html_extract"] = serde_json::to_value(job.html_extract).unwrap_or_default();
     v
 }
 
@@ -316,7 +328,12 @@ pub fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
 }
 
 /// Read one input: skipped when the previous run's outputs are current, else structured.
-fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool) -> Loaded {
+fn read_input(
+    input: &Input,
+    extract: Extract,
+    previous: &HashMap<PathBuf, DocumentEntry>,
+    current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool,
+) -> Loaded {
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
         Err(e) => return Loaded::Failed(Failure { source: input.path.clone(), reason: Document::read_reason(&e) }),
@@ -325,7 +342,9 @@ fn read_input(input: &Input, previous: &HashMap<PathBuf, DocumentEntry>, current
     if let Some(entry) = previous.get(&input.path).filter(|e| current(e, &hash, input)) {
         return Loaded::UpToDate(entry.clone());
     }
-    match Document::from_bytes(&input.path, &bytes) {
+    let doc =
+        if html::is_html(&input.path) { html::document(&input.path, &bytes, extract) } else { Document::from_bytes(&input.path, &bytes) };
+    match doc {
         Ok(doc) => Loaded::Doc { input: input.clone(), doc, hash },
         Err(Error::Input { reason, .. }) => Loaded::Failed(Failure { source: input.path.clone(), reason }),
         Err(e) => Loaded::Failed(Failure { source: input.path.clone(), reason: e.to_string() }),
@@ -388,8 +407,10 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let ctx = Context { model_name: &model_name, model_fingerprint: &engine.info.fingerprint };
     let fingerprint = engine.info.fingerprint.as_str();
-    let outputs_of =
-        |input: &Input| -> Vec<PathBuf> { job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).collect() };
+    let outputs_of = |input: &Input| -> Vec<PathBuf> {
+        let page = html::is_html(&input.path).then(|| with_suffix(&input.stem, TRANSLATED_PAGE));
+        job.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).chain(page).collect()
+    };
     let current = |e: &DocumentEntry, hash: &str, input: &Input| e.is_current(hash, fingerprint, &key, &outputs_of(input));
 
     let (read_tx, read_rx) = sync_channel::<Vec<Loaded>>(1);
@@ -401,7 +422,9 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
     let (manifest, write_error) = std::thread::scope(|s| {
         let (report, previous, current, outputs_of, ctx, key, manifest_path) =
             (&report, &previous, &current, &outputs_of, &ctx, &key, &manifest_path);
-        s.spawn(move || read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, previous, current), read_tx));
+        s.spawn(move || {
+            read_chunks(&inputs, job.chunk_sentences.max(1), |input| read_input(input, job.html_extract, previous, current), read_tx)
+        });
 
         // Writer: each document's files, then the manifest, chunk by chunk.
         let writer = s.spawn(move || -> (Manifest, Option<Error>) {
@@ -418,6 +441,14 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                                 let w = f.writer();
                                 output::write_atomic(&path, |out| w.write(&aligned, ctx, out))
                                     .map_err(|e| Failure { source: input.path.clone(), reason: e.to_string() })?;
+                                outputs.push(path);
+                            }
+                            if html::is_html(&input.path) {
+                                let path = with_suffix(&input.stem, TRANSLATED_PAGE);
+                                let fail = |reason: String| Failure { source: input.path.clone(), reason };
+                                let bytes = std::fs::read(&input.path).map_err(|e| fail(Document::read_reason(&e)))?;
+                                let page = html::write_translated(&bytes, job.html_extract, &aligned).map_err(fail)?;
+                                output::write_atomic(&path, |out| out.write_all(page.as_bytes())).map_err(|e| fail(e.to_string()))?;
                                 outputs.push(path);
                             }
                             let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
@@ -469,9 +500,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
                 }
                 manifest.counts.failed = manifest.failures.len();
                 report.progress(done, &manifest.counts, started);
-                if let Err(e) =
-                    output::write_atomic(manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))
-                {
+                if let Err(e) = write_json(manifest_path, &manifest) {
                     return (manifest, Some(e));
                 }
             }
@@ -518,12 +547,24 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         return Err(e);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let flags = std::mem::take(&mut manifest.counts.flags);
+    complete_manifest(&mut manifest, Counts { flags, ..counts }, translate_s, elapsed, &manifest_path)?;
+    if job.formats.contains(&Format::Html) && job.shard.is_none() {
+        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
+    }
+    report.finish(&manifest.counts, elapsed);
+    drop(outdir);
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+}
+
+/// A finished run's manifest: the document counts it kept, the engine's `counts` and the
+/// timings, marked complete and written to `path`.
+fn complete_manifest(manifest: &mut Manifest, counts: Counts, translate_s: f64, elapsed: f64, path: &Path) -> Result<()> {
     manifest.counts = Counts {
         documents: manifest.counts.documents,
         succeeded: manifest.counts.succeeded,
         up_to_date: manifest.counts.up_to_date,
         failed: manifest.failures.len(),
-        flags: std::mem::take(&mut manifest.counts.flags),
         ..counts
     };
     manifest.timings = Timings {
@@ -533,13 +574,12 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         target_tokens_per_s: manifest.counts.target_tokens as f64 / elapsed.max(1e-9),
     };
     manifest.complete = true;
-    output::write_atomic(&manifest_path, |w| serde_json::to_writer_pretty(&mut *w, &manifest).map_err(io::Error::from))?;
-    if job.formats.contains(&Format::Html) && job.shard.is_none() {
-        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
-    }
-    report.finish(&manifest.counts, elapsed);
-    drop(outdir);
-    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+    write_json(path, manifest)
+}
+
+/// A JSON file (manifest, progress), written atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from))
 }
 
 /// Read inputs in parallel and send them in growing chunks: one document first, so that the
@@ -642,4 +682,217 @@ pub fn run_lines(
         total += n;
     }
     Ok(total)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets: JSONL, CSV, TSV
+
+/// How far the translation of a dataset got, rewritten (atomically) after every chunk as
+/// `OUT/NAME.progress.json`: a killed run resumes at `next`, after cutting the outputs back to
+/// the lengths they had when this was written.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct DatasetProgress {
+    /// Size and modification time of the source: a changed dataset is translated again.
+    source_len: u64,
+    source_modified_ns: u128,
+    model_fingerprint: String,
+    options_key: String,
+    next: Position,
+    records: u64,
+    output_len: u64,
+    align_len: u64,
+    complete: bool,
+    failures: Vec<Failure>,
+    /// Counts of the records done so far, and of their segments with quality flags.
+    counts: Counts,
+    flagged: usize,
+}
+
+/// Records read per chunk at most, whatever their size (sentences bound the chunk first).
+const CHUNK_RECORDS: usize = 4096;
+
+/// A dataset's output file, appended to and cut back on resume.
+fn open_appending(path: &Path, keep: u64) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let mut f = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(path).map_err(|e| Error::io(path, e))?;
+    f.set_len(keep).map_err(|e| Error::io(path, e))?;
+    f.seek(SeekFrom::End(0)).map_err(|e| Error::io(path, e))?;
+    Ok(f)
+}
+
+/// Length of a flushed output file once it is on disk.
+fn synced_len(f: &File, path: &Path) -> Result<u64> {
+    f.sync_data().map_err(|e| Error::io(path, e))?;
+    f.metadata().map(|m| m.len()).map_err(|e| Error::io(path, e))
+}
+
+/// Translate JSONL/CSV/TSV datasets record by record into `job.out`: `NAME.en.EXT` (the
+/// records with the translated fields added, in record order) and, with the `jsonl` format,
+/// `NAME.align.jsonl` (the usual alignment rows, keyed by record id and field). Memory is
+/// bounded by one chunk; progress is recorded after every chunk so that a killed run resumes
+/// where it stopped; malformed records are reported by line number and skipped.
+pub fn run_datasets(engine: &Engine, job: &TranslateJob, fields: &Fields) -> Result<Summary> {
+    let with = Translating { engine, glossary: job.glossary.as_ref() };
+    let started = Instant::now();
+    let out = job.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating datasets".into()))?;
+    if job.shard.is_some() {
+        return Err(Error::Usage("--shard is for folders of articles; split a dataset into files to share it".into()));
+    }
+    let outdir = OutputDir::open(&out, None)?;
+    let report = Reporter::new(job.inputs.len() as u64, job.progress);
+    let mut decisive = decisive_options(with, job);
+    decisive["fields"] = serde_json::to_value(fields).unwrap_or_default();
+    let key = options_key(&decisive);
+    let options = serde_json::json!({"decisive": decisive, "engine": engine.options, "formats": job.formats});
+    let mut manifest = Manifest::new(engine, options, key.clone());
+    manifest.counts.documents = job.inputs.len();
+    let manifest_path = out.join("manifest.json");
+    let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
+    let mut counts = Counts::default();
+    let mut translate_s = 0.0;
+    for (n, path) in job.inputs.iter().enumerate() {
+        let kind =
+            dataset::Kind::of(path).ok_or_else(|| Error::Usage(format!("{}: not a dataset (.jsonl, .csv, .tsv)", path.display())))?;
+        let stem = output_stem(&out, Path::new(path.file_name().unwrap_or(path.as_os_str())));
+        let output = with_suffix(&stem, &format!("en.{}", kind.extension()));
+        let align = job.formats.contains(&Format::Jsonl).then(|| with_suffix(&stem, Format::Jsonl.writer().suffix()));
+        let progress_path = with_suffix(&stem, "progress.json");
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+        let fresh = DatasetProgress {
+            source_len: meta.len(),
+            source_modified_ns: modified,
+            model_fingerprint: engine.info.fingerprint.clone(),
+            options_key: key.clone(),
+            ..Default::default()
+        };
+        let previous: Option<DatasetProgress> =
+            std::fs::read(&progress_path).ok().and_then(|b| serde_json::from_slice::<DatasetProgress>(&b).ok()).filter(|p| {
+                !job.force
+                    && (p.source_len, p.source_modified_ns, &p.model_fingerprint, &p.options_key)
+                        == (fresh.source_len, fresh.source_modified_ns, &fresh.model_fingerprint, &fresh.options_key)
+                    && output.is_file()
+                    && align.as_ref().is_none_or(|a| a.is_file())
+            });
+        let mut progress = previous.clone().unwrap_or(fresh);
+        let entry = |progress: &DatasetProgress, c: &Counts, flagged: usize| DocumentEntry {
+            source: path.clone(),
+            outputs: std::iter::once(output.clone()).chain(align.clone()).collect(),
+            source_hash: format!("{}:{}", progress.source_len, progress.source_modified_ns),
+            model_fingerprint: progress.model_fingerprint.clone(),
+            options_key: progress.options_key.clone(),
+            blocks: c.blocks,
+            segments: c.segments,
+            translated: c.translated_segments,
+            flagged,
+            flags: c.flags.clone(),
+            warnings: Vec::new(),
+        };
+        if progress.complete {
+            manifest.counts.up_to_date += 1;
+            manifest.failures.extend(progress.failures.iter().cloned());
+            manifest.documents.push(entry(&progress, &Counts::default(), 0));
+            report.progress(n as u64 + 1, &manifest.counts, started);
+            continue;
+        }
+        if let Some(p) = &previous {
+            report.note(&format!("note: {}: resuming at record {} (line {})", path.display(), p.records + 1, p.next.line));
+        }
+        let mut reader = RecordReader::open(path, kind, fields, previous.as_ref().map(|p| p.next))?;
+        let out_file = open_appending(&output, progress.output_len)?;
+        let header = (progress.output_len == 0).then(|| reader.headers().map(|h| (h.clone(), fields))).flatten();
+        let mut writer = RecordWriter::new(kind, io::BufWriter::new(out_file), header.as_ref().map(|(h, f)| (h, *f)))
+            .map_err(|e| Error::io(&output, e))?;
+        let mut align_w = match &align {
+            Some(a) => Some(io::BufWriter::new(open_appending(a, progress.align_len)?)),
+            None => None,
+        };
+        let (mut doc_counts, mut flagged) = (progress.counts.clone(), progress.flagged);
+        loop {
+            // One chunk of records, bounded in sentences and in records.
+            let mut records = Vec::new();
+            let mut docs = Vec::new();
+            let mut sentences = 0;
+            while sentences < job.chunk_sentences.max(1) && records.len() < CHUNK_RECORDS {
+                match reader.next_item().map_err(|e| Error::io(path, e))? {
+                    None => break,
+                    Some(Item::Malformed { line, reason }) => {
+                        let f =
+                            Failure { source: PathBuf::from(format!("{}:{line}", path.display())), reason: format!("skipped: {reason}") };
+                        report.failure(&f);
+                        progress.failures.push(f);
+                    }
+                    Some(Item::Record(r)) => {
+                        for (field, text) in fields.fields.iter().zip(&r.texts) {
+                            if let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                                let doc = Document::from_text(Path::new(&format!("{}#{}/{field}", path.display(), r.id)), text);
+                                sentences += doc.blocks.len() * 2;
+                                docs.push(doc);
+                            }
+                        }
+                        records.push(r);
+                    }
+                }
+            }
+            if records.is_empty() && docs.is_empty() {
+                break;
+            }
+            let t0 = Instant::now();
+            let mut chunk = Counts::default();
+            let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan(d, job.boilerplate), &mut chunk)?.into_iter();
+            translate_s += t0.elapsed().as_secs_f64();
+            for r in &records {
+                let mut targets = Vec::with_capacity(r.texts.len());
+                for (field, text) in fields.fields.iter().zip(&r.texts) {
+                    let target = match text {
+                        Some(t) if !t.trim().is_empty() => {
+                            let a = aligned.next().expect("one aligned document per field");
+                            for (_, _, _, seg) in a.segments() {
+                                flagged += usize::from(!seg.flags.is_empty());
+                                for f in &seg.flags {
+                                    *chunk.flags.entry(f.name().to_string()).or_default() += 1;
+                                }
+                            }
+                            if let Some(w) = align_w.as_mut() {
+                                output::write_alignment_rows(&a, Some((&r.id, field)), w)
+                                    .map_err(|e| Error::io(align.as_ref().unwrap(), e))?;
+                            }
+                            Some(a.english())
+                        }
+                        other => other.clone(),
+                    };
+                    targets.push(target);
+                }
+                writer.write(r, fields, &targets).map_err(|e| Error::io(&output, e))?;
+            }
+            progress.records += records.len() as u64;
+            // The dataset's counts over every run that worked on it; the manifest's totals, this run's.
+            doc_counts.add(&chunk);
+            counts.add(&chunk);
+            (progress.counts, progress.flagged) = (doc_counts.clone(), flagged);
+            progress.next = reader.position();
+            writer.flush().map_err(|e| Error::io(&output, e))?;
+            progress.output_len = synced_len(writer.get_ref().get_ref(), &output)?;
+            if let (Some(w), Some(a)) = (align_w.as_mut(), &align) {
+                w.flush().map_err(|e| Error::io(a, e))?;
+                progress.align_len = synced_len(w.get_ref(), a)?;
+            }
+            write_json(&progress_path, &progress)?;
+            report.rate(&counts, started);
+            report.records(path, progress.records, started);
+        }
+        progress.complete = true;
+        write_json(&progress_path, &progress)?;
+        manifest.counts.succeeded += 1;
+        manifest.failures.extend(progress.failures.iter().cloned());
+        manifest.documents.push(entry(&progress, &doc_counts, flagged));
+        report.progress(n as u64 + 1, &manifest.counts, started);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    complete_manifest(&mut manifest, counts, translate_s, elapsed, &manifest_path)?;
+    report.finish(&manifest.counts, elapsed);
+    drop(outdir);
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
 }

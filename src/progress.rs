@@ -110,6 +110,17 @@ impl Reporter {
         }
     }
 
+    /// After a chunk of a dataset's records is written and recorded.
+    pub fn records(&self, source: &Path, records: u64, started: Instant) {
+        let secs = started.elapsed().as_secs_f64();
+        match (self.mode, &self.bar) {
+            (_, Some(b)) => b.set_message(format!("{records} records of {}", source.display())),
+            (Progress::Auto, None) => eprintln!("[{secs:>7.1}s] {}: {records} records done", source.display()),
+            (Progress::Json, _) => event(json!({"event": "progress", "source": source, "records": records, "seconds": secs})),
+            _ => {}
+        }
+    }
+
     pub fn finish(&self, counts: &Counts, seconds: f64) {
         self.clear();
         if self.mode == Progress::Json {

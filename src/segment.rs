@@ -21,10 +21,26 @@ const NON_BREAKING: &[&str] = &[
     "Bripka", "Brigpol", "Laksma", "Laksda", "Laksdya", "Marsda", "Marsma", "Marsdya", "Gen", "Col", "Lt",
     "Capt", "Sgt",
     // places, addresses, organisations, money, references
-    "Jl", "Jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD",
-    "Hal", "hal", "Hlm", "hlm", "Vol", "vol", "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps",
-    "Psl", "Sdn", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
+    "Jl", "jl", "Jln", "jln", "Gg", "No", "Kab", "Kec", "Kel", "Ds", "Kp", "Prov", "Rp", "PT", "CV", "UD",
+    "Vol", "vol", "Tgl", "tgl", "a.n", "u.p", "u.b", "Ket", "ket", "Bag", "Ps",
+    "Psl", "Sdn", "Pte", "vs", "Vs", "cf", "cq", "Ttd", "ttd", "Telp", "telp",
     "Fax", "Hp", "HP", "Ext", "Dept", "Univ", "Fak",
+];
+
+/// References that are abbreviations only before a number: "hal. 5" is a page, while "hal" is
+/// also the everyday word "matter" ("banyak hal. Sementara itu" ends a sentence).
+const BEFORE_NUMBER: &[&str] = &["Hal", "hal", "Hlm", "hlm"];
+
+/// Words that open a sentence and never a name: after an initial or dotted letters ("A.S.",
+/// "3 C."), a break before them is a sentence end.
+#[rustfmt::skip]
+const SENTENCE_OPENERS: &[&str] = &[
+    "Sejak", "Namun", "Tetapi", "Tapi", "Sementara", "Selain", "Sedangkan", "Kemudian", "Lalu", "Setelah",
+    "Sebelum", "Sebelumnya", "Saat", "Ketika", "Menurut", "Meski", "Meskipun", "Walaupun", "Karena", "Oleh",
+    "Hal", "Ini", "Itu", "Ia", "Dia", "Mereka", "Kami", "Kita", "Saya", "Para", "Pada", "Di", "Dalam",
+    "Dengan", "Untuk", "Bagi", "Dari", "Akibatnya", "Adapun", "Bahkan", "Jika", "Kalau", "Apabila",
+    "Hingga", "Sampai", "Kini", "Sekarang", "Selanjutnya", "Sehingga", "Maka", "Selama", "Tak", "Tidak",
+    "Yang", "The", "It", "In",
 ];
 
 /// Month abbreviations: not a break when a number follows ("Jan. 2022", "Sept. 11").
@@ -56,15 +72,28 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         while i < chars.len() && CLOSING.contains(&chars[i].1) {
             i += 1;
         }
-        let closed = i > after_terminal;
-        let end = chars.get(i).map_or(text.len(), |&(b, _)| b);
+        let mut closed = i > after_terminal;
+        let mut end = chars.get(i).map_or(text.len(), |&(b, _)| b);
         // A break needs whitespace after it, then the start of a new sentence.
-        let mut j = i;
-        while j < chars.len() && chars[j].1.is_whitespace() {
-            j += 1;
-        }
+        let skip_space = |mut j: usize| {
+            while j < chars.len() && chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            j
+        };
+        let mut j = skip_space(i);
         if j == i || j == chars.len() {
             continue;
+        }
+        // A lone closing quote after a space belongs to the sentence it closes: `siap. " Lalu`.
+        if matches!(chars[j].1, '"' | '\'' | '”' | '’') && chars.get(j + 1).is_none_or(|&(_, c)| c.is_whitespace()) {
+            i = j + 1;
+            end = chars.get(i).map_or(text.len(), |&(b, _)| b);
+            closed = true;
+            j = skip_space(i);
+            if j == chars.len() {
+                continue;
+            }
         }
         let next = chars[j].1;
         let starts_sentence =
@@ -74,8 +103,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         }
         // A single period right after a word may end an abbreviation rather than a sentence.
         if after_terminal - punct_start == 1 && chars[punct_start].1 == '.' && !closed {
-            let word = word_before(text, chars[punct_start].0);
-            if is_non_breaking(word, next, &text[start..chars[punct_start].0]) {
+            let at = chars[punct_start].0;
+            let word = word_before(text, at);
+            let before = word_before(text, text[..at - word.len()].trim_end().len());
+            if is_non_breaking(word, before, word_after(text, chars[j].0), &text[start..at]) {
                 continue;
             }
         }
@@ -84,6 +115,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
+}
+
+/// The word starting at byte offset `at` (up to whitespace or punctuation).
+fn word_after(text: &str, at: usize) -> &str {
+    let tail = &text[at..];
+    &tail[..tail.find(|c: char| !c.is_alphanumeric()).unwrap_or(tail.len())]
 }
 
 /// The token right before byte offset `at`: back to whitespace or an opening bracket/quote.
@@ -97,26 +134,38 @@ fn word_before(text: &str, at: usize) -> &str {
     &head[from..]
 }
 
-fn is_non_breaking(word: &str, next: char, sentence_so_far: &str) -> bool {
+/// Whether the period after `word` (preceded by the token `before`, followed by the word
+/// `next`) ends an abbreviation rather than the sentence.
+fn is_non_breaking(word: &str, before: &str, next: &str, sentence_so_far: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    if NON_BREAKING.contains(&word) {
+    let number_follows = next.starts_with(|c: char| c.is_ascii_digit());
+    if NON_BREAKING.contains(&word) || (number_follows && BEFORE_NUMBER.contains(&word)) {
         return true;
+    }
+    // Other capitalisation of a listed abbreviation: "JL. Merdeka", "PROF. Budi".
+    if word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
+        let title: String = word.chars().enumerate().map(|(i, c)| if i == 0 { c } else { c.to_ascii_lowercase() }).collect();
+        if NON_BREAKING.contains(&title.as_str()) {
+            return true;
+        }
     }
     let mut cs = word.chars();
     let first = cs.next().unwrap();
-    // An initial: "Joe R. Biden", "A. Yani".
+    // An initial: "Joe R. Biden", "A. Yani"; but a unit or era letter after a number ends the
+    // sentence ("naik 3 C. Para ahli", "abad ke-9 M. Kerajaan"), as does a sentence opener.
     if cs.next().is_none() && first.is_alphabetic() {
-        return true;
+        return !before.ends_with(|c: char| c.is_ascii_digit()) && !SENTENCE_OPENERS.contains(&next);
     }
     // Dotted initials and academic titles before a name or a comma: "S.H.", "M.Si.", "Ph.D."
     // are only non-breaking when a capitalised *name* could follow, which we cannot tell; we
-    // keep them breaking except for the forms made of single letters ("A.B.").
+    // keep them breaking except for the forms made of single letters ("A.B."), and those too
+    // before a word that opens sentences and never names ("A.S. Sejak itu").
     if word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)) {
-        return true;
+        return !SENTENCE_OPENERS.contains(&next);
     }
-    if next.is_ascii_digit() && MONTHS.contains(&word) {
+    if number_follows && MONTHS.contains(&word) {
         return true;
     }
     // An enumeration at the start: "1. Pertama", "a. Kedua", "II. Bab".
@@ -248,6 +297,23 @@ mod tests {
         ("Ketua DPR, Puan Maharani, S.I.P. Menyampaikan pidato.", &["Ketua DPR, Puan Maharani, S.I.P. Menyampaikan pidato."]),
         ("Wow!!! Hebat.", &["Wow!!!", "Hebat."]),
         ("Mr. Smith datang. Ms. Jones pergi.", &["Mr. Smith datang.", "Ms. Jones pergi."]),
+        // The misses measured against the outside gold standard (issue 13).
+        ("Kontrak dengan Sinar Jaya Pte. Ltd. diteken kemarin.", &["Kontrak dengan Sinar Jaya Pte. Ltd. diteken kemarin."]),
+        ("Ia membahas banyak hal. Sementara itu, rapat ditunda.", &["Ia membahas banyak hal.", "Sementara itu, rapat ditunda."]),
+        ("Semua hal. Kami setuju.", &["Semua hal.", "Kami setuju."]),
+        ("Lihat hal. 7 dan Hlm. 9 buku itu.", &["Lihat hal. 7 dan Hlm. 9 buku itu."]),
+        ("Suhu naik 3 C. Para ahli khawatir.", &["Suhu naik 3 C.", "Para ahli khawatir."]),
+        ("Candi itu dibangun abad ke-9 M. Kerajaan Mataram berkuasa.", &["Candi itu dibangun abad ke-9 M.", "Kerajaan Mataram berkuasa."]),
+        (
+            "Ia lama tinggal di A.S. Sejak itu ia fasih berbahasa Inggris.",
+            &["Ia lama tinggal di A.S.", "Sejak itu ia fasih berbahasa Inggris."],
+        ),
+        ("Kantornya di JL. Merdeka Barat.", &["Kantornya di JL. Merdeka Barat."]),
+        ("Rumahnya di jl. Sudirman dan PROF. Budi datang.", &["Rumahnya di jl. Sudirman dan PROF. Budi datang."]),
+        ("Dia berkata, \"Kami siap. \" Lalu ia pergi.", &["Dia berkata, \"Kami siap. \"", "Lalu ia pergi."]),
+        ("\"Kami menang! ” Para pendukung bersorak.", &["\"Kami menang! ”", "Para pendukung bersorak."]),
+        ("Ia menutup rapat. \"", &["Ia menutup rapat. \""]),
+        ("Presiden AS Joe R. Biden dan A.S. Hikam hadir.", &["Presiden AS Joe R. Biden dan A.S. Hikam hadir."]),
     ];
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use terjemah::align::{plan, Boilerplate};
 use terjemah::document::{lines, Document};
+use terjemah::input::html::{Extract, Page};
 use terjemah::segment::{sentences, split_long};
 
 /// Text that looks like scraped Indonesian news, with the hard parts over-represented.
@@ -19,6 +20,7 @@ fn newsish() -> impl Strategy<Value = String> {
         1 => "[0-9]{2}[.:][0-9]{2}",
         2 => prop::sample::select(vec![".", "!", "?", "...", "…", ",", ";", ":", "\"", "“", "”", "'", "(", ")", "-", "–", "/"]).prop_map(str::to_string),
         1 => prop::sample::select(vec!["Baca Juga:", "Editor:", "Sumber:", "Halaman:", "Tags", "- 28 Januari 2022, 11:09 WIB", "/UPI/Foto"]).prop_map(str::to_string),
+        1 => prop::sample::select(vec!["Jakarta, CNN Indonesia --", "KOMPAS.com -", "Jakarta (ANTARA) -", "Jakarta -", "(asp/asp)", "[Gambas:Video CNN]", "Baca juga", "JL.", "Pte.", "hal.", "A.S.", "ke-9 M.", "\" "]).prop_map(str::to_string),
         1 => prop::sample::select(vec!["\n", "\n\n", "\r\n", "\r", "\t", "  ", "\u{00a0}", "\u{2028}"]).prop_map(str::to_string),
         1 => "\\PC{1,3}",
     ];
@@ -69,8 +71,37 @@ fn check_cover(text: &str, ranges: &[std::ops::Range<usize>]) {
     assert!(text[pos..].trim().is_empty(), "lost the tail {:?}", &text[pos..]);
 }
 
+/// Page-like markup: tags, entities, comments and text in any order, unbalanced included.
+fn htmlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => "[A-Za-z .,]{1,20}",
+        2 => prop::sample::select(vec![
+            "<p>", "</p>", "<div class=\"sidebar\">", "<div>", "</div>", "<br>", "<a href=\"/x\">", "</a>", "<b>", "</b>",
+            "<script>var a = '<p>x</p>';</script>", "<style>p{}</style>", "<h1>", "</h1>", "<nav>", "</nav>", "&amp;", "&nbsp;",
+            "&#34;", "<!-- c -->", "<picture><img src=x></picture>", "<figcaption>", "</figcaption>", "<html>", "<body>", "Baca juga: ",
+        ]).prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..50).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any markup is read without a panic; its article text has one line per block, and the
+    /// translated page can be made from any English.
+    #[test]
+    fn any_markup_reads_and_writes_back(html in htmlish(), all in any::<bool>()) {
+        let page = Page::parse(&html, if all { Extract::All } else { Extract::Main });
+        let blocks: Vec<String> = page.blocks().map(str::to_string).collect();
+        let text = page.text();
+        prop_assert_eq!(lines(&text).filter(|l| !l.is_empty()).count(), blocks.len());
+        if !blocks.is_empty() {
+            check_document(&Document::from_text(Path::new("x.html"), &text));
+        }
+        let english: Vec<String> = blocks.iter().enumerate().map(|(i, b)| if i % 2 == 0 { format!("EN {i} <&>") } else { b.clone() }).collect();
+        let out = page.translated_page(&english);
+        prop_assert!(english.iter().step_by(2).all(|e| out.contains(&e.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))));
+    }
 
     #[test]
     fn any_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {

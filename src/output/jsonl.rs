@@ -13,6 +13,11 @@ pub struct Jsonl;
 
 #[derive(Serialize)]
 struct Row<'a> {
+    /// Dataset mode: the record's id and the field the segment is from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
     block: usize,
     sentence: usize,
     class: &'a str,
@@ -41,24 +46,32 @@ impl Writer for Jsonl {
     }
 
     fn write(&self, doc: &AlignedDocument, _ctx: &Context, w: &mut dyn Write) -> io::Result<()> {
-        let mut offsets = CharOffsets::new(&doc.doc.text);
-        for (bi, si, b, s) in doc.segments() {
-            let row = Row {
-                block: bi,
-                sentence: si,
-                class: b.class.as_str(),
-                action: s.action,
-                source: doc.source(&s.span),
-                target: &s.target,
-                start: offsets.at(s.span.start),
-                end: offsets.at(s.span.end),
-                pieces: s.pieces,
-                hit_max_length: s.hit_max_length,
-                flags: &s.flags,
-            };
-            serde_json::to_writer(&mut *w, &row)?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
+        write_rows(doc, None, w)
     }
+}
+
+/// The alignment rows of `doc`; `record`: `(record id, field)` of a dataset record's field,
+/// written first in every row (offsets are then into that field's text).
+pub fn write_rows(doc: &AlignedDocument, record: Option<(&str, &str)>, w: &mut dyn Write) -> io::Result<()> {
+    let mut offsets = CharOffsets::new(&doc.doc.text);
+    for (bi, si, b, s) in doc.segments() {
+        let row = Row {
+            record: record.map(|r| r.0),
+            field: record.map(|r| r.1),
+            block: bi,
+            sentence: si,
+            class: b.class.as_str(),
+            action: s.action,
+            source: doc.source(&s.span),
+            target: &s.target,
+            start: offsets.at(s.span.start),
+            end: offsets.at(s.span.end),
+            pieces: s.pieces,
+            hit_max_length: s.hit_max_length,
+            flags: &s.flags,
+        };
+        serde_json::to_writer(&mut *w, &row)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
 }

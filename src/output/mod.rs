@@ -18,6 +18,8 @@ mod tmx;
 mod tsv;
 mod txt;
 
+pub use jsonl::write_rows as write_alignment_rows;
+
 /// What a writer may want to know about the run (headers, provenance).
 pub struct Context<'a> {
     pub model_name: &'a str,
