@@ -29,7 +29,9 @@ enum Command {
     Translate(TranslateArgs),
     /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.5.1,
     /// with sacrebleu's command line
-    #[command(infer_long_args = true, after_help = "Examples (sacrebleu's command lines work unchanged):
+    #[command(
+        infer_long_args = true,
+        after_help = "Examples (sacrebleu's command lines work unchanged):
   terjemah eval ref.en -i out.en                          # BLEU as sacrebleu's JSON
   cat out.en | terjemah eval ref.en ref2.en -m bleu chrf ter -f text
   terjemah eval ref.en -i out.en -m chrf --chrf-word-order 2 -b -w 2
@@ -40,7 +42,8 @@ enum Command {
 Files are read as sacrebleu reads them (one segment per line, trailing whitespace and CR
 ignored); scores, signatures, p-values and printed output are sacrebleu's. Exit codes as
 sacrebleu's: 1 when line counts differ, 17 for a wrong number of tab-separated fields, 2 for a
-usage error.")]
+usage error."
+    )]
     Eval(terjemah::eval::cli::EvalArgs),
     /// List the translation models found, with layout, languages, size and fingerprint
     #[command(after_help = "Examples:

@@ -173,14 +173,21 @@ impl Bleu {
 
     /// The score of summed statistics (`_compute_score_from_stats`).
     pub fn score(&self, stats: &[f64]) -> BleuScore {
-        let (correct, total) = split_stats(stats);
-        compute_bleu(correct, total, stats[0] as u64, stats[1] as u64, self.smooth, self.smooth_value, self.effective_order)
+        let b = self.parts::<f64>(stats);
+        let (sys_len, ref_len) = (stats[0] as u64, stats[1] as u64);
+        // Like sacrebleu, the counts and totals reported include add-k's additions.
+        BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len }
     }
 
     /// The score alone, with the statistics held as `R` (see [`Real`]).
     pub fn score_as<R: Real>(&self, stats: &[f64]) -> f64 {
+        self.parts::<R>(stats).score
+    }
+
+    /// sacrebleu's `_compute_score_from_stats`: `compute_bleu` on a statistics row.
+    fn parts<R: Real>(&self, stats: &[f64]) -> BleuParts<R> {
         let (correct, total) = split_stats(stats);
-        compute_bleu_as::<R>(correct, total, stats[0] as u64, stats[1] as u64, self.smooth, self.smooth_value, self.effective_order).score
+        compute_bleu(correct, total, stats[0] as u64, stats[1] as u64, self.smooth, self.smooth_value, self.effective_order)
     }
 }
 
@@ -234,23 +241,8 @@ fn clipped_counts<K: Key>(hyp: &[u32], refs: &[Vec<u32>], bits: u32) -> ([u64; M
     (correct, total)
 }
 
-/// sacrebleu's `BLEU.compute_bleu`, operation for operation.
-pub fn compute_bleu(
-    correct: [f64; MAX_ORDER],
-    total: [f64; MAX_ORDER],
-    sys_len: u64,
-    ref_len: u64,
-    smooth: Smooth,
-    smooth_value: Option<f64>,
-    effective_order: bool,
-) -> BleuScore {
-    let b = compute_bleu_as::<f64>(correct, total, sys_len, ref_len, smooth, smooth_value, effective_order);
-    // Like sacrebleu, the counts and totals reported include add-k's additions.
-    BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len }
-}
-
 /// What `compute_bleu` computes, in the arithmetic `R` (see [`Real`]).
-pub(crate) struct BleuParts<R> {
+pub struct BleuParts<R> {
     /// Always a Python float (`bp * math.exp(...)`).
     pub score: f64,
     pub correct: [R; MAX_ORDER],
@@ -259,8 +251,9 @@ pub(crate) struct BleuParts<R> {
     pub bp: f64,
 }
 
-/// [`compute_bleu`] on statistics held as `R` (`f64`, or numpy float32 in the bootstrap).
-pub(crate) fn compute_bleu_as<R: Real>(
+/// sacrebleu's `BLEU.compute_bleu`, operation for operation, on statistics held as `R`
+/// (`f64`, or numpy float32 in the bootstrap).
+pub fn compute_bleu<R: Real>(
     correct: [f64; MAX_ORDER],
     total: [f64; MAX_ORDER],
     sys_len: u64,
@@ -345,6 +338,6 @@ mod tests {
         let s = stats(&b, "a b c d e", &["a b c d e"]);
         // exp(log(100)) in floating point, as in sacrebleu.
         assert_eq!(b.score(&s).score, 100.00000000000004);
-        assert_eq!(compute_bleu([0.0; 4], [1.0; 4], 1, 1, Smooth::Exp, None, false).score, 0.0);
+        assert_eq!(compute_bleu::<f64>([0.0; 4], [1.0; 4], 1, 1, Smooth::Exp, None, false).score, 0.0);
     }
 }

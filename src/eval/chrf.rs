@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::tokenize::{is_py_space, py_lower, py_split};
 use super::real::Real;
+use super::tokenize::{is_py_space, py_lower, py_split};
 use super::{match_counts, ngram_groups, ngram_groups_slices, FxHasher, Interner, Key};
 
 /// sacrebleu's `CHAR_ORDER`.
@@ -162,31 +162,23 @@ impl Chrf {
 
 /// `ids[0]` is the hypothesis, the others its references: per reference and order,
 /// `(hyp_count, ref_count, matches)`, with `hyp_count` 0 when the reference has no n-gram of
-/// that order (sacrebleu's `_get_match_statistics`).
+/// that order (sacrebleu's `_get_match_statistics`). N-grams are packed into integer keys.
 fn order_stats<K: Key>(ids: &[Vec<u32>], order: usize, bits: u32) -> Vec<Vec<(u64, u64, u64)>> {
-    let hyp = ngram_groups::<K>(&ids[0], order, bits);
-    ids[1..]
-        .iter()
-        .map(|r| {
-            let refs = ngram_groups::<K>(r, order, bits);
-            hyp.iter()
-                .zip(&refs)
-                .map(|(h, r)| {
-                    let (hc, rc, mc) = match_counts(h, r);
-                    (if r.is_empty() { 0 } else { hc }, rc, mc)
-                })
-                .collect()
-        })
-        .collect()
+    order_stats_by(ids, |x| ngram_groups::<K>(x, order, bits))
 }
 
 /// [`order_stats`] for orders too long to pack into integer keys: n-grams as id slices.
 fn order_stats_slices(ids: &[Vec<u32>], order: usize) -> Vec<Vec<(u64, u64, u64)>> {
-    let hyp = ngram_groups_slices(&ids[0], order);
+    order_stats_by(ids, |x| ngram_groups_slices(x, order))
+}
+
+/// [`order_stats`] with the counted n-grams of a sequence given by `groups`.
+fn order_stats_by<'a, K: Ord + Copy>(ids: &'a [Vec<u32>], groups: impl Fn(&'a [u32]) -> Vec<Vec<(K, u32)>>) -> Vec<Vec<(u64, u64, u64)>> {
+    let hyp = groups(&ids[0]);
     ids[1..]
         .iter()
         .map(|r| {
-            let refs = ngram_groups_slices(r, order);
+            let refs = groups(r);
             hyp.iter()
                 .zip(&refs)
                 .map(|(h, r)| {

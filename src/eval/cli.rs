@@ -362,7 +362,20 @@ mod tests {
     fn single_dash_long_options() {
         assert_eq!(
             norm(&["terjemah", "eval", "r.en", "-i", "h.en", "-tok", "intl", "-lc", "-sl", "-nr=2", "--", "-lc"]),
-            ["terjemah", "eval", "r.en", "-i", "h.en", "--tokenize", "intl", "--lowercase", "--sentence-level", "--num-refs=2", "--", "-lc"]
+            [
+                "terjemah",
+                "eval",
+                "r.en",
+                "-i",
+                "h.en",
+                "--tokenize",
+                "intl",
+                "--lowercase",
+                "--sentence-level",
+                "--num-refs=2",
+                "--",
+                "-lc"
+            ]
         );
         // Other subcommands are untouched.
         assert_eq!(norm(&["terjemah", "translate", "-lc"]), ["terjemah", "translate", "-lc"]);

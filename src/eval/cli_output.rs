@@ -158,7 +158,10 @@ pub fn paired_table(r: &PairedResult, width: usize, latex: bool, short: bool) ->
         format!("Paired approximate randomization test with {} trials", r.samples)
     };
     let dashes = "-".repeat(msg.chars().count());
-    let baseline = &r.metrics[0].systems[0].system;
+    // sacrebleu names the baseline here only when its name says so (`Baseline: FILE`), not for
+    // standard input (`Baseline`).
+    let first = &r.metrics[0].systems[0].system;
+    let baseline = if first.starts_with("Baseline:") { first.as_str() } else { "" };
     let mut out = format!("{table}\n\n{dashes}\n{msg}\n{dashes}\n - Each system is pairwise compared to {baseline}.\n");
     out.push_str(if bootstrap {
         "   Actual system score / bootstrap estimated true mean / 95% CI are provided for each metric.\n"

@@ -21,7 +21,10 @@ pub fn decode(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<String> {
         String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::input(path, format!("not valid UTF-8 (line {line}, byte {at}); eval reads UTF-8 text, as sacrebleu does (see --encoding)"))
+            Error::input(
+                path,
+                format!("not valid UTF-8 (line {line}, byte {at}); eval reads UTF-8 text, as sacrebleu does (see --encoding)"),
+            )
         })
     };
     match label.as_str() {

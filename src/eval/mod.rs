@@ -459,10 +459,10 @@ impl TestSet {
         if self.refs.iter().any(|r| r.len() != n) {
             let paths: Vec<&PathBuf> = self.ref_paths.iter().collect();
             let lens: Vec<usize> = self.refs.iter().map(Vec::len).collect();
-            return Err(input::fail(1, format!(
-                "the reference files differ in line count: {}; each must have one line per segment",
-                counts(&paths, &lens)
-            )));
+            return Err(input::fail(
+                1,
+                format!("the reference files differ in line count: {}; each must have one line per segment", counts(&paths, &lens)),
+            ));
         }
         for s in &self.systems {
             if s.lines.is_empty() {
@@ -470,13 +470,16 @@ impl TestSet {
             }
             if s.lines.len() != n {
                 let what = if self.refs.len() == 1 { "reference" } else { "references" };
-                return Err(input::fail(1, format!(
-                    "line count mismatch: hypothesis {} has {} lines but {what} {}; \
+                return Err(input::fail(
+                    1,
+                    format!(
+                        "line count mismatch: hypothesis {} has {} lines but {what} {}; \
                      the files must be line-parallel (no partial score is computed)",
-                    s.name,
-                    s.lines.len(),
-                    counts(&self.ref_paths.iter().collect::<Vec<_>>(), &self.refs.iter().map(Vec::len).collect::<Vec<_>>())
-                )));
+                        s.name,
+                        s.lines.len(),
+                        counts(&self.ref_paths.iter().collect::<Vec<_>>(), &self.refs.iter().map(Vec::len).collect::<Vec<_>>())
+                    ),
+                ));
             }
         }
         Ok(())

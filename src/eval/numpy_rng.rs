@@ -49,9 +49,9 @@ pub fn seed_sequence_state(entropy: u64, n_words: usize) -> Vec<u64> {
         }
     }
     for &w in words.iter().skip(POOL_SIZE) {
-        for dst in 0..POOL_SIZE {
+        for p in pool.iter_mut() {
             let h = hashmix(w);
-            pool[dst] = mix(pool[dst], h);
+            *p = mix(*p, h);
         }
     }
     let mut hash_const = INIT_B;

@@ -155,12 +155,17 @@ pub fn tabulate(headers: &[String], rows: &[Vec<String>], latex: bool) -> String
         })
         .collect();
     let cell_lines = |row: &[String]| -> Vec<Vec<String>> {
-        let cells: Vec<Vec<String>> = row.iter().enumerate().map(|(c, s)| lines_of(s).iter().map(|l| pad(l, widths[c], aligns[c])).collect()).collect();
+        let cells: Vec<Vec<String>> =
+            row.iter().enumerate().map(|(c, s)| lines_of(s).iter().map(|l| pad(l, widths[c], aligns[c])).collect()).collect();
         let n = cells.iter().map(Vec::len).max().unwrap_or(1);
-        cells.into_iter().enumerate().map(|(c, mut l)| {
-            l.resize(n, " ".repeat(widths[c]));
-            l
-        }).collect()
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(c, mut l)| {
+                l.resize(n, " ".repeat(widths[c]));
+                l
+            })
+            .collect()
     };
     if latex {
         let escape = |s: &str| -> String {

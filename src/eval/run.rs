@@ -116,7 +116,8 @@ pub fn run(job: &EvalJob) -> Result<String> {
         if format == Format::Detailed {
             return Ok(report::to_json(&result));
         }
-        let sigs: Vec<String> = metrics.iter().map(|m| sig(m, &[])).collect();
+        // sacrebleu shortens sentence-level signatures whatever the format.
+        let sigs: Vec<String> = metrics.iter().map(|m| m.signature_as(set.refs.len(), &[], job.short)).collect();
         return Ok(cli_output::sentence_lines(&result, &sigs, job.width, job.score_only));
     }
     if n_sys > 1 && job.confidence.is_some() {
@@ -159,8 +160,8 @@ fn read_test_set(job: &EvalJob) -> Result<TestSet> {
     let refs = input::read_refs(&job.refs, job.num_refs, &job.encoding)?;
     let mut systems: Vec<System> = Vec::new();
     if job.hyps.is_empty() {
-        if !job.hyp_stdin {
-            return Err(Error::Usage("eval needs hypotheses: -i FILE..., --hyp FILE, or standard input".into()));
+        if !job.hyp_stdin || std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(Error::Usage("eval needs hypotheses: -i FILE..., --hyp FILE, or piped into standard input".into()));
         }
         for (i, lines) in input::read_stdin_systems(&job.encoding)?.into_iter().enumerate() {
             systems.push(System { path: PathBuf::from("-"), name: format!("System {}", i + 1), lines });
@@ -232,4 +233,3 @@ fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<(
     }
     crate::output::html::write_index(hyp_dir, &entries)
 }
-

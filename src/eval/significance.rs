@@ -207,8 +207,8 @@ pub fn resample_scores(metric: &Metric, stats: &Stats, idxs: &[usize], n: usize)
 }
 
 /// `Score.estimate_ci` (the `--confidence` one): Python's `sorted`, `statistics.mean` (the
-/// exact mean, rounded once; here the correctly rounded sum divided by `n`, which can differ
-/// in the last bit only), the half-width computed in the scores' type.
+/// exact mean rounded once, then to float32 for float32 scores), the half-width computed in the
+/// scores' type.
 pub fn confidence_interval(s: &Scores) -> (f64, f64) {
     let mut sorted = s.values.clone();
     sorted.sort_by(f64::total_cmp);
@@ -216,8 +216,47 @@ pub fn confidence_interval(s: &Scores) -> (f64, f64) {
     let lower = n / 40;
     let upper = n - lower - 1;
     let ci = if s.f32 { (0.5f32 * (sorted[upper] as f32 - sorted[lower] as f32)) as f64 } else { 0.5 * (sorted[upper] - sorted[lower]) };
-    let m = fsum(&sorted) / n as f64;
+    let m = exact_mean(&sorted);
     (if s.f32 { m as f32 as f64 } else { m }, ci)
+}
+
+/// The mean of `values` rounded once (Python's `float(Fraction(sum) / n)`): of the floats next
+/// to `fsum / n`, the one whose product with `n` is nearest the exact sum (products and
+/// residuals computed exactly, with FMA and [`fsum`]).
+fn exact_mean(values: &[f64]) -> f64 {
+    let n = values.len() as f64;
+    let q = fsum(values) / n;
+    let residual = |c: f64| -> f64 {
+        let p = c * n;
+        let e = c.mul_add(n, -p); // c * n == p + e exactly
+        let mut terms = values.to_vec();
+        terms.extend([-p, -e]);
+        fsum(&terms)
+    };
+    let candidates = [next_toward(q, f64::NEG_INFINITY), q, next_toward(q, f64::INFINITY)];
+    let mut best = q;
+    let mut best_r = residual(q).abs();
+    for c in candidates {
+        let r = residual(c).abs();
+        if r < best_r || (r == best_r && c.to_bits() & 1 == 0 && best.to_bits() & 1 == 1) {
+            best = c;
+            best_r = r;
+        }
+    }
+    best
+}
+
+/// The float next to `x` toward `to`.
+fn next_toward(x: f64, to: f64) -> f64 {
+    if x == to || x.is_nan() {
+        return x;
+    }
+    if x == 0.0 {
+        return if to > 0.0 { f64::from_bits(1) } else { -f64::from_bits(1) };
+    }
+    let bits = x.to_bits();
+    let up = (to > x) == (x > 0.0);
+    f64::from_bits(if up { bits + 1 } else { bits - 1 })
 }
 
 /// Python's `math.fsum`: the correctly rounded sum (Shewchuk's exact partials).

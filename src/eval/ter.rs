@@ -6,7 +6,7 @@
 //! same numbers.
 
 use super::real::Real;
-use super::tokenize::{py_lower, py_normalize_space, space_punct, number_passes};
+use super::tokenize::{number_passes, py_lower, py_normalize_space, space_punct};
 use super::Interner;
 
 const COST_INS: u32 = 1;
@@ -88,7 +88,7 @@ impl Ter {
             s = &normalized;
         }
         if self.no_punct {
-            let kept: String = s.chars().filter(|&c| !is_ter_punct(c) && !(self.asian_support && is_asian_punct(c))).collect();
+            let kept: String = s.chars().filter(|&c| !(is_ter_punct(c) || self.asian_support && is_asian_punct(c))).collect();
             return py_normalize_space(&kept);
         }
         py_normalize_space(s)

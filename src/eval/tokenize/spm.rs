@@ -61,8 +61,7 @@ impl Spm {
                 }
             },
         };
-        let processor =
-            SentencePieceProcessor::open(&path).map_err(|e| Error::input(&path, format!("not a SentencePiece model: {e}")))?;
+        let processor = SentencePieceProcessor::open(&path).map_err(|e| Error::input(&path, format!("not a SentencePiece model: {e}")))?;
         Ok(Spm { processor: Arc::new(processor), path })
     }
 
