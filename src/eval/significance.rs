@@ -153,11 +153,15 @@ fn mean<T: Elem>(a: &[T]) -> T {
 fn estimate_ci_of<T: Elem>(scores: &[f64]) -> (f64, f64) {
     let mut sorted: Vec<T> = scores.iter().map(|&x| T::of(x)).collect();
     sorted.sort_by(|a, b| a.partial_cmp(b).expect("scores are numbers"));
-    let n = sorted.len();
-    let lower = n / 40;
-    let upper = n - lower - 1;
-    let ci = T::of(0.5) * (sorted[upper] - sorted[lower]);
+    let (lower, upper) = ci_bounds(&sorted);
+    let ci = T::of(0.5) * (upper - lower);
     (mean(&sorted).f64(), ci.f64())
+}
+
+/// The sorted scores that bound the 95% interval: the `n/40`-th from each end.
+fn ci_bounds<T: Copy>(sorted: &[T]) -> (T, T) {
+    let lower = sorted.len() / 40;
+    (sorted[lower], sorted[sorted.len() - lower - 1])
 }
 
 /// sacrebleu's `estimate_ci` (the paired tests'): `(mean, ci)`.
@@ -212,10 +216,8 @@ pub fn resample_scores(metric: &Metric, stats: &Stats, idxs: &[usize], n: usize)
 pub fn confidence_interval(s: &Scores) -> (f64, f64) {
     let mut sorted = s.values.clone();
     sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let lower = n / 40;
-    let upper = n - lower - 1;
-    let ci = if s.f32 { (0.5f32 * (sorted[upper] as f32 - sorted[lower] as f32)) as f64 } else { 0.5 * (sorted[upper] - sorted[lower]) };
+    let (lower, upper) = ci_bounds(&sorted);
+    let ci = if s.f32 { (0.5f32 * (upper as f32 - lower as f32)) as f64 } else { 0.5 * (upper - lower) };
     let m = exact_mean(&sorted);
     (if s.f32 { m as f32 as f64 } else { m }, ci)
 }

@@ -95,9 +95,15 @@ impl Ter {
     }
 
     /// `[best edits over references, average reference length]`.
+    ///
+    /// sacrebleu tokenizes each reference twice (`_cache_references`, then
+    /// `_extract_reference_info`). Only the normalisation is changed by a second pass: its
+    /// `'s ` rule then splits `andrew's .`, which the first pass had left whole before the
+    /// period it spaced out; so a normalised reference is tokenized twice here too.
     pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
         let hyp_t = self.preprocess(hyp);
-        let refs_t: Vec<String> = refs.iter().map(|r| self.preprocess(r)).collect();
+        let refs_t: Vec<String> =
+            refs.iter().map(|r| if self.normalized { self.preprocess(&self.preprocess(r)) } else { self.preprocess(r) }).collect();
         let mut interner = Interner::default();
         let hyp_ids = interner.ids(&hyp_t);
         let mut ref_lengths = 0usize;
