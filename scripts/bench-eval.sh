@@ -6,10 +6,12 @@
 #
 #   scripts/bench-eval.sh [LINES] [TER_LINES]
 #
-# LINES (default 100000) lines for BLEU, chrF and chrF++; TER on the first TER_LINES (default:
-# all of them; sacrebleu's TER takes a few minutes on 100,000 news-length lines).
-# Needs python3 and sacrebleu (found on PATH, else in ~/.venvs/tj/bin); DATA=path/to/data
-# overrides ../shared/data. Scores are printed with 4 decimals (--width 4 / -w 4).
+# LINES (default 100000) lines for BLEU, chrF (also with --chrf-eps-smoothing), chrF++; TER
+# (also --ter-normalized) on the first TER_LINES (default: all of them; sacrebleu's TER takes a
+# few minutes on 100,000 news-length lines). Both tools get the same sacrebleu command line
+# (`REF -i HYP -m METRIC [OPTIONS] -f text -w 4`). sacrebleu 2.5.1 comes from the scripts' virtual
+# environment (scripts/python-env; SACREBLEU=path overrides); DATA=path/to/data overrides
+# ../shared/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -17,10 +19,9 @@ cd "$(dirname "$0")/.."
 LINES="${1:-100000}"
 TER_LINES="${2:-$LINES}"
 DATA="${DATA:-../shared/data}"
-PATH="$PATH:$HOME/.venvs/tj/bin"
-SACREBLEU="${SACREBLEU:-$(command -v sacrebleu || true)}"
-PYTHON="${PYTHON:-python3}"
-[ -n "$SACREBLEU" ] || { echo "bench-eval: sacrebleu not found (pip install sacrebleu==2.5.1)" >&2; exit 2; }
+PYTHON="${PYTHON:-$(scripts/python-env)}"
+SACREBLEU="${SACREBLEU:-$(dirname "$PYTHON")/sacrebleu}"
+[ -x "$SACREBLEU" ] || { echo "bench-eval: $SACREBLEU not found (scripts/requirements.txt has sacrebleu==2.5.1)" >&2; exit 2; }
 
 cargo build --release --quiet
 TERJEMAH="$CARGO_TARGET_DIR/release/terjemah"
@@ -70,22 +71,25 @@ head -n "$TER_LINES" "$WORK/ref.en" > "$WORK/ref.ter.en"
 
 now() { date +%s.%N; }
 status=0
-printf '%-7s %7s %12s %12s %8s  %s\n' metric lines sacrebleu_s terjemah_s ratio "same scores"
-bench() {  # metric, sacrebleu -m args, terjemah --metrics, hyp, ref
-  local name=$1 sb_metric=$2 tj_metric=$3 hyp=$4 ref=$5 t0 t1 t2 sb tj
+printf '%-10s %7s %12s %12s %8s  %s\n' metric lines sacrebleu_s terjemah_s ratio "same scores"
+bench() {  # name, metric and options (one sacrebleu command line for both), hyp, ref
+  local name=$1 metric=$2 hyp=$3 ref=$4 t0 t1 t2 sb tj
   t0=$(now)
-  sb=$(NO_COLOR=1 "$SACREBLEU" "$ref" -i "$hyp" -m $sb_metric -f text -w 4 -q)
+  sb=$(NO_COLOR=1 "$SACREBLEU" "$ref" -i "$hyp" -m $metric -f text -w 4 -q)
   t1=$(now)
-  tj=$("$TERJEMAH" eval --hyp "$hyp" --ref "$ref" --metrics "$tj_metric" --width 4)
+  tj=$("$TERJEMAH" eval "$ref" -i "$hyp" -m $metric -f text -w 4 -q)
   t2=$(now)
   local same=yes
   if [ "$sb" != "$tj" ]; then same=NO; status=1; printf 'sacrebleu: %s\nterjemah:  %s\n' "$sb" "$tj" >&2; fi
   awk -v n="$name" -v l="$(wc -l < "$hyp")" -v a="$t0" -v b="$t1" -v c="$t2" -v s="$same" -v out="$tj" \
-    'BEGIN { printf "%-7s %7d %12.2f %12.2f %7.1fx  %s: %s\n", n, l, b - a, c - b, (b - a) / (c - b), s, out }'
+    'BEGIN { printf "%-10s %7d %12.2f %12.2f %7.1fx  %s: %s\n", n, l, b - a, c - b, (b - a) / (c - b), s, out }'
 }
-bench BLEU bleu bleu "$WORK/hyp.en" "$WORK/ref.en"
-bench chrF chrf chrf "$WORK/hyp.en" "$WORK/ref.en"
-bench chrF++ "chrf --chrf-word-order 2" chrf++ "$WORK/hyp.en" "$WORK/ref.en"
-bench TER ter ter "$WORK/hyp.ter.en" "$WORK/ref.ter.en"
+bench BLEU bleu "$WORK/hyp.en" "$WORK/ref.en"
+bench chrF chrf "$WORK/hyp.en" "$WORK/ref.en"
+bench chrF-eps "chrf --chrf-eps-smoothing" "$WORK/hyp.en" "$WORK/ref.en"
+bench chrF++ "chrf --chrf-word-order 2" "$WORK/hyp.en" "$WORK/ref.en"
+bench chrF++eps "chrf --chrf-word-order 2 --chrf-eps-smoothing" "$WORK/hyp.en" "$WORK/ref.en"
+bench TER ter "$WORK/hyp.ter.en" "$WORK/ref.ter.en"
+bench TER-norm "ter --ter-normalized" "$WORK/hyp.ter.en" "$WORK/ref.ter.en"
 echo "machine: $(nproc) cores; terjemah uses all of them (rayon), sacrebleu one." >&2
 exit $status

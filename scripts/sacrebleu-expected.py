@@ -2,7 +2,7 @@
 """Generate the fixtures of `terjemah eval`'s agreement tests and their expected values,
 computed with sacrebleu (the reference implementation), into tests/fixtures/eval/.
 
-    ~/.venvs/tj/bin/python scripts/sacrebleu-expected.py [--data ../shared/data]
+    "$(scripts/python-env)" scripts/sacrebleu-expected.py [--data ../shared/data]
 
 Deterministic: rerunning it rewrites the same files. The tests (tests/eval.rs) only read the
 committed output; they never run Python.
@@ -17,9 +17,16 @@ Written files:
                                 hand-written hard cases (empty lines, Unicode punctuation,
                                 numbers, all caps, very long lines, odd whitespace, BOM); the
                                 CRLF file is hard.hyp.en with CRLF line ends
+  cjk.hyp.txt, cjk.ref.txt      Chinese and Japanese lines (zh tokenizer, TER's Asian support)
+  mt.ref-tabs.en, mt.gnmt.latin1.en
+                                two references in one file (--num-refs 2); a Latin-1 file
   articles/out, articles/refs   article mode: a translate-like output tree and references
   expected.json                 corpus scores, signatures, printed lines, sacrebleu CLI
-                                output, tokenizer output, paired bootstrap numbers
+                                output (command lines run unchanged, with exit codes),
+                                tokenizer output, significance tests (p-values, means, CIs)
+  The flores101/flores200 cases use the test models' SentencePiece files as stand-ins for
+  the FLORES models (which cannot be downloaded here): sacrebleu loads them from a temporary
+  $SACREBLEU/models, terjemah from --spm-model.
   expected-sentence.json        sentence-level scores
   unicode-python.json           Python's view of Unicode: regex \\p{P}/\\p{S}/\\p{N},
                                 str.isspace, str.lower, assigned code points
@@ -35,6 +42,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import tempfile
+
 import regex
 import sacrebleu
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -42,6 +51,7 @@ from sacrebleu.significance import PairedTest
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
 from sacrebleu.tokenizers.tokenizer_char import TokenizerChar
 from sacrebleu.tokenizers.tokenizer_intl import TokenizerV14International
+from sacrebleu.tokenizers.tokenizer_zh import TokenizerZh
 from sacrebleu.utils import smart_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,6 +193,10 @@ def hard_cases(news_ref):
          "quotes"),
         ("ALL CAPS LINE WITH NUMBERS 1,234 AND 56.7%", "All caps line with numbers 1,234 and 56.7%", "all caps line"),
         ("mixed CaSe WoRdS", "Mixed case words", "MIXED CASE WORDS"),
+        # TER's normalisation is not idempotent and sacrebleu applies it twice to references:
+        # "'s" before punctuation.
+        ("Lennon scored at St. Andrew's. It was Tottenham's, not Arsenal's!",
+         "Lennon scored at St. Andrew's. It was Tottenham's, not Arsenal's!", "He shot dead a butcher's \"boy's\"."),
     ]
     return cases
 
@@ -209,8 +223,42 @@ def metric_configs():
         ("chrf++", "chrf", dict(word_order=2)),
         ("ter", "ter", dict()),
         ("ter-cs", "ter", dict(case_sensitive=True)),
+        # The options of issue 14.
+        ("bleu-zh", "bleu", dict(tokenize="zh")),
+        ("bleu-flores101", "bleu", dict(tokenize="flores101")),
+        ("bleu-flores200", "bleu", dict(tokenize="flores200")),
+        ("bleu-floor-0.3", "bleu", dict(smooth_method="floor", smooth_value=0.3)),
+        ("bleu-add-k-2", "bleu", dict(smooth_method="add-k", smooth_value=2)),
+        ("chrf-beta3", "chrf", dict(beta=3)),
+        ("chrf-space", "chrf", dict(whitespace=True)),
+        ("chrf-eps", "chrf", dict(eps_smoothing=True)),
+        ("chrf++-eps", "chrf", dict(word_order=2, eps_smoothing=True)),
+        ("chrf-c8-w5", "chrf", dict(char_order=8, word_order=5)),
+        ("chrf-c3-w1-lc-space-beta1", "chrf", dict(char_order=3, word_order=1, lowercase=True, whitespace=True, beta=1)),
+        ("ter-norm", "ter", dict(normalized=True)),
+        ("ter-nopunct", "ter", dict(no_punct=True)),
+        ("ter-asian-norm", "ter", dict(normalized=True, asian_support=True)),
+        ("ter-asian-nopunct", "ter", dict(no_punct=True, asian_support=True)),
+        ("ter-all-cs", "ter", dict(normalized=True, no_punct=True, asian_support=True, case_sensitive=True)),
     ]
     return out
+
+
+# Stand-ins for the FLORES SentencePiece models (unigram and BPE), relative to tests/fixtures.
+SPM_STANDINS = {"flores101": "models/tiny-marian/target.spm", "flores200": "models/tiny-nllb/sentencepiece.bpe.model"}
+
+
+def install_spm_standins():
+    """Point sacrebleu's model cache at a temporary folder holding the stand-in models."""
+    cache = Path(tempfile.mkdtemp(prefix="sacrebleu-"))
+    (cache / "models").mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / SPM_STANDINS["flores101"], cache / "models" / "sacrebleu_tokenizer_spm.model")
+    shutil.copy(ROOT / "tests" / "fixtures" / SPM_STANDINS["flores200"], cache / "models" / "flores200sacrebleuspm")
+    os.environ["SACREBLEU"] = str(cache)
+    import sacrebleu.utils
+    import sacrebleu.tokenizers.tokenizer_spm as spm_mod
+    sacrebleu.utils.SACREBLEU_DIR = str(cache)
+    spm_mod.SACREBLEU_DIR = str(cache)
 
 
 def make_metric(kind, kw, refs, sentence=False):
@@ -224,7 +272,7 @@ def make_metric(kind, kw, refs, sentence=False):
 def score_record(score, metric):
     sig = metric.get_signature().format()
     rec = {
-        "score": repr(score.score),
+        "score": repr(float(score.score)),
         "signature": sig,
         "line_w1": score.format(1, False, sig),
         "line_w2": score.format(2, False, sig),
@@ -248,12 +296,44 @@ def cli(*args):
     return r.stdout
 
 
+def cli_case(args, stdin=None, extra=(), env=None):
+    """A sacrebleu command line, what it printed and its exit code. The test runs
+    `terjemah eval ARGS EXTRA` (EXTRA: terjemah-only arguments, e.g. --spm-model) with the same
+    standard input (a fixture file) and environment."""
+    e = dict(os.environ, NO_COLOR="1", **(env or {}))
+    inp = (OUT / stdin).read_bytes() if stdin else b""
+    r = subprocess.run([str(SACREBLEU_CLI), *args], cwd=OUT, input=inp, capture_output=True, env=e)
+    if r.returncode not in (0, 1, 17):
+        raise SystemExit(f"sacrebleu {' '.join(args)} crashed:\n{r.stderr.decode()}")
+    return {"args": list(args), "stdin": stdin, "extra": list(extra), "env": env or {},
+            "stdout": r.stdout.decode("utf-8"), "code": r.returncode}
+
+
+CJK = [
+    ("我爱北京天安门。", "我喜欢北京的天安门。"),
+    ("今天天气很好，我们去公园吧！", "今天天气不错，我们去公园吧。"),
+    ("他说：“这是2020年的事情。”", "他说：“那是2020年发生的事。”"),
+    ("印尼总统佐科·维多多今天访问了巴布亚。", "印度尼西亚总统佐科今天访问巴布亚省。"),
+    ("価格は1,000円です（税込）。", "値段は千円です（税込み）。"),
+    ("東京オリンピックは2021年に開催された。", "東京五輪は2021年に開かれた。"),
+    ("これはペンです。", "これはペンですか？"),
+    ("ジャカルタで大雨が降りました、洪水の恐れ。", "ジャカルタで豪雨、洪水のおそれ。"),
+    ("「こんにちは」と彼女は言った。", "彼女は「こんにちは」と言いました。"),
+    ("ＡＢＣ１２３　全角文字とｶﾀｶﾅ。", "ABC123 全角文字とカタカナ。"),
+    ("𠀀𠀁 Extension B 字符 and ⅫⅣ ① ☀☂ ✈ ㈱ ㎏", "扩展B字符 and 12 4 1 sun umbrella plane ㈱ kg"),
+    ("Mixed English 和中文 text, with “quotes” — and… dashes.", "Mixed English and Chinese text, with \"quotes\" - and... dashes."),
+    ("", "空的假设。"),
+    ("韩国 한국어 문장입니다.", "한국어 문장이에요."),
+]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     args = ap.parse_args()
     data = Path(args.data)
     OUT.mkdir(parents=True, exist_ok=True)
+    install_spm_standins()
 
     # --- fixture texts
     news_ref = (data / "test" / "bmmt-news-test.en").read_text(encoding="utf-8").splitlines()
@@ -273,6 +353,15 @@ def main():
     write_lines(OUT / "hard-crlf.hyp.en", [c[0] for c in cases], newline="\r\n", bom=True)
     write_lines(OUT / "hard.ref.en", [c[1] for c in cases], final_newline=False)
     write_lines(OUT / "hard.ref2.en", [c[2] for c in cases])
+    write_lines(OUT / "cjk.hyp.txt", [h for h, _ in CJK])
+    write_lines(OUT / "cjk.ref.txt", [r for _, r in CJK])
+    mt_ref_lines = (OUT / "mt.ref.en").read_text(encoding="utf-8").splitlines()
+    mt_gnmt_lines = (OUT / "mt.gnmt.en").read_text(encoding="utf-8").splitlines()
+    mt_gareng_lines = (OUT / "mt.gareng.en").read_text(encoding="utf-8").splitlines()
+    write_lines(OUT / "mt.ref-tabs.en", [f"{a}\t{b}" for a, b in zip(mt_ref_lines, mt_gareng_lines)])
+    (OUT / "mt.gnmt.latin1.en").write_bytes(("\n".join(mt_gnmt_lines) + "\n").encode("latin-1", errors="replace"))
+    write_lines(OUT / "mt.systems.tsv", [f"{a}\t{b}" for a, b in zip(mt_gnmt_lines, mt_gareng_lines)])
+    write_lines(OUT / "mt.ref-short.en", mt_ref_lines[:1999])
 
     # --- agreement cases: name -> (hypothesis file, reference files)
     test_cases = {
@@ -286,6 +375,7 @@ def main():
         "hard": ("hard.hyp.en", ["hard.ref.en"]),
         "hard-crlf": ("hard-crlf.hyp.en", ["hard.ref.en"]),
         "hard-multiref": ("hard.hyp.en", ["hard.ref.en", "hard.ref2.en"]),
+        "cjk": ("cjk.hyp.txt", ["cjk.ref.txt"]),
     }
     expected = {"sacrebleu_version": sacrebleu.__version__, "python": sys.version.split()[0], "cases": {}}
     sentence = {"cases": {}}
@@ -297,59 +387,127 @@ def main():
         for name, kind, kw in metric_configs():
             print(f"{case} {name}", file=sys.stderr)
             m = make_metric(kind, kw, refs)
-            rec["metrics"][name] = score_record(m.corpus_score(hyps, None), m)
+            rec["metrics"][name] = {"kind": kind, "kwargs": kw, **score_record(m.corpus_score(hyps, None), m)}
             # Sentence level: every metric on the hard cases, the default ones on news-noisy.
-            if case.startswith("hard") or (case == "news-noisy" and name in ("bleu-13a", "chrf", "chrf++", "ter")):
+            if case.startswith("hard") or case == "cjk" or (case == "news-noisy" and name in ("bleu-13a", "chrf", "chrf++", "ter")):
                 sm = make_metric(kind, kw, refs, sentence=True)
                 scores = [sm.sentence_score(h, [r[i] for r in refs]) for i, h in enumerate(hyps)]
-                srec[name] = {"signature": sm.get_signature().format(), "scores": [repr(s.score) for s in scores]}
+                srec[name] = {"kind": kind, "kwargs": kw, "signature": sm.get_signature().format(),
+                              "scores": [repr(float(s.score)) for s in scores]}
         expected["cases"][case] = rec
         if srec:
             sentence["cases"][case] = {"hyp": hyp_file, "refs": ref_files, "metrics": srec}
 
-    # --- printed output of the sacrebleu command line, byte for byte
-    expected["cli"] = {
-        "news-noisy bleu chrf ter -w 2": {
-            "args": ["--hyp", "news.noisy.en", "--ref", "news.ref.en", "--metrics", "bleu,chrf,ter", "--width", "2"],
-            "stdout": cli("news.ref.en", "-i", "news.noisy.en", "-m", "bleu", "chrf", "ter", "-f", "text", "-w", "2"),
-        },
-        "hard-multiref bleu intl lowercase -w 3": {
-            "args": ["--hyp", "hard.hyp.en", "--ref", "hard.ref.en", "--ref", "hard.ref2.en", "--metrics", "bleu",
-                     "--tokenize", "intl", "--lowercase", "--width", "3"],
-            "stdout": cli("hard.ref.en", "hard.ref2.en", "-i", "hard.hyp.en", "-m", "bleu", "-tok", "intl", "-lc", "-f", "text", "-w", "3"),
-        },
-        "news-trunc chrf++ default width": {
-            "args": ["--hyp", "news.trunc.en", "--ref", "news.ref.en", "--metrics", "chrf++"],
-            "stdout": cli("news.ref.en", "-i", "news.trunc.en", "-m", "chrf", "--chrf-word-order", "2", "-f", "text"),
-        },
-        "hard-crlf sentence bleu -w 2": {
-            "args": ["--hyp", "hard-crlf.hyp.en", "--ref", "hard.ref.en", "--metrics", "bleu", "--sentence-level", "--width", "2"],
-            "stdout": cli("hard.ref.en", "-i", "hard-crlf.hyp.en", "-m", "bleu", "--sentence-level", "-w", "2"),
-        },
-        "hard sentence ter": {
-            "args": ["--hyp", "hard.hyp.en", "--ref", "hard.ref.en", "--metrics", "ter", "--sentence-level"],
-            "stdout": cli("hard.ref.en", "-i", "hard.hyp.en", "-m", "ter", "--sentence-level"),
-        },
-    }
+    # --- the sacrebleu command line, run unchanged by terjemah: printed output and exit code
+    spm = lambda k: ["--spm-model", str(Path("..") / SPM_STANDINS[k])]  # relative to OUT
+    ref, gnmt, gareng = "mt.ref.en", "mt.gnmt.en", "mt.gareng.en"
+    expected["cli"] = [
+        cli_case([ref, "-i", gnmt]),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "chrf", "ter"]),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "chrf", "ter", "-f", "text", "-w", "2"]),
+        cli_case(["news.ref.en", "-i", "news.noisy.en", "-m", "bleu", "chrf", "ter", "-f", "text", "-w", "2"]),
+        cli_case(["hard.ref.en", "hard.ref2.en", "-i", "hard.hyp.en", "-m", "bleu", "-tok", "intl", "-lc", "-f", "text", "-w", "3"]),
+        cli_case(["news.ref.en", "-i", "news.trunc.en", "-m", "chrf", "--chrf-word-order", "2", "-f", "text"]),
+        cli_case(["hard.ref.en", "-i", "hard-crlf.hyp.en", "-m", "bleu", "--sentence-level", "-w", "2"]),
+        cli_case(["hard.ref.en", "-i", "hard.hyp.en", "-m", "ter", "-sl", "-sh"]),
+        cli_case(["hard.ref.en", "-i", "hard.hyp.en", "-m", "chrf", "-sl", "-b"]),
+        cli_case([ref, "-i", gnmt, "-b"]),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "ter", "-b", "-w", "4"]),
+        cli_case([ref, "-i", gnmt, "-m", "chrf", "ter", "-b", "-f", "json"]),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "chrf", "ter", "-sh", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, "-m", "ter", "chrf", "bleu", "-sh"]),
+        cli_case([ref, "-i", gnmt, "-s", "floor", "-sv", "0.2", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, "--smooth-method", "add-k", "--smooth-value", "3"]),
+        cli_case([ref, "-i", gnmt, "-m", "chrf", "-cc", "4", "-cw", "1", "--chrf-beta", "1", "--chrf-whitespace", "--chrf-lowercase"]),
+        cli_case([ref, "-i", gnmt, "-m", "chrf", "--chrf-eps-smoothing", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, "-m", "ter", "--ter-normalized", "--ter-no-punct", "--ter-case-sensitive", "--ter-asian-support"]),
+        cli_case(["cjk.ref.txt", "-i", "cjk.hyp.txt", "-l", "en-zh", "-m", "bleu", "ter", "--ter-normalized", "--ter-asian-support", "-f", "text"]),
+        cli_case(["cjk.ref.txt", "-i", "cjk.hyp.txt", "-tok", "zh", "-lc"]),
+        cli_case(["cjk.ref.txt", "-i", "cjk.hyp.txt", "-tok", "flores101", "-f", "text"], extra=spm("flores101")),
+        cli_case(["cjk.ref.txt", "-i", "cjk.hyp.txt", "-tok", "flores200"], extra=spm("flores200")),
+        cli_case(["mt.ref-tabs.en", "-nr", "2", "-i", gnmt, "-m", "bleu", "chrf", "-f", "text"]),
+        cli_case([ref, "-i", "mt.gnmt.latin1.en", "-e", "latin-1", "-f", "text"]),
+        cli_case([ref, "-m", "bleu", "chrf", "-f", "text"], stdin=gnmt),
+        cli_case([ref, "-m", "bleu", "-f", "text"], stdin="mt.systems.tsv"),
+        cli_case([ref, "mt.ref-tabs.en"], stdin=gnmt),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "chrf", "ter"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "chrf", "ter", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, gareng, "news.trunc.en", "-m", "bleu"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "chrf", "-f", "latex", "-w", "2"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "chrf", "ter", "--paired-bs", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, gareng, gnmt, "-m", "bleu", "--paired-bs", "-pbsn", "300", "-sh", "-f", "latex", "-w", "3"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "--paired-bs"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "chrf", "ter", "--paired-ar", "-parn", "1000", "-f", "text"]),
+        cli_case([ref, "-i", gnmt, gareng, "-m", "bleu", "-par", "-f", "text"], env={"SACREBLEU_SEED": "7"}),
+        cli_case([ref, "-m", "bleu", "-pbs", "-f", "text"], stdin="mt.systems.tsv"),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "chrf", "ter", "--confidence", "-f", "text", "-w", "3"]),
+        cli_case([ref, "-i", gnmt, "-m", "bleu", "chrf", "--confidence", "-cin", "500"]),
+        cli_case([ref, "-i", gnmt, "-m", "chrf", "-ci"], env={"SACREBLEU_SEED": "2024", "SACREBLEU_FORMAT": "text"}),
+        # Failures: sacrebleu's exit codes, nothing on standard output.
+        cli_case(["mt.ref-short.en", "-i", gnmt]),
+        cli_case([ref, "news.ref.en", "-i", gnmt]),
+        cli_case(["mt.ref-tabs.en", "-nr", "3", "-i", gnmt]),
+        cli_case([ref, "-i", gnmt, "--paired-bs"]),
+        cli_case([ref, "-i", gnmt, gareng, "--confidence"]),
+        cli_case([ref, "-i", gnmt, "-sl", "--confidence"]),
+        cli_case([ref, "-i", gnmt, gareng, "-sl"]),
+        cli_case([ref, "-i", gnmt, gnmt]),
+        cli_case([ref, "mt.ref-tabs.en", "-nr", "2", "-i", gnmt]),
+    ]
 
-    # --- paired bootstrap (numbers differ by resampling; the tests compare loosely)
-    # As `sacrebleu mt.ref.en -i mt.gnmt.en mt.gareng.en -m bleu chrf ter --paired-bs` (whose
-    # `-f json` output fails on numpy floats in sacrebleu 2.5.1).
-    refs = [read_cli(OUT / "mt.ref.en")]
-    systems = [(name, read_cli(OUT / name)) for name in ["mt.gnmt.en", "mt.gareng.en"]]
-    metrics = {"BLEU": BLEU(references=refs), "CHRF": CHRF(references=refs), "TER": TER(references=refs)}
-    _, results = PairedTest(systems, metrics, references=None, test_type="bs", n_samples=1000)()
-    expected["paired_bs"] = {
-        "systems": [
-            {name: {k: (None if v is None else float(v)) for k, v in vals[i].__dict__.items()} for name, vals in results.items() if name != "System"}
-            for i in range(len(systems))
+    # --- significance tests through sacrebleu's API: every number, to compare exactly
+    def paired_case(hyp_files, ref_files, metric_defs, test, n, seed):
+        os.environ["SACREBLEU_SEED"] = str(seed)
+        refs_ = [read_cli(OUT / r) for r in ref_files]
+        systems_ = [(h, read_cli(OUT / h)) for h in hyp_files]
+        metrics_ = {k: make_metric(kind, kw, refs_) for k, kind, kw in metric_defs}
+        sigs, res = PairedTest(systems_, metrics_, references=None, test_type=test, n_samples=n)()
+        out = {"hyps": hyp_files, "refs": ref_files, "test": test, "n": n, "seed": seed,
+               "metrics": [{"kind": kind, "kwargs": kw} for _, kind, kw in metric_defs],
+               "signatures": [sigs[k].format() for k in sigs],
+               "results": [[{k: (None if v is None else repr(float(v))) for k, v in r.__dict__.items()} for r in res[k]]
+                           for k in res if k != "System"]}
+        del os.environ["SACREBLEU_SEED"]
+        return out
+
+    def confidence_case(hyp_file, ref_files, kind, kw, n, seed):
+        os.environ["SACREBLEU_SEED"] = str(seed)
+        refs_ = [read_cli(OUT / r) for r in ref_files]
+        m = make_metric(kind, kw, refs_)
+        sc = m.corpus_score(read_cli(OUT / hyp_file), None, n_bootstrap=n)
+        del os.environ["SACREBLEU_SEED"]
+        return {"hyp": hyp_file, "refs": ref_files, "kind": kind, "kwargs": kw, "n": n, "seed": seed,
+                "signature": m.get_signature().format(), "score": repr(float(sc.score)),
+                "mean": repr(float(sc._mean)), "ci": repr(float(sc._ci))}
+
+    default3 = [("BLEU", "bleu", {}), ("CHRF", "chrf", {}), ("TER", "ter", {})]
+    options3 = [("BLEU", "bleu", dict(smooth_method="floor", lowercase=True)), ("CHRF", "chrf", dict(word_order=2, eps_smoothing=True)),
+                ("TER", "ter", dict(normalized=True))]
+    news3 = ["news.noisy.en", "news.trunc.en", "news.src.id"]
+    expected["significance"] = {
+        "paired": [
+            paired_case([gnmt, gareng], [ref], default3, "bs", 1000, 12345),
+            paired_case([gnmt, gareng], [ref], default3, "ar", 2000, 12345),
+            paired_case(news3, ["news.ref.en"], options3, "bs", 500, 7),
+            paired_case(news3, ["news.ref.en", "news.ref2.en"], options3, "bs", 300, 99),
+            paired_case(news3, ["news.ref.en"], options3, "ar", 1000, 7),
+            paired_case(["hard.hyp.en", "hard.ref2.en"], ["hard.ref.en"], default3, "bs", 1000, 12345),
+        ],
+        "confidence": [
+            confidence_case(gnmt, [ref], "bleu", {}, 1000, 12345),
+            confidence_case(gnmt, [ref], "chrf", {}, 1000, 12345),
+            confidence_case(gnmt, [ref], "ter", {}, 1000, 12345),
+            confidence_case("news.noisy.en", ["news.ref.en"], "chrf", dict(word_order=2), 2000, 7),
+            confidence_case("news.trunc.en", ["news.ref.en", "news.ref2.en"], "ter", {}, 500, 3),
+            confidence_case("hard.hyp.en", ["hard.ref.en"], "bleu", dict(tokenize="intl"), 1000, 12345),
         ],
     }
 
     # --- tokenizer output on the hard cases and on news lines
     sample = [l.rstrip() for l in read_cli(OUT / "hard.hyp.en") + read_cli(OUT / "hard.ref.en") + read_cli(OUT / "hard.ref2.en")]
     sample += news_ref[:60] + news_src[:60]
-    toks = {"13a": Tokenizer13a(), "intl": TokenizerV14International(), "char": TokenizerChar()}
+    sample += [h for h, _ in CJK] + [r for _, r in CJK]
+    toks = {"13a": Tokenizer13a(), "intl": TokenizerV14International(), "char": TokenizerChar(), "zh": TokenizerZh()}
     expected["tokenized"] = {"lines": sample, **{k: [t(l) for l in sample] for k, t in toks.items()}}
 
     # --- article mode: a translate-like tree, references with other block layouts

@@ -31,6 +31,10 @@ pub enum Error {
 
     #[error("{path}: {reason}")]
     Output { path: PathBuf, reason: String },
+
+    /// A failure with a given exit code (`eval` keeps sacrebleu's codes).
+    #[error("{message}")]
+    Exit { code: i32, message: String },
 }
 
 impl Error {
@@ -51,6 +55,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Model { .. } => 2,
+            Error::Exit { code, .. } => *code,
             _ => 1,
         }
     }

@@ -28,16 +28,24 @@ enum Command {
   terjemah translate --lines < test.id > test.en
   terjemah translate data.jsonl --fields title,text --id-field id --out out/")]
     Translate(Box<TranslateArgs>),
-    /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.x
-    #[command(after_help = "Examples:
-  terjemah eval --hyp out.en --ref ref.en
-  terjemah eval --hyp out.en --ref ref.en --ref ref2.en --metrics bleu,chrf,chrf++,ter --json
-  terjemah eval --hyp-dir out/ --ref-dir refs/
-  terjemah eval --hyp a.en --hyp b.en --ref ref.en --paired-bootstrap 1000
+    /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.5.1,
+    /// with sacrebleu's command line
+    #[command(
+        infer_long_args = true,
+        after_help = "Examples (sacrebleu's command lines work unchanged):
+  terjemah eval ref.en -i out.en                          # BLEU as sacrebleu's JSON
+  cat out.en | terjemah eval ref.en ref2.en -m bleu chrf ter -f text
+  terjemah eval ref.en -i out.en -m chrf --chrf-word-order 2 -b -w 2
+  terjemah eval ref.en -i base.en a.en b.en --paired-bs -f text
+  terjemah eval --hyp out.en --ref ref.en --json          # everything, terjemah's JSON
+  terjemah eval --hyp-dir out/ --ref-dir refs/            # articles of a translate run
 
-Files are read as sacrebleu reads them (UTF-8, one segment per line, trailing whitespace and CR
-ignored); scores and signatures are sacrebleu's. Exit code 2 when line counts differ.")]
-    Eval(EvalArgs),
+Files are read as sacrebleu reads them (one segment per line, trailing whitespace and CR
+ignored); scores, signatures, p-values and printed output are sacrebleu's. Exit codes as
+sacrebleu's: 1 when line counts differ, 17 for a wrong number of tab-separated fields, 2 for a
+usage error."
+    )]
+    Eval(terjemah::eval::cli::EvalArgs),
     /// List the translation models found, with layout, languages, size and fingerprint
     #[command(after_help = "Examples:
   terjemah models                      # the bundled models/ folder
@@ -53,61 +61,6 @@ ignored); scores and signatures are sacrebleu's. Exit code 2 when line counts di
   terjemah completions zsh > ~/.zfunc/_terjemah
   terjemah completions fish > ~/.config/fish/completions/terjemah.fish")]
     Completions { shell: clap_complete::Shell },
-}
-
-#[derive(Args)]
-struct EvalArgs {
-    /// Hypothesis file, one segment per line (repeat for several systems; the first is the baseline)
-    #[arg(long = "hyp", value_name = "FILE")]
-    hyps: Vec<PathBuf>,
-    /// Reference file, line-parallel to the hypotheses (repeat for multiple references)
-    #[arg(long = "ref", value_name = "FILE")]
-    refs: Vec<PathBuf>,
-    /// A `terjemah translate` output folder (NAME.en.txt per article): article mode
-    #[arg(long, value_name = "DIR", requires = "ref_dir")]
-    hyp_dir: Option<PathBuf>,
-    /// References for article mode: NAME.en.txt or NAME.en at the same relative path, one block per line
-    #[arg(long, value_name = "DIR", requires = "hyp_dir")]
-    ref_dir: Option<PathBuf>,
-    /// Metrics, comma-separated: bleu, chrf, chrf++, ter
-    #[arg(long, value_delimiter = ',', default_value = "bleu,chrf")]
-    metrics: Vec<terjemah::eval::MetricName>,
-    /// BLEU tokenizer: 13a, intl, char, none
-    #[arg(long, default_value = "13a")]
-    tokenize: terjemah::eval::tokenize::Tokenizer,
-    /// Case-insensitive BLEU (sacrebleu's --lowercase)
-    #[arg(long)]
-    lowercase: bool,
-    /// BLEU smoothing: exp, floor, add-k, none
-    #[arg(long, default_value = "exp")]
-    smooth_method: terjemah::eval::bleu::Smooth,
-    /// Value for floor (default 0.1) and add-k (default 1) smoothing
-    #[arg(long)]
-    smooth_value: Option<f64>,
-    /// Case-insensitive chrF and chrF++
-    #[arg(long)]
-    chrf_lowercase: bool,
-    /// Case-sensitive TER (TER ignores case by default)
-    #[arg(long)]
-    ter_case_sensitive: bool,
-    /// One score per line (sentence BLEU uses the effective order)
-    #[arg(long)]
-    sentence_level: bool,
-    /// Paired bootstrap resampling with N resamples (sacrebleu's --paired-bs; 1000 is usual)
-    #[arg(long, value_name = "N")]
-    paired_bootstrap: Option<usize>,
-    /// Seed of the bootstrap resampling
-    #[arg(long, default_value_t = terjemah::eval::bootstrap::DEFAULT_SEED)]
-    seed: u64,
-    /// Article mode: how many worst segments to list
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    worst: usize,
-    /// Decimals of printed scores (sacrebleu's --width)
-    #[arg(long, default_value_t = 1)]
-    width: usize,
-    /// JSON output with all details
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Args)]
@@ -243,7 +196,7 @@ fn main() -> ExitCode {
             eprintln!("terjemah: internal error: {info}\nThis is a bug in terjemah; please report it with the command and the input that caused it.");
         }));
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(terjemah::eval::cli::normalize_args(std::env::args_os()));
     let result = match cli.command {
         Command::Translate(args) => translate(*args),
         Command::Eval(args) => eval(args),
@@ -307,30 +260,8 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
     Ok(exit(commands::translate(cmd)?))
 }
 
-fn eval(a: EvalArgs) -> Result<ExitCode> {
-    use terjemah::eval::{self, EvalJob, MetricOptions};
-    let job = EvalJob {
-        hyps: a.hyps,
-        refs: a.refs,
-        hyp_dir: a.hyp_dir,
-        ref_dir: a.ref_dir,
-        metrics: a.metrics,
-        options: MetricOptions {
-            tokenizer: a.tokenize,
-            lowercase: a.lowercase,
-            smooth: a.smooth_method,
-            smooth_value: a.smooth_value,
-            chrf_lowercase: a.chrf_lowercase,
-            ter_case_sensitive: a.ter_case_sensitive,
-        },
-        sentence_level: a.sentence_level,
-        paired_bootstrap: a.paired_bootstrap,
-        seed: a.seed,
-        worst: a.worst,
-        width: a.width,
-        json: a.json,
-    };
-    let text = eval::run(&job)?;
+fn eval(a: terjemah::eval::cli::EvalArgs) -> Result<ExitCode> {
+    let text = terjemah::eval::run(&a.into_job()?)?;
     let mut out = io::stdout().lock();
     writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,8 @@
 
 use std::str::FromStr;
 
+use super::real::Real;
+use super::tokenize::spm::Spm;
 use super::tokenize::{py_lower, py_rstrip, Tokenizer};
 use super::{match_counts, ngram_groups, Interner, Key};
 
@@ -68,6 +70,8 @@ pub struct Bleu {
     pub smooth_value: Option<f64>,
     /// Drop orders with no n-grams (sentence-level BLEU).
     pub effective_order: bool,
+    /// The SentencePiece model of the `flores101` and `flores200` tokenizers.
+    pub spm: Option<Spm>,
 }
 
 /// A BLEU score with the details sacrebleu prints.
@@ -131,9 +135,17 @@ impl Bleu {
     /// `_preprocess_segment`: optional lowercasing, then the tokenizer on the right-stripped line.
     pub fn preprocess(&self, sent: &str) -> String {
         if self.lowercase {
-            self.tokenizer.tokenize(py_rstrip(&py_lower(sent)))
+            self.tokenize(py_rstrip(&py_lower(sent)))
         } else {
-            self.tokenizer.tokenize(py_rstrip(sent))
+            self.tokenize(py_rstrip(sent))
+        }
+    }
+
+    /// The tokenizer on one line (the SentencePiece ones with their loaded model).
+    fn tokenize(&self, line: &str) -> String {
+        match (&self.spm, self.tokenizer) {
+            (Some(spm), Tokenizer::Flores101 | Tokenizer::Flores200) => spm.tokenize(line),
+            (_, tok) => tok.tokenize(line),
         }
     }
 
@@ -161,12 +173,31 @@ impl Bleu {
 
     /// The score of summed statistics (`_compute_score_from_stats`).
     pub fn score(&self, stats: &[f64]) -> BleuScore {
-        let mut correct = [0.0; MAX_ORDER];
-        let mut total = [0.0; MAX_ORDER];
-        correct.copy_from_slice(&stats[2..2 + MAX_ORDER]);
-        total.copy_from_slice(&stats[2 + MAX_ORDER..N_STATS]);
+        let b = self.parts::<f64>(stats);
+        let (sys_len, ref_len) = (stats[0] as u64, stats[1] as u64);
+        // Like sacrebleu, the counts and totals reported include add-k's additions.
+        BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len }
+    }
+
+    /// The score alone, with the statistics held as `R` (see [`Real`]).
+    pub fn score_as<R: Real>(&self, stats: &[f64]) -> f64 {
+        self.parts::<R>(stats).score
+    }
+
+    /// sacrebleu's `_compute_score_from_stats`: `compute_bleu` on a statistics row.
+    fn parts<R: Real>(&self, stats: &[f64]) -> BleuParts<R> {
+        let (correct, total) = split_stats(stats);
         compute_bleu(correct, total, stats[0] as u64, stats[1] as u64, self.smooth, self.smooth_value, self.effective_order)
     }
+}
+
+/// `(correct_1..4, total_1..4)` of a statistics row.
+fn split_stats(stats: &[f64]) -> ([f64; MAX_ORDER], [f64; MAX_ORDER]) {
+    let mut correct = [0.0; MAX_ORDER];
+    let mut total = [0.0; MAX_ORDER];
+    correct.copy_from_slice(&stats[2..2 + MAX_ORDER]);
+    total.copy_from_slice(&stats[2 + MAX_ORDER..N_STATS]);
+    (correct, total)
 }
 
 /// sacrebleu's `_get_closest_ref_len`: the closest length, the shorter one on ties.
@@ -210,57 +241,70 @@ fn clipped_counts<K: Key>(hyp: &[u32], refs: &[Vec<u32>], bits: u32) -> ([u64; M
     (correct, total)
 }
 
-/// sacrebleu's `BLEU.compute_bleu`, operation for operation.
-pub fn compute_bleu(
-    mut correct: [f64; MAX_ORDER],
-    mut total: [f64; MAX_ORDER],
+/// What `compute_bleu` computes, in the arithmetic `R` (see [`Real`]).
+pub struct BleuParts<R> {
+    /// Always a Python float (`bp * math.exp(...)`).
+    pub score: f64,
+    pub correct: [R; MAX_ORDER],
+    pub total: [R; MAX_ORDER],
+    pub precisions: [R; MAX_ORDER],
+    pub bp: f64,
+}
+
+/// sacrebleu's `BLEU.compute_bleu`, operation for operation, on statistics held as `R`
+/// (`f64`, or numpy float32 in the bootstrap).
+pub fn compute_bleu<R: Real>(
+    correct: [f64; MAX_ORDER],
+    total: [f64; MAX_ORDER],
     sys_len: u64,
     ref_len: u64,
     smooth: Smooth,
     smooth_value: Option<f64>,
     effective_order: bool,
-) -> BleuScore {
+) -> BleuParts<R> {
+    let mut correct = correct.map(R::stat);
+    let mut total = total.map(R::stat);
+    let zero = R::py(0.0);
     let smooth_value = smooth_value.or(smooth.default_value()).unwrap_or(0.0);
     let mut bp = 1.0;
     if sys_len < ref_len {
         bp = if sys_len > 0 { (1.0 - ref_len as f64 / sys_len as f64).exp() } else { 0.0 };
     }
-    let mut precisions = [0.0; MAX_ORDER];
+    let mut precisions = [zero; MAX_ORDER];
     // Early stop if there are no matches (sacrebleu #141).
-    if correct.iter().all(|&c| c == 0.0) {
-        return BleuScore { score: 0.0, counts: correct, totals: total, precisions, bp, sys_len, ref_len };
+    if correct.iter().all(|&c| c == zero) {
+        return BleuParts { score: 0.0, correct, total, precisions, bp };
     }
     let mut smooth_mteval = 1.0;
     let mut eff_order = MAX_ORDER;
     for n in 1..=MAX_ORDER {
         if smooth == Smooth::AddK && n > 1 {
-            correct[n - 1] += smooth_value;
-            total[n - 1] += smooth_value;
+            correct[n - 1] = correct[n - 1] + R::py(smooth_value);
+            total[n - 1] = total[n - 1] + R::py(smooth_value);
         }
-        if total[n - 1] == 0.0 {
+        if total[n - 1] == zero {
             break;
         }
         if effective_order {
             eff_order = n;
         }
-        if correct[n - 1] == 0.0 {
+        if correct[n - 1] == zero {
             match smooth {
                 Smooth::Exp => {
                     smooth_mteval *= 2.0;
-                    precisions[n - 1] = 100.0 / (smooth_mteval * total[n - 1]);
+                    precisions[n - 1] = R::py(100.0) / (R::py(smooth_mteval) * total[n - 1]);
                 }
-                Smooth::Floor => precisions[n - 1] = 100.0 * smooth_value / total[n - 1],
+                Smooth::Floor => precisions[n - 1] = R::py(100.0 * smooth_value) / total[n - 1],
                 Smooth::AddK | Smooth::None => {}
             }
         } else {
-            precisions[n - 1] = 100.0 * correct[n - 1] / total[n - 1];
+            precisions[n - 1] = R::py(100.0) * correct[n - 1] / total[n - 1];
         }
     }
     // Python's `sum()` of a list: left to right from 0.
-    let log_sum = precisions[..eff_order].iter().fold(0.0, |acc, &p| acc + my_log(p));
+    let log_sum = precisions[..eff_order].iter().fold(0.0, |acc, &p| acc + my_log(p.to_f64()));
     let score = bp * (log_sum / eff_order as f64).exp();
-    // Like sacrebleu, the counts and totals reported include add-k's additions.
-    BleuScore { score, counts: correct, totals: total, precisions, bp, sys_len, ref_len }
+    BleuParts { score, correct, total, precisions, bp }
 }
 
 #[cfg(test)]
@@ -294,6 +338,6 @@ mod tests {
         let s = stats(&b, "a b c d e", &["a b c d e"]);
         // exp(log(100)) in floating point, as in sacrebleu.
         assert_eq!(b.score(&s).score, 100.00000000000004);
-        assert_eq!(compute_bleu([0.0; 4], [1.0; 4], 1, 1, Smooth::Exp, None, false).score, 0.0);
+        assert_eq!(compute_bleu::<f64>([0.0; 4], [1.0; 4], 1, 1, Smooth::Exp, None, false).score, 0.0);
     }
 }

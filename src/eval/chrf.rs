@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use super::real::Real;
 use super::tokenize::{is_py_space, py_lower, py_split};
-use super::{match_counts, ngram_groups, FxHasher, Interner, Key};
+use super::{match_counts, ngram_groups, ngram_groups_slices, FxHasher, Interner, Key};
 
 /// sacrebleu's `CHAR_ORDER`.
 pub const CHAR_ORDER: usize = 6;
@@ -16,17 +17,22 @@ pub const BETA: u32 = 2;
 /// A configured chrF metric: `word_order` 0 is chrF, 2 is chrF++.
 #[derive(Debug, Clone)]
 pub struct Chrf {
-    /// 1..=6 (character n-grams are packed six to a key).
+    /// Character n-gram order (up to 6 packed into integer keys, longer ones as slices).
     pub char_order: usize,
-    /// 0..=4.
+    /// Word n-gram order (up to 4 packed, longer ones as slices).
     pub word_order: usize,
     pub beta: u32,
     pub lowercase: bool,
+    /// Keep whitespace in character n-grams (sacrebleu's `--chrf-whitespace`).
+    pub whitespace: bool,
+    /// chrF++.py's, NLTK's and Moses' epsilon smoothing instead of effective-order averaging
+    /// (sacrebleu's `--chrf-eps-smoothing`).
+    pub eps_smoothing: bool,
 }
 
 impl Default for Chrf {
     fn default() -> Self {
-        Chrf { char_order: CHAR_ORDER, word_order: 0, beta: BETA, lowercase: false }
+        Chrf { char_order: CHAR_ORDER, word_order: 0, beta: BETA, lowercase: false, whitespace: false, eps_smoothing: false }
     }
 }
 
@@ -47,10 +53,10 @@ impl Chrf {
     pub fn signature_fields(&self) -> Vec<(&'static str, String)> {
         vec![
             ("case", if self.lowercase { "lc" } else { "mixed" }.to_string()),
-            ("eff", "yes".to_string()),
+            ("eff", if self.eps_smoothing { "no" } else { "yes" }.to_string()),
             ("nc", self.char_order.to_string()),
             ("nw", self.word_order.to_string()),
-            ("space", "no".to_string()),
+            ("space", if self.whitespace { "yes" } else { "no" }.to_string()),
         ]
     }
 
@@ -63,11 +69,15 @@ impl Chrf {
         } else {
             std::iter::once(hyp).chain(refs.iter().copied()).collect()
         };
-        // Character ids shared by the hypothesis and its references (whitespace removed).
+        // Character ids shared by the hypothesis and its references (whitespace removed unless
+        // asked to keep it).
         let mut chars = CharIds::default();
-        let char_ids: Vec<Vec<u32>> = texts.iter().map(|t| t.chars().filter(|&c| !is_py_space(c)).map(|c| chars.id(c)).collect()).collect();
+        let keep = |c: char| self.whitespace || !is_py_space(c);
+        let char_ids: Vec<Vec<u32>> = texts.iter().map(|t| t.chars().filter(|&c| keep(c)).map(|c| chars.id(c)).collect()).collect();
         // `[ref][order] -> (hyp, ref, matches)`; ten bits per character when few enough.
-        let char_stats = if chars.len() < (1 << 10) - 1 {
+        let char_stats = if self.char_order > CHAR_ORDER {
+            order_stats_slices(&char_ids, self.char_order)
+        } else if chars.len() < (1 << 10) - 1 {
             order_stats::<u64>(&char_ids, self.char_order, 10)
         } else {
             order_stats::<u128>(&char_ids, self.char_order, 21)
@@ -77,8 +87,10 @@ impl Chrf {
             let word_ids: Vec<Vec<u32>> = texts.iter().map(|t| remove_punctuation(t).into_iter().map(|w| words.id(w)).collect()).collect();
             if self.word_order <= 2 {
                 order_stats::<u64>(&word_ids, self.word_order, 32)
-            } else {
+            } else if self.word_order <= 4 {
                 order_stats::<u128>(&word_ids, self.word_order, 32)
+            } else {
+                order_stats_slices(&word_ids, self.word_order)
             }
         } else {
             vec![Vec::new(); refs.len()]
@@ -99,45 +111,74 @@ impl Chrf {
         }
     }
 
-    /// sacrebleu's `_compute_f_score` (effective-order averaging, no epsilon smoothing).
+    /// sacrebleu's `_compute_f_score`: effective-order averaging, or epsilon smoothing.
     pub fn f_score(&self, stats: &[f64]) -> f64 {
-        let factor = (self.beta * self.beta) as f64;
-        let (mut avg_prec, mut avg_rec) = (0.0, 0.0);
+        self.f_score_as::<f64>(stats)
+    }
+
+    /// [`Chrf::f_score`] in the arithmetic `R` (see [`Real`]: `f64` for Python floats, or
+    /// numpy's float32 rules for the bootstrap's float32 statistics), operation for operation.
+    pub fn f_score_as<R: Real>(&self, stats: &[f64]) -> R {
+        let eps = R::py(1e-16);
+        let factor = R::py((self.beta * self.beta) as f64);
+        let mut score = R::py(0.0);
+        let (mut avg_prec, mut avg_rec) = (R::py(0.0), R::py(0.0));
         let mut effective_order = 0usize;
+        let zero = R::py(0.0);
         for i in 0..self.char_order + self.word_order {
-            let (n_hyp, n_ref, n_match) = (stats[3 * i], stats[3 * i + 1], stats[3 * i + 2]);
-            if n_hyp > 0.0 && n_ref > 0.0 {
-                avg_prec += n_match / n_hyp;
-                avg_rec += n_match / n_ref;
+            let (n_hyp, n_ref, n_match) = (R::stat(stats[3 * i]), R::stat(stats[3 * i + 1]), R::stat(stats[3 * i + 2]));
+            let prec = if n_hyp > zero { n_match / n_hyp } else { eps };
+            let rec = if n_ref > zero { n_match / n_ref } else { eps };
+            if self.eps_smoothing {
+                // Only the smoothed score needs the per-order F-scores.
+                let denom = factor * prec + rec;
+                score = score + if denom > zero { (R::py(1.0) + factor) * prec * rec / denom } else { eps };
+            }
+            if n_hyp > zero && n_ref > zero {
+                avg_prec = avg_prec + prec;
+                avg_rec = avg_rec + rec;
                 effective_order += 1;
             }
         }
-        if effective_order == 0 {
-            avg_prec = 0.0;
-            avg_rec = 0.0;
-        } else {
-            avg_prec /= effective_order as f64;
-            avg_rec /= effective_order as f64;
+        if self.eps_smoothing {
+            return R::py(100.0) * score / R::py((self.char_order + self.word_order) as f64);
         }
-        if avg_prec + avg_rec != 0.0 {
-            let mut score = (1.0 + factor) * avg_prec * avg_rec;
-            score /= (factor * avg_prec) + avg_rec;
-            100.0 * score
+        if effective_order == 0 {
+            avg_prec = zero;
+            avg_rec = zero;
         } else {
-            0.0
+            avg_prec = avg_prec / R::py(effective_order as f64);
+            avg_rec = avg_rec / R::py(effective_order as f64);
+        }
+        if avg_prec + avg_rec != zero {
+            let mut score = (R::py(1.0) + factor) * avg_prec * avg_rec;
+            score = score / ((factor * avg_prec) + avg_rec);
+            R::py(100.0) * score
+        } else {
+            zero
         }
     }
 }
 
 /// `ids[0]` is the hypothesis, the others its references: per reference and order,
 /// `(hyp_count, ref_count, matches)`, with `hyp_count` 0 when the reference has no n-gram of
-/// that order (sacrebleu's `_get_match_statistics`).
+/// that order (sacrebleu's `_get_match_statistics`). N-grams are packed into integer keys.
 fn order_stats<K: Key>(ids: &[Vec<u32>], order: usize, bits: u32) -> Vec<Vec<(u64, u64, u64)>> {
-    let hyp = ngram_groups::<K>(&ids[0], order, bits);
+    order_stats_by(ids, |x| ngram_groups::<K>(x, order, bits))
+}
+
+/// [`order_stats`] for orders too long to pack into integer keys: n-grams as id slices.
+fn order_stats_slices(ids: &[Vec<u32>], order: usize) -> Vec<Vec<(u64, u64, u64)>> {
+    order_stats_by(ids, |x| ngram_groups_slices(x, order))
+}
+
+/// [`order_stats`] with the counted n-grams of a sequence given by `groups`.
+fn order_stats_by<'a, K: Ord + Copy>(ids: &'a [Vec<u32>], groups: impl Fn(&'a [u32]) -> Vec<Vec<(K, u32)>>) -> Vec<Vec<(u64, u64, u64)>> {
+    let hyp = groups(&ids[0]);
     ids[1..]
         .iter()
         .map(|r| {
-            let refs = ngram_groups::<K>(r, order, bits);
+            let refs = groups(r);
             hyp.iter()
                 .zip(&refs)
                 .map(|(h, r)| {

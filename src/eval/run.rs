@@ -1,0 +1,235 @@
+//! What `terjemah eval` runs: the modes of the sacrebleu command line (one system, several
+//! systems, sentence level, paired tests, confidence intervals) with its checks and exit codes,
+//! and terjemah's article mode.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::significance::{self, PairedTest};
+use super::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
+use crate::{Error, Result};
+
+/// Output format: sacrebleu's `-f json|text|latex`, or terjemah's detailed JSON (`--json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Text,
+    Latex,
+    /// Everything terjemah computed, as one JSON document.
+    Detailed,
+}
+
+/// What `terjemah eval` was asked to do.
+#[derive(Debug, Clone)]
+pub struct EvalJob {
+    /// Hypothesis files (`-i`, `--hyp`); the first is the baseline of paired tests.
+    pub hyps: Vec<PathBuf>,
+    /// Read the systems from standard input (tab-separated columns) when no file is given.
+    pub hyp_stdin: bool,
+    pub refs: Vec<PathBuf>,
+    /// References per line of the one reference file, tab-separated (`--num-refs`).
+    pub num_refs: usize,
+    /// Encoding of every input (`--encoding`, Python codec names).
+    pub encoding: String,
+    pub hyp_dir: Option<PathBuf>,
+    pub ref_dir: Option<PathBuf>,
+    /// Empty: sacrebleu's default (BLEU), or BLEU and chrF in article mode.
+    pub metrics: Vec<MetricName>,
+    pub options: MetricOptions,
+    /// One score per line (BLEU with effective order), as `sacrebleu --sentence-level`.
+    pub sentence_level: bool,
+    pub paired: Option<PairedTest>,
+    /// Bootstrap confidence intervals of one system with this many resamples (`--confidence`).
+    pub confidence: Option<usize>,
+    /// Seed of the resampling (`SACREBLEU_SEED`); `None` draws one from the OS.
+    pub seed: Option<u64>,
+    /// Article mode: how many worst segments to list.
+    pub worst: usize,
+    /// Decimals of printed scores (sacrebleu's `--width`, default 1).
+    pub width: usize,
+    /// `None`: sacrebleu's default (JSON), text in article mode.
+    pub format: Option<Format>,
+    /// Print the scores alone (`--score-only`).
+    pub score_only: bool,
+    /// Short signatures (`--short`).
+    pub short: bool,
+}
+
+impl Default for EvalJob {
+    fn default() -> Self {
+        EvalJob {
+            hyps: Vec::new(),
+            hyp_stdin: false,
+            refs: Vec::new(),
+            num_refs: 1,
+            encoding: "utf-8".into(),
+            hyp_dir: None,
+            ref_dir: None,
+            metrics: Vec::new(),
+            options: MetricOptions::default(),
+            sentence_level: false,
+            paired: None,
+            confidence: None,
+            seed: Some(significance::DEFAULT_SEED),
+            worst: 10,
+            width: 1,
+            format: None,
+            score_only: false,
+            short: false,
+        }
+    }
+}
+
+/// Runs an evaluation and returns what to print.
+pub fn run(job: &EvalJob) -> Result<String> {
+    let mut names = job.metrics.clone();
+    let mut seen = Vec::new();
+    for m in &names {
+        if seen.contains(m) {
+            return Err(Error::Usage(format!("metric {} is listed twice in --metrics", m.name())));
+        }
+        seen.push(*m);
+    }
+    if job.hyp_dir.is_some() || job.ref_dir.is_some() {
+        if names.is_empty() {
+            names = vec![MetricName::Bleu, MetricName::Chrf];
+        }
+        return run_articles(job, &names);
+    }
+    if names.is_empty() {
+        names = vec![MetricName::Bleu];
+    }
+    let set = read_test_set(job)?;
+    let n_sys = set.systems.len();
+    let format = job.format.unwrap_or(Format::Json);
+    let sig = |m: &Metric, extra: &[(&str, String)]| m.signature_as(set.refs.len(), extra, job.short && format != Format::Json);
+
+    if job.sentence_level {
+        if n_sys > 1 {
+            return Err(input::fail(1, "only one system can be evaluated in sentence-level mode"));
+        }
+        if job.confidence.is_some() || job.paired.is_some() {
+            return Err(input::fail(1, "statistical tests are unavailable in sentence-level mode"));
+        }
+        let metrics = Metric::all(&names, &job.options, true)?;
+        let result = report::sentence_level(&set, &metrics);
+        if format == Format::Detailed {
+            return Ok(report::to_json(&result));
+        }
+        // sacrebleu shortens sentence-level signatures whatever the format.
+        let sigs: Vec<String> = metrics.iter().map(|m| m.signature_as(set.refs.len(), &[], job.short)).collect();
+        return Ok(cli_output::sentence_lines(&result, &sigs, job.width, job.score_only));
+    }
+    if n_sys > 1 && job.confidence.is_some() {
+        return Err(input::fail(1, "use a paired test (--paired-bs or --paired-ar) for several systems; --confidence is for one"));
+    }
+    let metrics = Metric::all(&names, &job.options, false)?;
+    if let Some(test) = job.paired {
+        if n_sys == 1 {
+            return Err(input::fail(1, "paired tests compare systems: give two or more to --input (-i) (the first is the baseline)"));
+        }
+        let result = significance::paired(&set, &metrics, test, job.seed);
+        return Ok(match format {
+            Format::Detailed => report::to_json(&result),
+            Format::Json => cli_output::paired_json(&result),
+            Format::Text | Format::Latex => cli_output::paired_table(&result, job.width, format == Format::Latex, job.short),
+        });
+    }
+    let confidence = job.confidence.map(|n| (n, job.seed));
+    let result = report::corpus(&set, &metrics, confidence);
+    if format == Format::Detailed {
+        return Ok(report::to_json(&result));
+    }
+    let extra = confidence.filter(|&(n, _)| n > 1).map(|(n, seed)| vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))]);
+    let sigs: Vec<String> = metrics.iter().map(|m| sig(m, extra.as_deref().unwrap_or(&[]))).collect();
+    if n_sys == 1 {
+        Ok(cli_output::single_system(&result.systems[0].scores, &sigs, job.width, format == Format::Json, job.score_only))
+    } else {
+        Ok(cli_output::systems_table(&result, &sigs, job.width, format))
+    }
+}
+
+/// The references and systems of a job, named as sacrebleu names them, checked.
+fn read_test_set(job: &EvalJob) -> Result<TestSet> {
+    if job.refs.is_empty() {
+        return Err(input::fail(
+            1,
+            "no references: give reference files before -i/--input (sacrebleu's test sets, -t, need downloading and are not supported)",
+        ));
+    }
+    let refs = input::read_refs(&job.refs, job.num_refs, &job.encoding)?;
+    let mut systems: Vec<System> = Vec::new();
+    if job.hyps.is_empty() {
+        if !job.hyp_stdin || std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(Error::Usage("eval needs hypotheses: -i FILE..., --hyp FILE, or piped into standard input".into()));
+        }
+        for (i, lines) in input::read_stdin_systems(&job.encoding)?.into_iter().enumerate() {
+            systems.push(System { path: PathBuf::from("-"), name: format!("System {}", i + 1), lines });
+        }
+    } else {
+        for path in &job.hyps {
+            let name = path.display().to_string();
+            if systems.iter().any(|s| s.name == name) {
+                if job.paired.is_some() && systems[0].name == name {
+                    continue; // sacrebleu ignores the baseline given again
+                }
+                return Err(input::fail(1, format!("{name:?} already names a system: give each system file once")));
+            }
+            systems.push(System { path: path.clone(), name, lines: input::read_lines_in(path, &job.encoding)? });
+        }
+    }
+    if job.paired.is_some() {
+        // sacrebleu's names in paired mode.
+        if job.hyps.is_empty() {
+            for (i, s) in systems.iter_mut().enumerate() {
+                s.name = if i == 0 { "Baseline".into() } else { format!("System {i}") };
+            }
+        } else {
+            systems[0].name = format!("Baseline: {}", systems[0].name);
+        }
+    }
+    let ref_paths = if job.num_refs > 1 { vec![job.refs[0].clone(); refs.len()] } else { job.refs.clone() };
+    TestSet::new(systems, ref_paths, refs)
+}
+
+fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<String> {
+    let (Some(hyp_dir), Some(ref_dir)) = (&job.hyp_dir, &job.ref_dir) else {
+        return Err(Error::Usage("article mode needs both --hyp-dir (a translate output folder) and --ref-dir".into()));
+    };
+    if !job.hyps.is_empty() || !job.refs.is_empty() {
+        return Err(Error::Usage("--hyp-dir/--ref-dir cannot be combined with reference or hypothesis files".into()));
+    }
+    if job.paired.is_some() || job.sentence_level || job.confidence.is_some() {
+        return Err(Error::Usage(
+            "paired tests, --confidence and --sentence-level work on hypothesis and reference files, not on folders".into(),
+        ));
+    }
+    let metrics: Vec<Metric> = names.iter().map(|&m| Metric::new(m, &job.options, false)).collect::<Result<_>>()?;
+    let result = articles::evaluate(hyp_dir, ref_dir, &metrics, job.worst)?;
+    annotate_index(hyp_dir, &result)?;
+    Ok(match job.format {
+        Some(Format::Json | Format::Detailed) => report::to_json(&result),
+        _ => report::articles_text(&result, job.width),
+    })
+}
+
+/// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
+/// (the index's sortable score columns).
+fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<()> {
+    let manifest_path = hyp_dir.join("manifest.json");
+    let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
+    let Ok(manifest) = serde_json::from_slice::<crate::manifest::Manifest>(&bytes) else { return Ok(()) };
+    let mut entries = crate::output::html::index_entries(hyp_dir, &manifest.documents);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // Each path resolved once: a scored article is found by its English file's real path.
+    let by_hyp: HashMap<PathBuf, &articles::ArticleReport> =
+        result.articles.iter().filter_map(|a| Some((Path::new(&a.hyp_path).canonicalize().ok()?, a))).collect();
+    // `entries` holds one row per document with a page, in the same order.
+    for (doc, entry) in manifest.documents.iter().filter(|d| crate::output::html::page_of(d).is_some()).zip(entries.iter_mut()) {
+        let Some(report) = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?)) else { continue };
+        entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
+    }
+    crate::output::html::write_index(hyp_dir, &entries)
+}
