@@ -82,6 +82,12 @@ with open(os.path.join(tmp_out, "config.json"), "w") as f:
 # What the model card reports about training: size, steps, time.
 log_path = os.path.join(a.shards or a.work, "log.json")
 log = json.load(open(log_path)) if os.path.exists(log_path) else []
+# Runs before this one (training on from a shipped model) and the dev-set learning curve.
+extra = {}
+for name in ("history", "curve"):
+    path = os.path.join(a.shards or a.work, name + ".json")
+    if os.path.exists(path):
+        extra[name] = json.load(open(path))
 with open(os.path.join(tmp_out, "training.json"), "w") as f:
     json.dump({
         "parameters": sum(p.numel() for p in model.parameters()),
@@ -89,6 +95,7 @@ with open(os.path.join(tmp_out, "training.json"), "w") as f:
                                                     "encoder_ffn_dim", "vocab_size", "dropout", "max_position_embeddings")},
         "averaged": open(os.path.join(a.shards, "averaged.txt")).read().split() if a.shards else [os.path.basename(p) for p in snaps],
         "last_log": log[-1] if log else None,
+        **extra,
     }, f, indent=2)
 keep = {}
 for f in ("MODEL_CARD.md", "terjemah.json", "data-stats.json", "scores.json", "example.en.txt", "levers.md"):

@@ -86,8 +86,9 @@ def write_shards(work, out, average, limit=15 * 2**20):
         shard[k] = t
         size += b
     torch.save(shard, os.path.join(out, f"weights-{n:03d}.pt"))
-    for f in ("config.json", "log.json"):
-        shutil.copy(os.path.join(work, f), os.path.join(out, f))
+    for f in ("config.json", "log.json", "history.json", "curve.json"):
+        if os.path.exists(os.path.join(work, f)):
+            shutil.copy(os.path.join(work, f), os.path.join(out, f))
     with open(os.path.join(out, "averaged.txt"), "w") as f:
         f.write("\n".join(os.path.basename(p) for p in snaps) + "\n")
     print(f"wrote {n + 1} shards to {out} (average of {len(snaps)} snapshots)")
@@ -206,6 +207,8 @@ def main():
         init = torch.load(a.init, map_location=device, weights_only=False)
         model.load_state_dict(init["model"])
         state["step"] = state["init_step"] = init["step"]
+        with open(os.path.join(a.work, "history.json"), "w") as f:
+            json.dump(init.get("history", []), f, indent=2)
         print(f"initialised from {a.init} ({init.get('from', '?')}), step {init['step']}")
     zero_start_row(model, pad)
     n_params = sum(p.numel() for p in model.parameters())
