@@ -91,18 +91,15 @@ def tiny_marian(corpus, work, out_dir):
     return hf
 
 
-def tiny_opus(corpus_id, corpus_en, work, out_dir):
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+def opus_tokenizer(hf, src_model, tgt_model):
+    """OPUS-MT's tokenizer files in `hf`: source.spm, target.spm and the joint vocab.json
+    (</s> 0, <unk> 1, the pieces of both languages, <pad> last). Returns the vocabulary."""
+    from transformers import MarianTokenizer
 
-    hf = os.path.join(work, "tiny-opus-hf")
-    os.makedirs(hf, exist_ok=True)
-    src = train_spm(corpus_id, os.path.join(work, "opus-id"), 800, "unigram")
-    tgt = train_spm(corpus_en, os.path.join(work, "opus-en"), 800, "unigram")
-    shutil.copy(src, os.path.join(hf, "source.spm"))
-    shutil.copy(tgt, os.path.join(hf, "target.spm"))
-    # OPUS-MT's vocab.json: </s> 0, <unk> 1, the pieces of both languages, <pad> last.
+    shutil.copy(src_model, os.path.join(hf, "source.spm"))
+    shutil.copy(tgt_model, os.path.join(hf, "target.spm"))
     vocab = {"</s>": 0, "<unk>": 1}
-    for model_file in (src, tgt):
+    for model_file in (src_model, tgt_model):
         sp = spm.SentencePieceProcessor(model_file=model_file)
         for i in range(sp.get_piece_size()):
             if not (sp.is_control(i) or sp.is_unknown(i)):
@@ -110,8 +107,19 @@ def tiny_opus(corpus_id, corpus_en, work, out_dir):
     vocab["<pad>"] = len(vocab)
     with open(os.path.join(hf, "vocab.json"), "w", encoding="utf-8") as f:
         json.dump(vocab, f, ensure_ascii=False)
-    tok = MarianTokenizer(source_spm=os.path.join(hf, "source.spm"), target_spm=os.path.join(hf, "target.spm"),
-                          vocab=os.path.join(hf, "vocab.json"), eos_token="</s>", unk_token="<unk>", pad_token="<pad>")
+    MarianTokenizer(source_spm=os.path.join(hf, "source.spm"), target_spm=os.path.join(hf, "target.spm"),
+                    vocab=os.path.join(hf, "vocab.json"), eos_token="</s>", unk_token="<unk>",
+                    pad_token="<pad>").save_pretrained(hf)
+    return vocab
+
+
+def tiny_opus(corpus_id, corpus_en, work, out_dir):
+    from transformers import MarianConfig, MarianMTModel
+
+    hf = os.path.join(work, "tiny-opus-hf")
+    os.makedirs(hf, exist_ok=True)
+    vocab = opus_tokenizer(hf, train_spm(corpus_id, os.path.join(work, "opus-id"), 800, "unigram"),
+                           train_spm(corpus_en, os.path.join(work, "opus-en"), 800, "unigram"))
     pad = vocab["<pad>"]
     config = MarianConfig(
         vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1,
@@ -121,7 +129,6 @@ def tiny_opus(corpus_id, corpus_en, work, out_dir):
     )
     torch.manual_seed(0)
     MarianMTModel(config).save_pretrained(hf)
-    tok.save_pretrained(hf)
     convert(hf, out_dir, ["source.spm", "target.spm"])
     return hf
 

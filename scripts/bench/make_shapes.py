@@ -39,7 +39,7 @@ SHAPES = {
 
 
 def marian(name, shape, work, corpus_id, corpus_en, out):
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import MarianConfig, MarianMTModel
 
     hf = os.path.join(work, name)
     os.makedirs(hf, exist_ok=True)
@@ -50,19 +50,7 @@ def marian(name, shape, work, corpus_id, corpus_en, out):
             spm.SentencePieceTrainer.train(input=corpus, model_prefix=model[:-6], vocab_size=32000, model_type="unigram",
                                            character_coverage=1.0, hard_vocab_limit=False, minloglevel=2,
                                            num_threads=os.cpu_count())
-    shutil.copy(src, os.path.join(hf, "source.spm"))
-    shutil.copy(tgt, os.path.join(hf, "target.spm"))
-    vocab = {"</s>": 0, "<unk>": 1}
-    for model_file in (src, tgt):
-        sp = spm.SentencePieceProcessor(model_file=model_file)
-        for i in range(sp.get_piece_size()):
-            if not (sp.is_control(i) or sp.is_unknown(i)):
-                vocab.setdefault(sp.id_to_piece(i), len(vocab))
-    vocab["<pad>"] = len(vocab)
-    with open(os.path.join(hf, "vocab.json"), "w", encoding="utf-8") as f:
-        json.dump(vocab, f, ensure_ascii=False)
-    tok = MarianTokenizer(source_spm=os.path.join(hf, "source.spm"), target_spm=os.path.join(hf, "target.spm"),
-                          vocab=os.path.join(hf, "vocab.json"), eos_token="</s>", unk_token="<unk>", pad_token="<pad>")
+    vocab = tm.opus_tokenizer(hf, src, tgt)
     enc, dec = shape["layers"]
     config = MarianConfig(
         vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=shape["d_model"], encoder_layers=enc,
@@ -72,7 +60,6 @@ def marian(name, shape, work, corpus_id, corpus_en, out):
     )
     torch.manual_seed(0)
     MarianMTModel(config).save_pretrained(hf)
-    tok.save_pretrained(hf)
     tm.convert(hf, out, ["source.spm", "target.spm"])
     return len(vocab)
 
