@@ -19,7 +19,7 @@ if ! command -v chromium >/dev/null; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji
 fi
-cargo build --release
+scripts/cargo build --release
 bin="$CARGO_TARGET_DIR/release/terjemah"
 
 if [ -f models/id-en-starter/model.bin ]; then
