@@ -99,24 +99,18 @@ def hf_state(v, enc_layers, dec_layers):
             linear(f"{hf}.{p}", ct2, slice(i * d, (i + 1) * d))
 
     d = v["encoder/layer_0/self_attention/layer_norm/gamma"].shape[0]
-    for i in range(enc_layers):
-        hf, ct = f"model.encoder.layers.{i}", f"encoder/layer_{i}"
+    layers = [("encoder", i) for i in range(enc_layers)] + [("decoder", i) for i in range(dec_layers)]
+    for stack, i in layers:
+        hf, ct = f"model.{stack}.layers.{i}", f"{stack}/layer_{i}"
         qkv(hf + ".self_attn", ct + "/self_attention/linear_0", d)
         linear(hf + ".self_attn.out_proj", ct + "/self_attention/linear_1")
         norm(hf + ".self_attn_layer_norm", ct + "/self_attention/layer_norm")
-        linear(hf + ".fc1", ct + "/ffn/linear_0")
-        linear(hf + ".fc2", ct + "/ffn/linear_1")
-        norm(hf + ".final_layer_norm", ct + "/ffn/layer_norm")
-    for i in range(dec_layers):
-        hf, ct = f"model.decoder.layers.{i}", f"decoder/layer_{i}"
-        qkv(hf + ".self_attn", ct + "/self_attention/linear_0", d)
-        linear(hf + ".self_attn.out_proj", ct + "/self_attention/linear_1")
-        norm(hf + ".self_attn_layer_norm", ct + "/self_attention/layer_norm")
-        linear(hf + ".encoder_attn.q_proj", ct + "/attention/linear_0")
-        linear(hf + ".encoder_attn.k_proj", ct + "/attention/linear_1", slice(0, d))
-        linear(hf + ".encoder_attn.v_proj", ct + "/attention/linear_1", slice(d, 2 * d))
-        linear(hf + ".encoder_attn.out_proj", ct + "/attention/linear_2")
-        norm(hf + ".encoder_attn_layer_norm", ct + "/attention/layer_norm")
+        if stack == "decoder":  # cross-attention: q alone, k and v fused
+            linear(hf + ".encoder_attn.q_proj", ct + "/attention/linear_0")
+            linear(hf + ".encoder_attn.k_proj", ct + "/attention/linear_1", slice(0, d))
+            linear(hf + ".encoder_attn.v_proj", ct + "/attention/linear_1", slice(d, 2 * d))
+            linear(hf + ".encoder_attn.out_proj", ct + "/attention/linear_2")
+            norm(hf + ".encoder_attn_layer_norm", ct + "/attention/layer_norm")
         linear(hf + ".fc1", ct + "/ffn/linear_0")
         linear(hf + ".fc2", ct + "/ffn/linear_1")
         norm(hf + ".final_layer_norm", ct + "/ffn/layer_norm")
