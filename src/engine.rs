@@ -370,6 +370,12 @@ pub struct Engine {
     pub compute_note: Option<String>,
 }
 
+/// The decoding length asked for, within the decoder's position table (the target language
+/// token of multilingual models takes one position).
+fn decoding_limit(info: &ModelInfo, asked: usize) -> usize {
+    info.max_output_tokens.map_or(asked, |limit| asked.min(limit.saturating_sub(1)).max(1))
+}
+
 /// The source and target SentencePiece models of a model folder.
 fn open_tokenizers(info: &ModelInfo) -> Result<(SentencePieceProcessor, SentencePieceProcessor)> {
     let open = |p: &Path| {
@@ -432,10 +438,7 @@ impl Engine {
         };
         let mut engine = best.expect("one compute type was measured");
         // The probe capped the decoding length; the real run uses the asked one.
-        engine.options.max_decoding_length = options.max_decoding_length;
-        if let Some(limit) = engine.info.max_output_tokens {
-            engine.options.max_decoding_length = engine.options.max_decoding_length.min(limit.saturating_sub(1)).max(1);
-        }
+        engine.options.max_decoding_length = decoding_limit(&engine.info, options.max_decoding_length);
         let mut reason = choice.reason(false);
         if let Err(e) = compute::store(&file, &key, &choice) {
             reason.push_str(&format!("; not cached ({}: {e})", file.display()));
@@ -483,10 +486,7 @@ impl Engine {
             }
         })?;
         let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
-        if let Some(limit) = info.max_output_tokens {
-            // The target language token of multilingual models takes one position.
-            options.max_decoding_length = options.max_decoding_length.min(limit.saturating_sub(1)).max(1);
-        }
+        options.max_decoding_length = decoding_limit(&info, options.max_decoding_length);
         Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, compute_note: None })
     }
 
