@@ -25,9 +25,8 @@ ap.add_argument("--quantization", default="int8")
 a = ap.parse_args()
 
 if a.shards:
-    avg = {}
-    for path in sorted(glob.glob(os.path.join(a.shards, "weights-*.pt"))):
-        avg.update({k: v.float() if v.is_floating_point() else v for k, v in torch.load(path, map_location="cpu").items()})
+    from train import read_shards
+    avg = read_shards(a.shards)
     if not avg:
         sys.exit(f"{a.shards}: no weights-*.pt shards")
     print(f"read {len(avg)} tensors from the shards in {a.shards}")

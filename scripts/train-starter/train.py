@@ -62,28 +62,47 @@ def preset(a, cuda):
 
 
 def write_shards(work, out, average, limit=15 * 2**20):
-    """Average the last snapshots, cast to fp16, split into torch files under `limit` bytes."""
+    """Average the last snapshots and write them as torch files under `limit` bytes each.
+
+    The device tool brings back at most 8 files and 64 MiB, and the CUDA preset has 36 M
+    parameters (72 MB in fp16). So tied tensors are written once, and matrices as int8 with one
+    scale per row: the rounding CTranslate2's int8 conversion applies anyway (it re-quantizes the
+    same rows to the same integers), so the shipped int8 model loses nothing; small tensors
+    (biases, norms) stay fp32.
+    """
     import glob
     import shutil
     snaps = sorted(glob.glob(os.path.join(work, "snapshots", "*.pt")))[-average:]
-    avg = None
+    avg, tied = None, {}
     for p in snaps:
         sd = torch.load(p, map_location="cpu")
         if avg is None:
-            avg = {k: v.double() if v.is_floating_point() else v.clone() for k, v in sd.items()}
+            first = {}
+            for k, v in sd.items():  # tied weights share storage in the loaded state dict
+                key = (v.data_ptr(), v.shape, v.dtype)
+                if key in first:
+                    tied[k] = first[key]
+                else:
+                    first[key] = k
+            avg = {k: v.double() if v.is_floating_point() else v.clone() for k, v in sd.items() if k not in tied}
         else:
-            for k, v in sd.items():
-                if v.is_floating_point():
-                    avg[k] += v.double()
+            for k in avg:
+                if avg[k].is_floating_point():
+                    avg[k] += sd[k].double()
     os.makedirs(out, exist_ok=True)
-    shard, size, n = {}, 0, 0
+    shard, size, n = {"__tied__": tied}, 0, 0
     for k, v in avg.items():
-        t = (v / len(snaps)).half() if v.is_floating_point() else v
-        b = t.numel() * t.element_size()
-        if shard and size + b > limit * 0.9:
+        if v.is_floating_point():
+            v = (v / len(snaps)).float()
+            if v.dim() == 2 and v.numel() >= 4096:
+                scale = v.abs().amax(dim=1, keepdim=True) / 127
+                q = torch.where(scale > 0, torch.round(v / scale.clamp_min(1e-30)), torch.zeros_like(v))
+                v = {"int8": q.to(torch.int8), "scale": scale}
+        b = sum(t.numel() * t.element_size() for t in (v.values() if isinstance(v, dict) else [v]))
+        if len(shard) > 1 and size + b > limit * 0.9:
             torch.save(shard, os.path.join(out, f"weights-{n:03d}.pt"))
             shard, size, n = {}, 0, n + 1
-        shard[k] = t
+        shard[k] = v
         size += b
     torch.save(shard, os.path.join(out, f"weights-{n:03d}.pt"))
     for f in ("config.json", "log.json", "history.json", "curve.json"):
@@ -92,6 +111,23 @@ def write_shards(work, out, average, limit=15 * 2**20):
     with open(os.path.join(out, "averaged.txt"), "w") as f:
         f.write("\n".join(os.path.basename(p) for p in snaps) + "\n")
     print(f"wrote {n + 1} shards to {out} (average of {len(snaps)} snapshots)")
+
+
+def read_shards(folder):
+    """The fp32 state dict that write_shards wrote (int8 rows scaled back, tied tensors restored)."""
+    import glob
+    sd, tied = {}, {}
+    for path in sorted(glob.glob(os.path.join(folder, "weights-*.pt"))):
+        for k, v in torch.load(path, map_location="cpu").items():
+            if k == "__tied__":
+                tied.update(v)
+            elif isinstance(v, dict):
+                sd[k] = v["int8"].float() * v["scale"]
+            else:
+                sd[k] = v.float() if v.is_floating_point() else v
+    for k, src in tied.items():
+        sd[k] = sd[src]
+    return sd
 
 
 def load_corpus(data, sp, max_len):
