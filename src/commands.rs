@@ -4,152 +4,71 @@
 use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use crate::align::Boilerplate;
-use crate::engine::{Engine, EngineOptions};
 use crate::error::{Error, Result};
-use crate::glossary::Glossary;
 use crate::input::dataset::{Fields, Kind};
-use crate::input::html::Extract;
-use crate::output::{self, AtomicFile, Format};
-use crate::pipeline::{self, TranslateJob, Translating};
-use crate::progress::Progress;
-use crate::{manifest, models};
-
-/// `terjemah translate`.
-#[derive(Clone, Debug)]
-pub struct Translate {
-    /// Files or folders; `-` alone reads one article from standard input.
-    pub inputs: Vec<PathBuf>,
-    /// Output folder; with `lines`, an output file. None: standard output (stdin and line modes).
-    pub out: Option<PathBuf>,
-    /// None: `$TERJEMAH_MODEL` or the bundled model.
-    pub model: Option<PathBuf>,
-    pub engine: EngineOptions,
-    pub formats: Vec<Format>,
-    /// Empty: `*.txt`, `*.md`.
-    pub globs: Vec<String>,
-    pub boilerplate: Boilerplate,
-    pub lines: bool,
-    pub chunk_sentences: usize,
-    pub progress: Progress,
-    pub force: bool,
-    pub tm: Option<PathBuf>,
-    pub no_tm: bool,
-    pub shard: Option<(usize, usize)>,
-    pub glossary: Option<PathBuf>,
-    /// Dataset inputs (JSONL, CSV, TSV): the fields to translate; `None`: `title,text`.
-    pub fields: Option<Vec<String>>,
-    /// Dataset inputs: the field holding each record's id (else its line number).
-    pub id_field: Option<String>,
-    /// Dataset inputs: appended to a field's name to name its translation.
-    pub target_suffix: String,
-    /// HTML pages: the main article or every text block.
-    pub html_extract: Extract,
-}
+use crate::model::{discover, Engine};
+use crate::options::TranslateOptions;
+use crate::output::{self, AtomicFile};
+use crate::run::manifest;
+use crate::run::progress::{notice, Progress};
+use crate::run::{self, lines, Job, Translating};
+use crate::text::glossary::Glossary;
 
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
 const LINE_CHUNK: usize = 2000;
 
 /// Run `translate`; Ok(false) when some documents failed (each was reported).
-pub fn translate(cmd: Translate) -> Result<bool> {
-    let stdin_only = cmd.inputs.len() == 1 && cmd.inputs[0].as_os_str() == "-";
-    if cmd.inputs.is_empty() && !cmd.lines {
-        return Err(Error::Usage("no input given: pass files or folders, `-` for standard input, or --lines".into()));
-    }
-    if cmd.inputs.len() > 1 && cmd.inputs.iter().any(|p| p.as_os_str() == "-") {
-        return Err(Error::Usage("`-` (standard input) cannot be combined with other inputs".into()));
-    }
-    if cmd.lines && cmd.inputs.len() > 1 {
-        return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
-    }
-    let datasets = cmd.inputs.iter().filter(|p| Kind::of(p).is_some() && p.is_file()).count();
-    if datasets > 0 && datasets < cmd.inputs.len() {
-        return Err(Error::Usage("datasets (.jsonl, .csv, .tsv) cannot be mixed with articles or folders in one run".into()));
-    }
-    if datasets == 0 && (cmd.fields.is_some() || cmd.id_field.is_some()) {
-        return Err(Error::Usage("--fields and --id-field are for dataset files (.jsonl, .csv, .tsv)".into()));
-    }
-    if datasets > 0 && cmd.lines {
-        return Err(Error::Usage("--lines reads plain text, one segment a line; a dataset is translated without it".into()));
-    }
-    if stdin_only && !cmd.lines && cmd.out.is_some() {
-        return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
-    }
-    let model_dir = match &cmd.model {
+pub fn translate(opts: TranslateOptions) -> Result<bool> {
+    let stdin_only = opts.inputs.len() == 1 && opts.inputs[0].as_os_str() == "-";
+    let datasets = check_translate_usage(&opts, stdin_only)?;
+    let model_dir = match &opts.model {
         Some(m) => m.clone(),
-        None => {
-            let dir = models::default_model_dir();
-            if !dir.join("model.bin").is_file() {
-                let looked: Vec<String> = models::default_model_candidates().iter().map(|p| p.display().to_string()).collect();
-                return Err(Error::model(
-                    &dir,
-                    format!(
-                        "no --model given and the bundled model is not there (looked in {}). Pass --model DIR or set \
-                         TERJEMAH_MODEL; get a model with scripts/fetch-model.sh opus-mt-id-en (needs network) or train \
-                         models/{} with scripts/train-starter/run",
-                        looked.join(", "),
-                        models::DEFAULT_MODEL
-                    ),
-                ));
-            }
-            dir
-        }
+        None => bundled_model()?,
     };
-    let engine = Engine::load(&model_dir, cmd.engine.clone())?;
-    let glossary = cmd.glossary.as_deref().map(Glossary::load).transpose()?;
+    let engine = Engine::load(&model_dir, opts.engine.clone())?;
+    let glossary = opts.glossary.as_deref().map(Glossary::load).transpose()?;
     let with = Translating { engine: &engine, glossary: glossary.as_ref() };
-    let tm_path = pipeline::usable_tm_path(cmd.tm.as_deref(), cmd.no_tm, with)?;
+    let (tm_path, tm_warning) = run::usable_tm_path(opts.tm.as_deref(), opts.no_tm, with)?;
 
-    if cmd.lines || stdin_only {
-        let mut tm = tm_path.as_deref().map(|p| pipeline::open_tm(with, p)).transpose()?;
-        if !cmd.lines {
-            pipeline::run_stdin(with, tm.as_mut(), cmd.boilerplate, &mut io::stdout().lock())?;
+    if opts.lines || stdin_only {
+        if let Some(w) = &tm_warning {
+            notice(opts.progress(), w);
+        }
+        let mut tm = tm_path.as_deref().map(|p| run::open_tm(with, p)).transpose()?;
+        if !opts.lines {
+            lines::run_stdin(with, tm.as_mut(), opts.boilerplate, opts.progress(), &mut io::stdout().lock())?;
             return Ok(true);
         }
-        let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match cmd.inputs.first().filter(|p| p.as_os_str() != "-") {
+        let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match opts.inputs.first().filter(|p| p.as_os_str() != "-") {
             Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
             None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
         };
-        match &cmd.out {
+        match &opts.out {
             Some(p) => {
                 let mut file = AtomicFile::create(p)?;
-                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file)?;
+                lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file)?;
                 file.commit()?;
             }
             None => {
-                pipeline::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()))?;
+                lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()))?;
             }
         }
         return Ok(true);
     }
 
-    let quiet = cmd.progress != Progress::Auto;
-    let job = TranslateJob {
-        inputs: cmd.inputs,
-        out: cmd.out,
-        formats: cmd.formats,
-        globs: if cmd.globs.is_empty() { pipeline::DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect() } else { cmd.globs },
-        boilerplate: cmd.boilerplate,
-        chunk_sentences: cmd.chunk_sentences,
-        progress: cmd.progress,
-        force: cmd.force,
-        tm: tm_path,
-        shard: cmd.shard,
-        glossary,
-        html_extract: cmd.html_extract,
-    };
-    let summary = if datasets > 0 {
+    let job = Job { options: &opts, with, tm: tm_path, notes: tm_warning.into_iter().collect() };
+    let summary = if datasets {
         let fields = Fields {
-            fields: cmd.fields.unwrap_or_else(|| vec!["title".into(), "text".into()]),
-            id_field: cmd.id_field,
-            suffix: cmd.target_suffix,
+            fields: opts.fields.clone().unwrap_or_else(|| vec!["title".into(), "text".into()]),
+            id_field: opts.id_field.clone(),
+            suffix: opts.target_suffix.clone(),
         };
-        pipeline::run_datasets(&engine, &job, &fields)?
+        run::datasets::run(&job, &fields)?
     } else {
-        pipeline::run(&engine, &job)?
+        run::articles::run(&job)?
     };
     let c = &summary.counts;
-    if !quiet {
+    if opts.progress() == Progress::Auto {
         eprintln!(
             "translated {} of {} documents ({} up to date; {} sentences, {} from the model, {} from memory) in {:.1}s{}",
             c.succeeded,
@@ -165,11 +84,58 @@ pub fn translate(cmd: Translate) -> Result<bool> {
     Ok(summary.failures.is_empty())
 }
 
+/// The combinations of inputs and options that make no sense, refused before the model loads.
+/// Returns whether the inputs are datasets.
+fn check_translate_usage(opts: &TranslateOptions, stdin_only: bool) -> Result<bool> {
+    if opts.inputs.is_empty() && !opts.lines {
+        return Err(Error::Usage("no input given: pass files or folders, `-` for standard input, or --lines".into()));
+    }
+    if opts.inputs.len() > 1 && opts.inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::Usage("`-` (standard input) cannot be combined with other inputs".into()));
+    }
+    if opts.lines && opts.inputs.len() > 1 {
+        return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
+    }
+    let datasets = opts.inputs.iter().filter(|p| Kind::of(p).is_some() && p.is_file()).count();
+    if datasets > 0 && datasets < opts.inputs.len() {
+        return Err(Error::Usage("datasets (.jsonl, .csv, .tsv) cannot be mixed with articles or folders in one run".into()));
+    }
+    if datasets == 0 && (opts.fields.is_some() || opts.id_field.is_some()) {
+        return Err(Error::Usage("--fields and --id-field are for dataset files (.jsonl, .csv, .tsv)".into()));
+    }
+    if datasets > 0 && opts.lines {
+        return Err(Error::Usage("--lines reads plain text, one segment a line; a dataset is translated without it".into()));
+    }
+    if stdin_only && !opts.lines && opts.out.is_some() {
+        return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
+    }
+    Ok(datasets > 0)
+}
+
+/// The bundled model's folder, or an error saying how to get a model.
+fn bundled_model() -> Result<PathBuf> {
+    let dir = discover::default_model_dir();
+    if dir.join("model.bin").is_file() {
+        return Ok(dir);
+    }
+    let looked: Vec<String> = discover::default_model_candidates().iter().map(|p| p.display().to_string()).collect();
+    Err(Error::model(
+        &dir,
+        format!(
+            "no --model given and the bundled model is not there (looked in {}). Pass --model DIR or set \
+             TERJEMAH_MODEL; get a model with scripts/fetch-model.sh opus-mt-id-en (needs network) or train \
+             models/{} with scripts/train-starter/run",
+            looked.join(", "),
+            discover::DEFAULT_MODEL
+        ),
+    ))
+}
+
 /// `terjemah models`: one line (or JSON object) per model folder found; Ok(false) when some
 /// folder holding a model.bin could not be read as a model.
 pub fn list_models(dirs: Vec<PathBuf>, json: bool) -> Result<bool> {
-    let roots = if dirs.is_empty() { models::default_roots() } else { dirs };
-    let found = models::discover(&roots);
+    let roots = if dirs.is_empty() { discover::default_roots() } else { dirs };
+    let found = discover::discover(&roots);
     if found.is_empty() {
         return Err(Error::Usage(format!(
             "no models found in {} (a model folder holds model.bin)",
@@ -181,7 +147,7 @@ pub fn list_models(dirs: Vec<PathBuf>, json: bool) -> Result<bool> {
     for m in &found {
         let line = match m {
             Ok(info) if json => serde_json::to_string(info).expect("model info serialises"),
-            Ok(info) => models::describe(info),
+            Ok(info) => discover::describe(info),
             Err(e) => {
                 all_ok = false;
                 if json {

@@ -1,28 +1,25 @@
 //! terjemah: translate Indonesian news articles into English through a local CTranslate2
 //! model, with aligned bilingual output.
 //!
-//! Data flow, one direction: [`document`] (read, decode, classify blocks) → [`segment`]
-//! (sentences) → [`align::plan`] (what to translate) → [`engine`] (CTranslate2) →
-//! [`align::AlignedDocument`] → [`output`] writers. [`pipeline`] drives it over folders.
-//! [`eval`] scores translations against references (sacrebleu's metrics).
+//! The modules follow the data, one direction:
+//!
+//! read ([`input`]) → segment and plan ([`text`]) → [`translate`] (through a [`model`]) →
+//! [`align`] → write ([`output`]), with [`quality`] flags on each translated segment.
+//! [`run`] drives the stages over files, folders, datasets or lines; [`commands`] are the
+//! binary's subcommands as library calls, taking [`options`]. Scoring lives in the
+//! `terjemah-eval` crate ([`eval`]).
 
 pub mod align;
 pub mod commands;
-pub mod compute;
-pub mod document;
-pub mod engine;
 pub mod error;
 pub mod eval;
-pub mod glossary;
 pub mod input;
-pub mod manifest;
-pub mod models;
-pub mod outdir;
+pub mod model;
+pub mod options;
 pub mod output;
-pub mod pipeline;
-pub mod progress;
 pub mod quality;
-pub mod segment;
-pub mod tm;
+pub mod run;
+pub mod text;
+pub mod translate;
 
 pub use error::{Error, Result};

@@ -16,7 +16,7 @@ use std::fs;
 use std::path::Path;
 
 use common::*;
-use terjemah::document::{structure, BlockClass};
+use terjemah::input::blocks::{structure, BlockClass};
 use terjemah::input::html::{Extract, Page};
 
 /// A labelled article: one `(labels, text)` per line, continued lines joined.

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use terjemah::align::{plan, Boilerplate};
-use terjemah::document::{lines, Document};
+use terjemah::text::plan::{plan, Boilerplate};
+use terjemah::input::blocks::{lines, Document};
 use terjemah::input::html::{Extract, Page};
-use terjemah::segment::{sentences, split_long};
+use terjemah::text::segment::{sentences, split_long};
 
 /// Text that looks like scraped Indonesian news, with the hard parts over-represented.
 fn newsish() -> impl Strategy<Value = String> {

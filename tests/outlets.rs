@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use terjemah::document::{structure, BlockClass};
+use terjemah::input::blocks::{structure, BlockClass};
 
 /// A labelled article: its text and the expected blocks (class name, byte span).
 fn load(path: &Path) -> (String, Vec<(String, Range<usize>)>) {

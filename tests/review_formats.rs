@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use terjemah::align::{plan, AlignedDocument, Boilerplate};
-use terjemah::document::Document;
-use terjemah::engine::Translation;
+use terjemah::align::AlignedDocument;
+use terjemah::text::plan::{plan, Boilerplate};
+use terjemah::input::Document;
+use terjemah::translate::Translation;
 use terjemah::output::html::{write_index, IndexEntry, Score};
 use terjemah::output::{Context, Format};
 

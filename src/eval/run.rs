@@ -218,7 +218,7 @@ fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<String> {
 fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<()> {
     let manifest_path = hyp_dir.join("manifest.json");
     let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
-    let Ok(manifest) = serde_json::from_slice::<crate::manifest::Manifest>(&bytes) else { return Ok(()) };
+    let Ok(manifest) = serde_json::from_slice::<crate::run::manifest::Manifest>(&bytes) else { return Ok(()) };
     let mut entries = crate::output::html::index_entries(hyp_dir, &manifest.documents);
     if entries.is_empty() {
         return Ok(());

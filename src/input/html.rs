@@ -15,13 +15,12 @@
 //! else (head, navigation, images, links, blocks kept verbatim) is left as it was.
 
 use std::collections::HashSet;
-use std::str::FromStr;
 
 use dom_query::{Document as Dom, NodeId, NodeRef};
 use serde::Serialize;
 
 /// Which text of a page is translated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Extract {
     /// The main article (Readability) and the page title.
@@ -29,17 +28,6 @@ pub enum Extract {
     Main,
     /// Every text block of the body.
     All,
-}
-
-impl FromStr for Extract {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "main" => Ok(Extract::Main),
-            "all" => Ok(Extract::All),
-            _ => Err(format!("unknown --html-extract {s:?} (main, all)")),
-        }
-    }
 }
 
 /// True for the file names read as HTML pages.
@@ -298,7 +286,7 @@ impl Page {
 
 /// Decode a page's bytes (as text files are decoded) and parse it; an error is the reason.
 pub fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
-    let (text, mut warnings) = crate::document::decode(bytes)?;
+    let (text, mut warnings) = crate::input::decode::decode(bytes)?;
     let mut page = Page::parse(&text, extract);
     warnings.append(&mut page.warnings);
     page.warnings = warnings;
@@ -309,9 +297,9 @@ pub fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
 }
 
 /// A page as an article: its chosen blocks structured like a text article's lines.
-pub fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -> crate::Result<crate::document::Document> {
+pub fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -> crate::Result<crate::input::Document> {
     let page = read_page(bytes, extract).map_err(|reason| crate::Error::input(path, reason))?;
-    let mut doc = crate::document::Document::from_text(path, &page.text());
+    let mut doc = crate::input::Document::from_text(path, &page.text());
     doc.warnings = page.warnings;
     Ok(doc)
 }
@@ -336,7 +324,7 @@ fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
 pub fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
     let text = &aligned.doc.text;
     let mut out = Vec::new();
-    for line in crate::document::lines(text).filter(|l| !l.is_empty()) {
+    for line in crate::input::blocks::lines(text).filter(|l| !l.is_empty()) {
         let mut en = String::new();
         let mut pos = line.start;
         for b in aligned.blocks.iter().filter(|b| b.span.start >= line.start && b.span.end <= line.end) {

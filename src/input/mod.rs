@@ -1,9 +1,12 @@
-//! Inputs other than plain text articles, and the outlet rules that structure every article.
-//!
-//! - [`outlets`]: datelines, ads, invitations and other furniture of Indonesian news outlets.
-//! - [`dataset`]: JSONL, CSV and TSV files whose records are documents.
-//! - [`html`]: saved web pages: main-text extraction and the translated page.
+//! Reading: finding the inputs ([`discover`]), bytes to text ([`decode`]), text to classified
+//! blocks ([`blocks`], with the outlet rules of [`outlets`]), and the other input kinds: saved
+//! web pages ([`html`]) and JSONL/CSV/TSV datasets ([`dataset`]).
 
+pub mod blocks;
 pub mod dataset;
+pub mod decode;
+pub mod discover;
 pub mod html;
 pub mod outlets;
+
+pub use blocks::{Block, BlockClass, Document};

@@ -4,7 +4,7 @@
 //! paragraph, editor initials at its end, advertisements, video embeds, channel and newsletter
 //! invitations, syndication notes, copyright lines and pagination.
 //!
-//! Each rule looks at one trimmed line; [`crate::document::structure`] decides the block
+//! Each rule looks at one trimmed line; [`crate::input::blocks::structure`] decides the block
 //! classes with them.
 
 use std::sync::LazyLock;

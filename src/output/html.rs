@@ -10,7 +10,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::tmx::{action_name, escape};
 use super::{write_atomic, Context, Writer};
-use crate::align::{Action, AlignedDocument};
+use crate::align::AlignedDocument;
+use crate::text::plan::Action;
 use crate::quality::Flag;
 
 pub struct Html;
@@ -246,7 +247,7 @@ impl Writer for Html {
             // Paragraphs are the norm; every other class is labelled, boilerplate included.
             let tag = match (b.class, copied) {
                 (_, true) => format!(r#"<span class="cls">{class}<span class="kept"> · kept as is</span></span>"#),
-                (crate::document::BlockClass::Paragraph, false) => String::new(),
+                (crate::input::BlockClass::Paragraph, false) => String::new(),
                 _ => format!(r#"<span class="cls">{class}</span>"#),
             };
             write!(w, r#"<div class="cell src" lang="id">{tag}"#)?;
@@ -377,12 +378,12 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
 /// Index entries for the documents of a run's manifest that have an HTML page (so that the
 /// index lists every article, also those a resumed run found up to date).
 /// The side-by-side page a document's run wrote, if HTML was among its formats.
-pub fn page_of(d: &crate::manifest::DocumentEntry) -> Option<&PathBuf> {
+pub fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
     d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))
 }
 
 /// One index row per document with a page, in the documents' order.
-pub fn index_entries(out_dir: &Path, documents: &[crate::manifest::DocumentEntry]) -> Vec<IndexEntry> {
+pub fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
     documents
         .iter()
         .filter_map(|d| {

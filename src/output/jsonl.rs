@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{CharOffsets, Context, Writer};
-use crate::align::{Action, AlignedDocument};
+use crate::align::AlignedDocument;
+use crate::text::plan::Action;
 use crate::quality::Flag;
 
 pub struct Jsonl;

@@ -4,7 +4,6 @@ use std::fmt;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -32,7 +31,8 @@ pub trait Writer: Sync {
     fn write(&self, doc: &AlignedDocument, ctx: &Context, w: &mut dyn Write) -> io::Result<()>;
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// An output format (`--formats`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Txt,
@@ -44,8 +44,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Txt, Format::Md, Format::Jsonl, Format::Html, Format::Tmx, Format::Tsv];
-
     pub fn writer(self) -> &'static dyn Writer {
         match self {
             Format::Txt => &txt::Txt,
@@ -66,16 +64,6 @@ impl Format {
             Format::Tmx => "tmx",
             Format::Tsv => "tsv",
         }
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        Format::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            format!("unknown format {s:?} (one of: {})", names.join(", "))
-        })
     }
 }
 
@@ -140,13 +128,18 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result
 }
 
 fn output_error(path: &Path, what: &str, e: io::Error) -> Error {
-    let hint = match e.raw_os_error() {
-        Some(28) => " (disk full)",
-        Some(30) => " (read-only file system)",
-        Some(13) => " (permission denied)",
-        _ => "",
-    };
+    let hint = write_failure(&e).map_or_else(String::new, |h| format!(" ({h})"));
     Error::Output { path: path.to_path_buf(), reason: format!("{what}{hint}: {e}") }
+}
+
+/// The plain words for the usual reasons a write fails.
+pub fn write_failure(e: &io::Error) -> Option<&'static str> {
+    match e.kind() {
+        io::ErrorKind::StorageFull => Some("disk full"),
+        io::ErrorKind::ReadOnlyFilesystem => Some("read-only file system"),
+        io::ErrorKind::PermissionDenied => Some("permission denied"),
+        _ => None,
+    }
 }
 
 /// Output paths for an input whose path relative to its root is `rel`: `OUT/dir/STEM.SUFFIX`.

@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use super::{Context, Writer};
-use crate::align::{Action, AlignedDocument};
+use crate::align::AlignedDocument;
+use crate::text::plan::Action;
 
 pub struct Tmx;
 

@@ -28,7 +28,7 @@ pub fn default_model_dir() -> PathBuf {
 
 /// Model folders under `roots` (a root that is itself a model folder counts as one), each
 /// inspected; folders that hold a `model.bin` but fail inspection are returned as errors.
-pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::engine::ModelInfo>> {
+pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::model::ModelInfo>> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for root in roots {
         if root.join("model.bin").is_file() {
@@ -41,7 +41,7 @@ pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::engine::ModelInfo
         }
     }
     dirs.dedup();
-    dirs.iter().map(|d| crate::engine::ModelInfo::inspect(d, None, None)).collect()
+    dirs.iter().map(|d| crate::model::ModelInfo::inspect(d, None, None)).collect()
 }
 
 /// Where `terjemah models` looks without arguments: the folders holding the default model.
@@ -59,15 +59,15 @@ pub fn default_roots() -> Vec<PathBuf> {
 }
 
 /// One line of `terjemah models`: name, layout, languages, size, fingerprint, note.
-pub fn describe(info: &crate::engine::ModelInfo) -> String {
+pub fn describe(info: &crate::model::ModelInfo) -> String {
     let name = info.dir.file_name().map_or_else(|| info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let languages = match &info.layout {
-        crate::engine::Layout::Multilingual { src_lang, tgt_lang, .. } => format!("{src_lang} -> {tgt_lang}"),
-        crate::engine::Layout::Marian => info.languages.clone().unwrap_or_else(|| "(not recorded)".into()),
+        crate::model::Layout::Multilingual { src_lang, tgt_lang, .. } => format!("{src_lang} -> {tgt_lang}"),
+        crate::model::Layout::Marian => info.languages.clone().unwrap_or_else(|| "(not recorded)".into()),
     };
     let kind = match &info.layout {
-        crate::engine::Layout::Marian => "marian".to_string(),
-        crate::engine::Layout::Multilingual { family, .. } => family.clone(),
+        crate::model::Layout::Marian => "marian".to_string(),
+        crate::model::Layout::Multilingual { family, .. } => family.clone(),
     };
     let mut line =
         format!("{name}\t{kind}\t{languages}\t{:.1} MB\t{}\t{}", info.size_bytes as f64 / 1e6, info.fingerprint, info.dir.display());

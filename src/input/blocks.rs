@@ -1,7 +1,7 @@
-//! Reading an article: bytes to normalised text, then text to classified blocks.
+//! An article as the pipeline sees it: normalised text (see [`super::decode`]) cut into
+//! classified blocks (title, dateline, caption, paragraph, boilerplate).
 //!
-//! Offsets everywhere in terjemah are byte ranges into [`Document::text`], the *normalised*
-//! text: BOM removed, CRLF and lone CR turned into LF, nothing else changed. Writers that
+//! Offsets everywhere in terjemah are byte ranges into [`Document::text`]. Writers that
 //! publish offsets convert them to character offsets.
 
 use std::ops::Range;
@@ -12,7 +12,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::decode::{decode, normalize_newlines};
 use crate::input::outlets;
+use crate::text::lexicon;
 
 /// What a block of an article is, which decides whether and how it is translated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,12 +77,7 @@ pub struct Document {
 }
 
 impl Document {
-    /// Read and structure a file. Every problem is an [`Error::Input`] naming the file.
-    pub fn read(path: &Path) -> Result<Document> {
-        let bytes = std::fs::read(path).map_err(|e| Error::input(path, read_reason(&e)))?;
-        Document::from_bytes(path, &bytes)
-    }
-
+    /// Decode and structure a file's bytes. Every problem is an [`Error::Input`] naming the file.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Document> {
         let (text, warnings) = decode(bytes).map_err(|reason| Error::input(path, reason))?;
         if text.trim().is_empty() {
@@ -111,120 +108,6 @@ impl Document {
     }
 }
 
-impl Document {
-    /// What a user should read when a file cannot be read.
-    pub fn read_reason(e: &std::io::Error) -> String {
-        read_reason(e)
-    }
-}
-
-fn read_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied: cannot read the file".into(),
-        std::io::ErrorKind::NotFound => "not found (a dangling link or a file removed during the run)".into(),
-        _ if e.raw_os_error() == Some(21) => "is a folder, not a file".into(),
-        _ => format!("cannot read: {e}"),
-    }
-}
-
-/// Bytes to normalised text. Policy (documented in the README):
-/// - UTF-8, with or without BOM, is read as is; UTF-16 with a BOM is transcoded.
-/// - Text that is not UTF-8 and holds no valid multi-byte UTF-8 sequence is read as
-///   Windows-1252 (a superset of Latin-1 for text), with a warning.
-/// - UTF-8 with invalid bytes in it is refused, naming the line: guessing would garble it.
-/// - Binary files (NUL bytes, known magic numbers) are refused.
-pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Vec<String>), String> {
-    let mut warnings = Vec::new();
-    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        utf8_or_reason(rest)?
-    } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let enc = if bytes[0] == 0xFF { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
-        if had_errors {
-            return Err(format!("invalid {} text (odd byte count or unpaired surrogate)", enc.name()));
-        }
-        if text.contains('\0') {
-            return Err("binary data (NUL characters) in a UTF-16 file".into());
-        }
-        text.into_owned()
-    } else {
-        if let Some(kind) = binary_kind(bytes) {
-            return Err(format!("binary file ({kind}), not text: skipped"));
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
-            Err(e) if has_utf8_multibyte(bytes) => return Err(utf8_reason(bytes, e)),
-            Err(_) => {
-                warnings.push("not UTF-8; read as Windows-1252 (Latin-1)".to_string());
-                encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()
-            }
-        }
-    };
-    Ok((normalize_newlines(&text), warnings))
-}
-
-fn utf8_or_reason(bytes: &[u8]) -> std::result::Result<String, String> {
-    std::str::from_utf8(bytes).map(str::to_owned).map_err(|e| utf8_reason(bytes, e))
-}
-
-fn utf8_reason(bytes: &[u8], e: std::str::Utf8Error) -> String {
-    let at = e.valid_up_to();
-    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-    format!(
-        "invalid UTF-8 at byte {at} (line {line}); re-save the file as UTF-8 \
-         (e.g. `iconv -f WINDOWS-1252 -t UTF-8`)"
-    )
-}
-
-fn has_utf8_multibyte(bytes: &[u8]) -> bool {
-    // Look for one well-formed 2-4 byte sequence: its presence means the file was meant as UTF-8.
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let n = match b {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        if i + n <= bytes.len() && std::str::from_utf8(&bytes[i..i + n]).is_ok() {
-            return true;
-        }
-        i += 1;
-    }
-    false
-}
-
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
-    const MAGIC: &[(&[u8], &str)] = &[
-        (b"\xFF\xD8\xFF", "JPEG image"),
-        (b"\x89PNG", "PNG image"),
-        (b"GIF8", "GIF image"),
-        (b"%PDF", "PDF document"),
-        (b"PK\x03\x04", "ZIP archive or Office document"),
-        (b"\x1F\x8B", "gzip archive"),
-        (b"\x7FELF", "executable"),
-    ];
-    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
-        return Some(kind);
-    }
-    if bytes.iter().take(1 << 16).any(|&b| b == 0) {
-        return Some("NUL bytes");
-    }
-    None
-}
-
-/// CRLF and lone CR become LF; nothing else changes.
-pub fn normalize_newlines(s: &str) -> String {
-    if !s.contains('\r') {
-        return s.to_owned();
-    }
-    s.replace("\r\n", "\n").replace('\r', "\n")
-}
-
 /// Byte ranges of the lines of `text` (without their LF), trimmed of surrounding whitespace.
 /// A blank line gives an empty range at its position.
 pub fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -244,15 +127,21 @@ pub fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 // line and, where needed, its neighbours.
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    let abbreviations = lexicon::MONTH_ABBREVIATIONS.iter().map(|a| a.to_lowercase());
+    let months: Vec<String> =
+        lexicon::MONTHS.iter().map(|(id, _)| id.to_string()).chain(lexicon::ENGLISH_MONTHS.iter().map(|m| m.to_string())).chain(abbreviations).collect();
+    let months = months.join("|");
     Regex::new(
-        r"(?xi)
+        &r"(?xi)
         ^[-–—•|\s]*
         (?:[A-Z][A-Za-z .]{0,30},\s*)?                       # optional city
-        (?:(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad),?\s*)?
-        (?:\d{1,2}\s+(?:januari|februari|pebruari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|january|february|march|may|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|agt|ags|aug|sep|sept|okt|oct|nov|des|dec)\.?\s+\d{4}
+        (?:(?:DAYS),?\s*)?
+        (?:\d{1,2}\s+(?:MONTHS)\.?\s+\d{4}
           |\d{1,2}[/-]\d{1,2}[/-]\d{2,4})
         (?:\s*[,|\-–]?\s*(?:pukul\s+)?\d{1,2}[.:]\d{2}(?:[.:]\d{2})?\s*(?:WIB|WITA|WIT|GMT|UTC)?)?
-        \s*$",
+        \s*$"
+        .replace("DAYS", &lexicon::alternation(lexicon::DAYS))
+        .replace("MONTHS", &months),
     )
     .unwrap()
 });
@@ -433,26 +322,6 @@ mod tests {
 
     fn classes(text: &str) -> Vec<(BlockClass, String)> {
         structure(text).into_iter().map(|b| (b.class, text[b.span].to_string())).collect()
-    }
-
-    #[test]
-    fn newlines_are_normalised() {
-        assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
-    }
-
-    #[test]
-    fn decode_policy() {
-        assert_eq!(decode(b"\xEF\xBB\xBFhalo\r\n").unwrap().0, "halo\n");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("hé".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
-        assert_eq!(decode(&utf16).unwrap().0, "hé");
-        let (t, w) = decode(b"caf\xE9 enak").unwrap();
-        assert_eq!(t, "café enak");
-        assert_eq!(w.len(), 1);
-        assert!(decode("kopi ☕ enak \u{00e9}".as_bytes()).unwrap().1.is_empty());
-        let bad = decode(b"baris satu \xE2\x80\x9Cok\xE2\x80\x9D\nbaris \xFF dua").unwrap_err();
-        assert!(bad.contains("invalid UTF-8") && bad.contains("line 2"), "{bad}");
-        assert!(decode(b"\xFF\xD8\xFF\xE0 JFIF").unwrap_err().contains("JPEG"));
-        assert!(decode(b"abc\0def").unwrap_err().contains("NUL"));
     }
 
     #[test]

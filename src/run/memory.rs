@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::engine::Translation;
+use crate::translate::Translation;
 use crate::error::{Error, Result};
 
 pub struct TranslationMemory {
@@ -33,7 +33,7 @@ pub fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TERJEMAH_TM").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    crate::compute::cache_dir().join("tm.sqlite")
+    crate::model::compute::cache_dir().join("tm.sqlite")
 }
 
 impl TranslationMemory {

@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use crate::text::lexicon;
+
 /// Words that a capitalised word follows without a sentence break: titles, ranks, address and
 /// money prefixes. Case-sensitive ("dr." is a physician, "Dr." a doctorate; both are here).
 // Grouped by kind, one comment per group: keep rustfmt from reflowing the groups together.
@@ -43,9 +45,6 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Yang", "The", "It", "In",
 ];
 
-/// Month abbreviations: not a break when a number follows ("Jan. 2022", "Sept. 11").
-const MONTHS: &[&str] =
-    &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov", "Des", "Dec"];
 
 const TERMINAL: &[char] = &['.', '!', '?', '…'];
 const CLOSING: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
@@ -165,7 +164,8 @@ fn is_non_breaking(word: &str, before: &str, next: &str, sentence_so_far: &str) 
     if word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic)) {
         return !SENTENCE_OPENERS.contains(&next);
     }
-    if number_follows && MONTHS.contains(&word) {
+    // Month abbreviations: not a break when a number follows ("Jan. 2022", "Sept. 11").
+    if number_follows && lexicon::MONTH_ABBREVIATIONS.contains(&word) {
         return true;
     }
     // An enumeration at the start: "1. Pertama", "a. Kedua", "II. Bab".

@@ -14,7 +14,10 @@ pub const LOCK_FILE: &str = ".terjemah.lock";
 /// by a killed run is found unlocked and taken over.
 #[derive(Debug)]
 pub struct OutputDir {
+    /// The output folder.
     pub path: PathBuf,
+    /// The lock file: `.terjemah.lock`, or `.terjemah.shard-K-of-N.lock` for a shard.
+    pub lock_path: PathBuf,
     lock: File,
     /// Set when a killed run's lock was taken over: "pid N, started ...".
     pub took_over: Option<String>,
@@ -47,7 +50,7 @@ impl OutputDir {
             .and_then(|_| lock.write_all(me.as_bytes()))
             .map_err(|e| not_writable(path, e))?;
         let took_over = (!previous.trim().is_empty()).then(|| previous.trim().to_string());
-        let dir = OutputDir { path: path.to_path_buf(), lock, took_over };
+        let dir = OutputDir { path: path.to_path_buf(), lock_path, lock, took_over };
         dir.remove_stale_temporaries();
         Ok(dir)
     }
@@ -89,12 +92,7 @@ fn unix_now() -> u64 {
 }
 
 fn not_writable(path: &Path, e: std::io::Error) -> Error {
-    let why = match e.raw_os_error() {
-        Some(30) => "read-only file system".to_string(),
-        Some(13) => "permission denied".to_string(),
-        Some(28) => "disk full".to_string(),
-        _ => e.to_string(),
-    };
+    let why = crate::output::write_failure(&e).map_or_else(|| e.to_string(), str::to_string);
     Error::Output { path: path.to_path_buf(), reason: format!("cannot write to the output folder ({why})") }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Engine;
+use crate::model::Engine;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Failure {

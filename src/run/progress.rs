@@ -9,7 +9,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
-use crate::manifest::{Counts, Failure};
+use crate::run::manifest::{Counts, Failure};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress {
@@ -132,5 +132,14 @@ impl Reporter {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
+    }
+}
+
+/// A message outside a [`Reporter`]'s run (the streaming modes): a JSON `note` event with
+/// `--json`, else a line on stderr (also with `--quiet`: these are warnings).
+pub fn notice(mode: Progress, msg: &str) {
+    match mode {
+        Progress::Json => event(json!({"event": "note", "message": msg})),
+        _ => eprintln!("{msg}"),
     }
 }

@@ -1,0 +1,401 @@
+//! A loaded CTranslate2 translation model with its SentencePiece tokenizers.
+//!
+//! We tokenize ourselves (the `sentencepiece` crate) and hand CTranslate2 pieces, so that the
+//! same code serves Marian/OPUS-MT and NLLB/M2M-100 layouts, sentences longer than the model
+//! accepts can be split before translation ([`crate::translate`]), and tokenization runs on all
+//! cores with rayon. The engine takes tokens; texts, splitting and joining are the caller's.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use ct2rs::sys::{BatchType, ComputeType, Config, Device, TranslationOptions, Translator};
+use rayon::prelude::*;
+use sentencepiece::SentencePieceProcessor;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::compute;
+use crate::model::inspect::{check_tokenizer_matches, Layout, ModelInfo};
+
+/// Weights that replicas may hold in all: ct2rs gives each replica its own copy of the weights
+/// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
+const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
+
+/// How many replicas (CTranslate2 inter_threads) share `threads`. Measured on 2 cores with the
+/// starter model (README, Performance): one single-threaded replica per core beats one replica
+/// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
+/// default every thread gets its own replica while their weights fit `REPLICA_BUDGET_BYTES`.
+pub fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
+    let threads = options.threads.max(1);
+    if options.inter_threads > 0 {
+        return options.inter_threads.min(threads);
+    }
+    // Weights in memory: as saved (int8 on disk for converted models), wider for wider types.
+    let widen = match options.compute_type.map_or(ComputeType::INT8, |c| c.0) {
+        ComputeType::FLOAT32 => 4,
+        ComputeType::INT16 | ComputeType::FLOAT16 | ComputeType::BFLOAT16 | ComputeType::INT8_FLOAT16 => 2,
+        _ => 1,
+    };
+    let fit = REPLICA_BUDGET_BYTES / (model_bytes.max(1) * widen);
+    (fit as usize).clamp(1, threads)
+}
+
+/// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
+/// it, so `--threads 1` would still spin two threads (measured: 17x slower on a shared 2-core
+/// machine). Size it to one replica's share.
+#[cfg(feature = "openblas")]
+fn set_openblas_threads(n: usize) {
+    unsafe extern "C" {
+        fn openblas_set_num_threads(n: std::os::raw::c_int);
+    }
+    // SAFETY: a plain setter of OpenBLAS (linked by this feature), called before any GEMM runs.
+    unsafe { openblas_set_num_threads(n.min(i32::MAX as usize) as std::os::raw::c_int) }
+}
+
+/// Compute types accepted by `--compute-type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compute(pub ComputeType);
+
+impl FromStr for Compute {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(Compute(match s {
+            "default" => ComputeType::DEFAULT,
+            "auto" => ComputeType::AUTO,
+            "int8" => ComputeType::INT8,
+            "int8_float32" => ComputeType::INT8_FLOAT32,
+            "int16" => ComputeType::INT16,
+            "float32" => ComputeType::FLOAT32,
+            _ => return Err(format!("unknown compute type {s:?} (int8, int8_float32, int16, float32, auto, default)")),
+        }))
+    }
+}
+
+impl fmt::Display for Compute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Compute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Beam 2: what scripts/bench/levers measured best for speed and BLEU on the starter model.
+const DEFAULT_BEAM: usize = 2;
+const DEFAULT_MAX_DECODING_LENGTH: usize = 256;
+const DEFAULT_BATCH_TOKENS: usize = 2048;
+
+/// Decoding and threading options; these (with the model fingerprint) decide the output.
+/// Also the engine part of `terjemah translate`'s command line.
+#[derive(Clone, Debug, Serialize, clap::Args)]
+pub struct EngineOptions {
+    /// Beam size (1 = greedy)
+    #[arg(long, default_value_t = DEFAULT_BEAM)]
+    pub beam: usize,
+    /// Longest output in tokens for one sentence (reaching it is reported in the manifest)
+    #[arg(long, default_value_t = DEFAULT_MAX_DECODING_LENGTH)]
+    pub max_decoding_length: usize,
+    /// Tokens per batch handed to CTranslate2 (padded source tokens)
+    #[arg(long, default_value_t = DEFAULT_BATCH_TOKENS)]
+    pub batch_tokens: usize,
+    /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
+    /// [default: the faster of int8 and float32 for this model on this CPU, measured on the
+    /// first run and cached in ~/.cache/terjemah/compute-types.json]
+    #[arg(long, env = "TERJEMAH_COMPUTE_TYPE")]
+    pub compute_type: Option<Compute>,
+    /// Why the compute type is what it is (filled by `Engine::load`, for the manifest).
+    #[arg(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compute_reason: Option<String>,
+    /// CPU threads for translation [default: all cores]
+    #[arg(long, default_value_t = all_cores(), hide_default_value = true)]
+    pub threads: usize,
+    /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads.
+    /// 0: one per thread while their weights fit in 1 GiB (each replica holds a copy)
+    #[arg(long, default_value_t = 0)]
+    pub inter_threads: usize,
+    /// Longest input in tokens before a sentence is split [default: from the model's config, else 256]
+    #[arg(long)]
+    pub max_input_tokens: Option<usize>,
+    /// Source language code of multilingual models [default: ind_Latn for NLLB, __id__ for M2M-100]
+    #[arg(long)]
+    pub src_lang: Option<String>,
+    /// Target language code of multilingual models [default: eng_Latn for NLLB, __en__ for M2M-100]
+    #[arg(long)]
+    pub tgt_lang: Option<String>,
+}
+
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Default for EngineOptions {
+    /// The command line's defaults (without `TERJEMAH_COMPUTE_TYPE`).
+    fn default() -> Self {
+        EngineOptions {
+            beam: DEFAULT_BEAM,
+            max_decoding_length: DEFAULT_MAX_DECODING_LENGTH,
+            batch_tokens: DEFAULT_BATCH_TOKENS,
+            compute_type: None,
+            compute_reason: None,
+            threads: all_cores(),
+            inter_threads: 0,
+            max_input_tokens: None,
+            src_lang: None,
+            tgt_lang: None,
+        }
+    }
+}
+
+/// The engine's output for one input sequence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Detokenized text.
+    pub text: String,
+    /// Target tokens produced.
+    pub tokens: usize,
+    /// The output reached `max_decoding_length` and may be cut short.
+    pub hit_max_length: bool,
+}
+
+/// A loaded model: CTranslate2 translator, tokenizers, and the options it runs with.
+pub struct Engine {
+    pub info: ModelInfo,
+    pub options: EngineOptions,
+    translator: Translator,
+    source_spm: SentencePieceProcessor,
+    target_spm: SentencePieceProcessor,
+    max_input_tokens: usize,
+    /// Set when this load measured the compute type (a note for the run's output).
+    pub compute_note: Option<String>,
+}
+
+/// The decoding length asked for, within the decoder's position table (the target language
+/// token of multilingual models takes one position).
+fn decoding_limit(info: &ModelInfo, asked: usize) -> usize {
+    info.max_output_tokens.map_or(asked, |limit| asked.min(limit.saturating_sub(1)).max(1))
+}
+
+/// The source and target SentencePiece models of a model folder.
+fn open_tokenizers(info: &ModelInfo) -> Result<(SentencePieceProcessor, SentencePieceProcessor)> {
+    let open = |p: &Path| {
+        SentencePieceProcessor::open(p).map_err(|e| Error::model(&info.dir, format!("cannot load tokenizer {}: {e}", p.display())))
+    };
+    Ok((open(&info.source_spm)?, open(&info.target_spm)?))
+}
+
+impl Engine {
+    /// Load a model folder. Without a compute type in `options`, the faster of int8 and
+    /// float32 on this machine is used: measured once per model and machine (see `compute`).
+    pub fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
+        let (info, vocab) = ModelInfo::inspect_with_vocabulary(dir, options.src_lang.as_deref(), options.tgt_lang.as_deref())?;
+        let (source_spm, target_spm) = open_tokenizers(&info)?;
+        let mut tokenizers = vec![(info.source_spm.as_path(), &source_spm)];
+        if info.target_spm != info.source_spm {
+            tokenizers.push((info.target_spm.as_path(), &target_spm));
+        }
+        check_tokenizer_matches(dir, &vocab, &tokenizers)?;
+        if let Some(compute) = options.compute_type {
+            let mut engine = Engine::open(info, options, compute, source_spm, target_spm)?;
+            engine.options.compute_reason = Some("given (--compute-type)".into());
+            return Ok(engine);
+        }
+
+        let key = compute::key(&info.fingerprint, options.inter_threads, options.threads);
+        let file = compute::cache_file();
+        if let Some(choice) = compute::cached(&file, &key) {
+            if let Ok(c) = choice.compute.parse::<Compute>() {
+                let mut engine = Engine::open(info, options, c, source_spm, target_spm)?;
+                engine.options.compute_reason = Some(choice.reason(true));
+                return Ok(engine);
+            }
+        }
+        // Measure: the same calibration sentences in each type, after a warm-up.
+        const TYPES: [&str; 2] = ["int8", "float32"];
+        let mut best: Option<Engine> = None;
+        let mut seconds = std::collections::BTreeMap::new();
+        let mut spms = Some((source_spm, target_spm));
+        for name in TYPES {
+            let (src, tgt) = match spms.take() {
+                Some(pair) => pair,
+                None => open_tokenizers(&info)?,
+            };
+            let mut probe = options.clone();
+            probe.max_decoding_length = probe.max_decoding_length.min(64); // random-weight models never stop
+            let engine = Engine::open(info.clone(), probe, name.parse::<Compute>().map_err(Error::Usage)?, src, tgt)?;
+            engine.translate_short(&compute::CALIBRATION[..compute::WARM_UP])?;
+            let t0 = std::time::Instant::now();
+            engine.translate_short(&compute::CALIBRATION[compute::WARM_UP..])?;
+            seconds.insert(name.to_string(), t0.elapsed().as_secs_f64());
+            if compute::fastest(&seconds, &TYPES) == name {
+                best = Some(engine); // the loser is dropped here, freeing its weights
+            }
+        }
+        let choice = compute::Choice {
+            compute: compute::fastest(&seconds, &TYPES),
+            seconds,
+            measured_unix: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        };
+        let mut engine = best.expect("one compute type was measured");
+        // The probe capped the decoding length; the real run uses the asked one.
+        engine.options.max_decoding_length = decoding_limit(&engine.info, options.max_decoding_length);
+        let mut reason = choice.reason(false);
+        if let Err(e) = compute::store(&file, &key, &choice) {
+            reason.push_str(&format!("; not cached ({}: {e})", file.display()));
+        }
+        engine.compute_note = Some(format!("compute type {reason}"));
+        engine.options.compute_reason = Some(reason);
+        Ok(engine)
+    }
+
+    /// The engine for one compute type, with the tokenizers already opened and checked.
+    fn open(
+        info: ModelInfo,
+        options: EngineOptions,
+        compute: Compute,
+        source_spm: SentencePieceProcessor,
+        target_spm: SentencePieceProcessor,
+    ) -> Result<Engine> {
+        let dir = info.dir.clone();
+        let mut options = options;
+        options.compute_type = Some(compute);
+        let inter = replicas(&options, info.size_bytes);
+        let threads_per_replica = (options.threads / inter).max(1);
+        #[cfg(feature = "openblas")]
+        set_openblas_threads(threads_per_replica);
+        let config = Config {
+            device: Device::CPU,
+            compute_type: compute.0,
+            device_indices: vec![0; inter],
+            num_threads_per_replica: threads_per_replica,
+            ..Default::default()
+        };
+        let translator = Translator::new(&dir, &config).map_err(|e| {
+            let e = e.to_string();
+            if e.contains("compute type") {
+                // Not the model's fault: this build's GEMM backends lack that type (int16 needs MKL).
+                Error::Usage(format!(
+                    "{}; choose another --compute-type (int8, int8_float32 and float32 work with every build)",
+                    e.trim_end_matches('.')
+                ))
+            } else {
+                Error::model(
+                    &dir,
+                    format!("CTranslate2 cannot load model.bin ({e}); the file may be corrupt or from an incompatible converter"),
+                )
+            }
+        })?;
+        let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
+        options.max_decoding_length = decoding_limit(&info, options.max_decoding_length);
+        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, compute_note: None })
+    }
+
+    pub fn max_input_tokens(&self) -> usize {
+        self.max_input_tokens
+    }
+
+    /// Source SentencePiece pieces of `text`, without special tokens.
+    pub fn tokenize(&self, text: &str) -> Result<Vec<String>> {
+        let pieces = self.source_spm.encode(text).map_err(|e| Error::Engine(format!("tokenizing {text:?}: {e}")))?;
+        Ok(pieces.into_iter().map(|p| p.piece).collect())
+    }
+
+    fn wrap_source(&self, mut pieces: Vec<String>) -> Vec<String> {
+        if let Layout::Multilingual { src_lang, .. } = &self.info.layout {
+            pieces.insert(0, src_lang.clone());
+        }
+        pieces.push("</s>".to_string());
+        pieces
+    }
+
+    fn detokenize(&self, mut pieces: Vec<String>) -> Result<String> {
+        if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
+            if pieces.first() == Some(tgt_lang) {
+                pieces.remove(0);
+            }
+        }
+        self.target_spm.decode_pieces(&pieces).map_err(|e| Error::Engine(format!("detokenizing: {e}")))
+    }
+
+    /// The most source pieces one input may hold: the model's limit less room for `</s>` and a
+    /// language code. [`crate::translate`] splits longer texts before they reach the engine.
+    pub fn piece_limit(&self) -> usize {
+        self.max_input_tokens.saturating_sub(2).max(1)
+    }
+
+    /// Translate token sequences (source pieces without special tokens, each within
+    /// [`Engine::piece_limit`]) in one CTranslate2 call, which sorts them by length, batches by
+    /// tokens and spreads the batches over its replicas. Detokenizes on all cores.
+    pub fn translate_tokens(&self, inputs: &[Vec<String>]) -> Result<Vec<Output>> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t.clone())).collect();
+        let options = TranslationOptions::<String, String> {
+            beam_size: self.options.beam.max(1),
+            max_decoding_length: self.options.max_decoding_length,
+            max_input_length: 0, // never truncate: the caller splits
+            max_batch_size: self.options.batch_tokens,
+            batch_type: BatchType::Tokens,
+            ..Default::default()
+        };
+        let results = if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
+            let prefix = vec![vec![tgt_lang.clone()]; source.len()];
+            self.translator.translate_batch_with_target_prefix(&source, &prefix, &options, None)
+        } else {
+            self.translator.translate_batch(&source, &options, None)
+        }
+        .map_err(|e| Error::Engine(e.to_string()))?;
+        let max_len = self.options.max_decoding_length;
+        results
+            .into_par_iter()
+            .map(|r| {
+                let hyp = r.hypotheses.into_iter().next().unwrap_or_default();
+                let tokens = hyp.len();
+                Ok(Output { text: self.detokenize(hyp)?, tokens, hit_max_length: tokens >= max_len })
+            })
+            .collect()
+    }
+
+    /// Translate short texts whole (the compute-type calibration sentences).
+    fn translate_short(&self, texts: &[&str]) -> Result<Vec<Output>> {
+        let tokens = texts.iter().map(|t| self.tokenize(t)).collect::<Result<Vec<_>>>()?;
+        self.translate_tokens(&tokens)
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_fill_the_threads_while_their_weights_fit() {
+        let o = |threads, inter, compute| EngineOptions {
+            threads,
+            inter_threads: inter,
+            compute_type: Some(Compute(compute)),
+            ..Default::default()
+        };
+        // Small model: one replica per thread.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 9_000_000), 16);
+        // 600 MB model (NLLB-600M int8): one replica.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
+        // 76 MB int8 (OPUS-MT): 14 copies fit in 1 GiB; in float32 only 3.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 76_000_000), 14);
+        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3);
+        // Asked for: as asked, never more than the threads.
+        assert_eq!(replicas(&o(4, 2, ComputeType::INT8), 600_000_000), 2);
+        assert_eq!(replicas(&o(2, 8, ComputeType::INT8), 1), 2);
+    }
+
+    #[test]
+    fn compute_types_parse() {
+        assert_eq!("int8".parse::<Compute>().unwrap(), Compute(ComputeType::INT8));
+        assert!("int4".parse::<Compute>().is_err());
+    }
+}

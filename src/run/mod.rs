@@ -1,0 +1,121 @@
+//! Running a translation over inputs, in one of three modes:
+//! - [`articles`]: files and folders, chunk by chunk, with reading, translating and writing
+//!   overlapping; resumable and shardable (`--shard K/N`);
+//! - [`datasets`]: JSONL/CSV/TSV files record by record, resumable;
+//! - [`lines`]: standard input or `--lines`, streamed.
+//!
+//! Around them: the [`manifest`] each run writes, the [`memory`] of earlier translations, the
+//! output folder's lock ([`outdir`]) and what the user sees ([`progress`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::options::TranslateOptions;
+use crate::output;
+
+pub mod articles;
+mod chunk;
+pub mod datasets;
+pub mod lines;
+pub mod manifest;
+pub mod memory;
+pub mod outdir;
+pub mod progress;
+
+pub use chunk::Translating;
+use manifest::{options_key, Counts, Failure, Manifest, Timings};
+use memory::TranslationMemory;
+
+/// A run over files: the options as given, and what was resolved from them before the run.
+pub struct Job<'a> {
+    /// `terjemah translate`'s options.
+    pub options: &'a TranslateOptions,
+    /// The model and glossary to translate with.
+    pub with: Translating<'a>,
+    /// The translation memory in use (given, default, or none).
+    pub tm: Option<PathBuf>,
+    /// Messages for the user found while setting up (reported once the run's output starts).
+    pub notes: Vec<String>,
+}
+
+/// The outcome of a run, for the exit code and the summary line.
+#[derive(Debug)]
+pub struct Summary {
+    /// Documents and segments, as in the manifest.
+    pub counts: Counts,
+    /// Inputs that failed, with why.
+    pub failures: Vec<Failure>,
+    /// Wall-clock seconds.
+    pub elapsed_s: f64,
+}
+
+/// The options that decide a sentence's translation (with the model fingerprint).
+fn engine_decisive(with: Translating) -> serde_json::Value {
+    let o = &with.engine.options;
+    serde_json::json!({
+        "beam": o.beam,
+        "max_decoding_length": o.max_decoding_length,
+        "compute_type": o.compute_type,
+        "max_input_tokens": with.engine.max_input_tokens(),
+        "layout": with.engine.info.layout,
+        "glossary": with.glossary.map(|g| g.fingerprint.clone()),
+    })
+}
+
+/// The options that decide a document's outputs (with the model fingerprint and the source).
+fn decisive_options(with: Translating, options: &TranslateOptions) -> serde_json::Value {
+    let mut v = engine_decisive(with);
+    v["boilerplate"] = serde_json::to_value(options.boilerplate).unwrap_or_default();
+    v["html_extract"] = serde_json::to_value(options.html_extract).unwrap_or_default();
+    v
+}
+
+/// The translation memory to use: the one given (an error if it cannot be opened), else the
+/// default one when it can be opened (the memory only saves time: a run without it is still
+/// right, so an unwritable cache folder is a warning, returned for the run to report), else none.
+pub fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<PathBuf>, Option<String>)> {
+    if disabled {
+        return Ok((None, None));
+    }
+    if let Some(p) = given {
+        open_tm(with, p)?;
+        return Ok((Some(p.to_path_buf()), None));
+    }
+    let p = memory::default_path();
+    match open_tm(with, &p) {
+        Ok(_) => Ok((Some(p), None)),
+        Err(e) => Ok((None, Some(format!("warning: running without a translation memory: {e}")))),
+    }
+}
+
+/// Open the translation memory for this engine's model and decoding options.
+pub fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
+    TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)))
+}
+
+/// A finished run's manifest: the document counts it kept, the engine's `counts` and the
+/// timings, marked complete and written to `path`.
+fn complete_manifest(manifest: &mut Manifest, counts: Counts, translate_s: f64, elapsed: f64, path: &Path) -> Result<()> {
+    manifest.counts = Counts {
+        documents: manifest.counts.documents,
+        succeeded: manifest.counts.succeeded,
+        up_to_date: manifest.counts.up_to_date,
+        failed: manifest.failures.len(),
+        ..counts
+    };
+    manifest.timings = Timings {
+        total_s: elapsed,
+        translate_s,
+        segments_per_s: manifest.counts.translated_segments as f64 / elapsed.max(1e-9),
+        target_tokens_per_s: manifest.counts.target_tokens as f64 / elapsed.max(1e-9),
+    };
+    manifest.complete = true;
+    write_json(path, manifest)
+}
+
+/// A JSON file (manifest, progress), written atomically.
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from))
+}

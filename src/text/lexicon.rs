@@ -1,0 +1,68 @@
+//! Indonesian calendar words in one place: the dateline classifier, the sentence splitter and
+//! the rule-based translation of datelines all read these lists.
+
+/// Month names (and their common variant spellings) with their English names.
+pub const MONTHS: &[(&str, &str)] = &[
+    ("januari", "January"),
+    ("februari", "February"),
+    ("pebruari", "February"),
+    ("maret", "March"),
+    ("april", "April"),
+    ("mei", "May"),
+    ("juni", "June"),
+    ("juli", "July"),
+    ("agustus", "August"),
+    ("september", "September"),
+    ("oktober", "October"),
+    ("november", "November"),
+    ("desember", "December"),
+];
+
+/// English month names that scraped Indonesian pages also use in datelines.
+pub const ENGLISH_MONTHS: &[&str] = &["january", "february", "march", "may", "june", "july", "august", "october", "december"];
+
+/// Month abbreviations, Indonesian and English, as written (capitalised) before a number:
+/// "Jan. 2022", "Agt 2021", "Sept. 11".
+pub const MONTH_ABBREVIATIONS: &[&str] =
+    &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov", "Des", "Dec"];
+
+/// Day names (and variants) with their English names.
+pub const DAYS: &[(&str, &str)] = &[
+    ("senin", "Monday"),
+    ("selasa", "Tuesday"),
+    ("rabu", "Wednesday"),
+    ("kamis", "Thursday"),
+    ("jumat", "Friday"),
+    ("jum'at", "Friday"),
+    ("sabtu", "Saturday"),
+    ("minggu", "Sunday"),
+    ("ahad", "Sunday"),
+];
+
+/// `a|b|c` of the first column, for building regular expressions.
+pub fn alternation(words: &[(&str, &str)]) -> String {
+    words.iter().map(|(id, _)| *id).collect::<Vec<_>>().join("|")
+}
+
+/// The English of an Indonesian month or day name (any case).
+pub fn english(word: &str) -> Option<&'static str> {
+    let w = word.to_lowercase();
+    MONTHS.iter().chain(DAYS).find(|(id, _)| *id == w).map(|(_, en)| *en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_abbreviation_starts_a_month() {
+        let all: Vec<String> = MONTHS.iter().map(|(id, _)| id.to_string()).chain(ENGLISH_MONTHS.iter().map(|m| m.to_string())).collect();
+        for a in MONTH_ABBREVIATIONS {
+            let a = a.to_lowercase();
+            // "Agt", "Ags": Agustus abbreviated by its consonants.
+            assert!(all.iter().any(|m| m.starts_with(&a[..2]) && a.chars().all(|c| m.contains(c))), "{a}");
+        }
+        assert_eq!(english("JUM'AT"), Some("Friday"));
+        assert_eq!(english("pekan"), None);
+    }
+}

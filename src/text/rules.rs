@@ -1,0 +1,81 @@
+//! Datelines and boilerplate labels translated by fixed rules, so that a small model never
+//! garbles them.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::text::lexicon;
+
+static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^:|]{1,30}[:|]").unwrap());
+
+/// End of a leading "Label:" of a boilerplate line.
+pub(crate) fn label_end(text: &str) -> Option<usize> {
+    LABEL.find(text).map(|m| m.end())
+}
+
+const LABELS: &[(&str, &str)] = &[
+    ("baca juga", "Read also"),
+    ("baca pula", "Read also"),
+    ("baca selengkapnya", "Read more"),
+    ("lihat juga", "See also"),
+    ("simak juga", "See also"),
+    ("simak", "Watch"),
+    ("tonton juga", "Watch also"),
+    ("artikel terkait", "Related article"),
+    ("berita terkait", "Related news"),
+    ("editor", "Editor"),
+    ("penyunting", "Editor"),
+    ("redaktur", "Editor"),
+    ("penulis", "Writer"),
+    ("reporter", "Reporter"),
+    ("pewarta", "Reporter"),
+    ("kontributor", "Contributor"),
+    ("sumber", "Source"),
+    ("foto", "Photo"),
+    ("fotografer", "Photographer"),
+    ("ilustrasi", "Illustration"),
+    ("laporan", "Report"),
+    ("halaman", "Page"),
+    ("tags", "Tags"),
+    ("tag", "Tags"),
+    ("topik", "Topics"),
+    ("kata kunci", "Keywords"),
+    ("hak cipta", "Copyright"),
+];
+
+/// Month and day names, and "pukul" (o'clock) before a time.
+static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
+    let words = format!("{}|{}", lexicon::alternation(lexicon::MONTHS), lexicon::alternation(lexicon::DAYS));
+    Regex::new(&format!(r"(?i)\b({words}|pukul)\b")).unwrap()
+});
+
+/// A dateline or a boilerplate label in English: labels from [`LABELS`], month and day names
+/// from [`lexicon`]; everything else (numbers, names, punctuation) as it is.
+pub fn rule_translate(text: &str) -> String {
+    let lower = text.to_lowercase();
+    for (id, en) in LABELS {
+        if let Some(rest) = lower.strip_prefix(id).filter(|_| text.is_char_boundary(id.len())) {
+            if rest.trim_start().starts_with([':', '|']) || rest.trim().is_empty() {
+                let sep = &text[id.len()..];
+                return format!("{en}{sep}");
+            }
+        }
+    }
+    CALENDAR
+        .replace_all(text, |c: &regex::Captures| lexicon::english(&c[1]).unwrap_or("at"))
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_map_dates_and_labels() {
+        assert_eq!(rule_translate("- 28 Januari 2022, 11:09 WIB"), "- 28 January 2022, 11:09 WIB");
+        assert_eq!(rule_translate("Jumat, 4 Maret 2022 pukul 10.00"), "Friday, 4 March 2022 at 10.00");
+        assert_eq!(rule_translate("Baca Juga:"), "Read also:");
+        assert_eq!(rule_translate("Sumber:"), "Source:");
+    }
+}
