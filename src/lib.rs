@@ -9,6 +9,8 @@
 //! binary's subcommands as library calls, taking [`options`]. Scoring lives in the
 //! `terjemah-eval` crate ([`eval`]).
 
+#![warn(missing_docs)]
+
 pub mod align;
 pub mod commands;
 pub mod error;

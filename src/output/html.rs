@@ -16,141 +16,18 @@ use crate::quality::Flag;
 
 pub struct Html;
 
-const STYLE: &str = r#"
-:root{--bg:#fff;--fg:#1f2328;--muted:#656d76;--line:#d8dee4;--soft:#f6f8fa;--hl:#fff1a8;--pin:#ffd54a;--flag:#b42318;--flagbg:#fee4e2;--link:#0969da}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#8d96a0;--line:#30363d;--soft:#161b22;--hl:#4d3f00;--pin:#7a5d00;--flag:#ff9492;--flagbg:#3d1515;--link:#4493f8}}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Helvetica,Arial,sans-serif}
-a{color:var(--link)}
-header.top{padding:16px 24px 12px;border-bottom:1px solid var(--line)}
-header.top h1{font-size:1.2rem;line-height:1.3;margin:0 0 4px;overflow-wrap:anywhere}
-.meta{margin:0;color:var(--muted);font-size:.85rem}
-.meta code{font-size:.8rem}
-.tools{display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center;margin-top:8px;font-size:.85rem}
-main{max-width:1280px;margin:0 auto;padding:0 24px 48px}
-.flag{display:inline-block;font-size:.72rem;line-height:1.4;color:var(--flag);background:var(--flagbg);border-radius:4px;padding:0 5px;margin:0 0 0 4px;white-space:nowrap;max-width:100%;overflow:hidden;text-overflow:ellipsis;vertical-align:baseline;font-style:normal;font-weight:normal}
-.tools .flag{margin:0}
-"#;
-
-const PAGE_STYLE: &str = r#"
-.row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 32px;padding:10px 0;border-bottom:1px solid var(--line)}
-.row.head{position:sticky;top:0;z-index:1;background:var(--bg);padding:8px 0;color:var(--muted);font-size:.75rem;font-weight:600;letter-spacing:.06em;text-transform:uppercase}
-.cell{min-width:0;overflow-wrap:anywhere}
-.seg{scroll-margin:4rem 0;border-radius:3px;cursor:pointer;box-decoration-break:clone;-webkit-box-decoration-break:clone}
-.seg.hl{background:var(--hl)}
-.seg.pin{background:var(--pin)}
-.seg.flagged{text-decoration:underline wavy var(--flag);text-decoration-thickness:1px;text-underline-offset:4px;text-decoration-skip-ink:none}
-.seg:empty::before{content:"(no output)";color:var(--muted);font-style:italic}
-.seg[data-action=dropped]:empty::before{content:"(dropped)"}
-.cls{display:inline-block;font-size:.68rem;line-height:1.5;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 5px;margin-right:8px;vertical-align:1px;font-style:normal;font-weight:normal}
-.boiler{background:var(--soft);color:var(--muted);font-size:.9rem}
-.b-title .cell{font-size:1.15rem;font-weight:600;line-height:1.4}
-.b-dateline .cell{color:var(--muted);font-size:.9rem}
-.b-caption .cell{font-style:italic}
-.phone-only{display:none}
-.cell.src .kept{display:none}
-body.only-flagged .row:not(.has-flags):not(.head){display:none}
-@media (max-width:700px){
- header.top{padding:12px 14px 10px}
- main{padding:0 14px 32px}
- .row{grid-template-columns:minmax(0,1fr);gap:6px}
- .row.head{display:none}
- .cell.tgt{border-left:3px solid var(--line);padding-left:10px}
- .cell.tgt .cls{display:none}
- .row.copied .cell.tgt{display:none}
- .cell.src .kept{display:inline}
- .phone-only{display:block;margin-top:6px}
-}
-"#;
-
-const PAGE_SCRIPT: &str = r#"
-(function(){
-  var pinned=null;
-  function pair(el){return document.getElementById(el.getAttribute('data-pair'));}
-  function mark(el,cls,on){if(!el)return;el.classList.toggle(cls,on);var p=pair(el);if(p)p.classList.toggle(cls,on);}
-  function seg(e){return e.target&&e.target.closest?e.target.closest('.seg'):null;}
-  document.addEventListener('mouseover',function(e){mark(seg(e),'hl',true);});
-  document.addEventListener('mouseout',function(e){mark(seg(e),'hl',false);});
-  function pin(s,scroll){
-    if(pinned)mark(pinned,'pin',false);
-    if(!s||s===pinned||pair(s)===pinned){pinned=null;return;}
-    pinned=s;mark(s,'pin',true);
-    var p=pair(s);
-    if(scroll&&p){var r=p.getBoundingClientRect();if(r.top<40||r.bottom>innerHeight)p.scrollIntoView({block:'center'});}
-    if(history.replaceState)history.replaceState(null,'','#'+s.id);
-  }
-  document.addEventListener('click',function(e){var s=seg(e);if(s||pinned)pin(s,true);});
-  var only=document.getElementById('only-flagged');
-  if(only)only.addEventListener('change',function(){document.body.classList.toggle('only-flagged',only.checked);});
-  var h=location.hash&&document.getElementById(location.hash.slice(1));
-  // After the browser's own jump to the fragment: centre it, so its counterpart shows too.
-  if(h&&h.classList.contains('seg')){pin(h,false);addEventListener('load',function(){setTimeout(function(){h.scrollIntoView({block:'center'});},0);});}
-})();
-"#;
-
-const INDEX_STYLE: &str = r#"
-.filter{font:inherit;font-size:.9rem;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);min-width:0;width:16em;max-width:100%}
-.tablewrap{overflow-x:auto;margin-top:16px;border:1px solid var(--line);border-radius:6px}
-table{border-collapse:separate;border-spacing:0;width:100%;font-size:.9rem}
-th,td{padding:6px 10px;text-align:right;border-bottom:1px solid var(--line);white-space:nowrap}
-th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:var(--bg)}
-thead th{background:var(--soft);vertical-align:bottom;white-space:normal;min-width:5.5em;line-height:1.3}
-thead th:first-child{z-index:1;background:var(--soft)}
-tfoot th,tfoot td,tfoot th:first-child{background:var(--soft);border-bottom:0;font-weight:600}
-tbody tr:hover td{background:var(--soft)}
-th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer}
-th button{text-align:inherit}
-th button::after{content:" \2195";opacity:.4}
-th[aria-sort=ascending] button::after{content:" \25B2";font-size:.7em;opacity:1}
-th[aria-sort=descending] button::after{content:" \25BC";font-size:.7em;opacity:1}
-.hint{display:none;margin:6px 0 0;color:var(--muted);font-size:.8rem}
-.hint.on{display:block}
-td.zero{color:var(--muted)}
-td.hot{color:var(--flag);font-weight:600}
-.empty{color:var(--muted);padding:16px}
-@media (max-width:700px){
- header.top{padding:12px 14px 10px}
- main{padding:0 8px 32px}
- th,td{padding:6px 8px}
- td:first-child{white-space:normal;overflow-wrap:anywhere;min-width:8em;max-width:42vw}
- /* Blocks and Translated give way, so that Flagged shows without scrolling. */
- tr>:nth-child(2),tr>:nth-child(4){display:none}
-}
-"#;
-
-const INDEX_SCRIPT: &str = r#"
-(function(){
-  var table=document.getElementById('articles');if(!table)return;
-  var body=table.tBodies[0],heads=table.tHead.rows[0].cells;
-  function key(row,i){return row.cells[i].getAttribute('data-v');}
-  Array.prototype.forEach.call(heads,function(th,i){
-    var b=th.querySelector('button');if(!b)return;
-    b.addEventListener('click',function(){
-      var num=th.getAttribute('data-type')==='num';
-      var dir=th.getAttribute('aria-sort')==='ascending'?-1:th.getAttribute('aria-sort')==='descending'?1:(num?-1:1);
-      Array.prototype.forEach.call(heads,function(h){h.removeAttribute('aria-sort');});
-      th.setAttribute('aria-sort',dir>0?'ascending':'descending');
-      var rows=Array.prototype.slice.call(body.rows);
-      rows.sort(function(a,b){
-        var x=key(a,i),y=key(b,i);
-        if(x===''||y==='')return (x==='')-(y==='');
-        var c=num?parseFloat(x)-parseFloat(y):x.localeCompare(y,undefined,{numeric:true,sensitivity:'base'});
-        return c*dir;
-      });
-      rows.forEach(function(r){body.appendChild(r);});
-    });
-  });
-  var wrap=table.parentNode,hint=document.getElementById('hint');
-  function more(){if(hint)hint.classList.toggle('on',wrap.scrollWidth>wrap.clientWidth+1);}
-  more();addEventListener('resize',more);
-  var f=document.getElementById('filter');
-  if(f)f.addEventListener('input',function(){
-    var q=f.value.toLowerCase();
-    Array.prototype.forEach.call(body.rows,function(r){r.hidden=q!==''&&key(r,0).toLowerCase().indexOf(q)<0;});
-  });
-})();
-"#;
+// The pages are single files that work offline, so their CSS and JS are inlined; they are kept
+// as files next to this one to be edited as CSS and JS.
+/// Styles shared by the review pages and the index.
+const STYLE: &str = include_str!("assets/review.css");
+/// A review page's own styles (the side-by-side table, flags, pinned rows).
+const PAGE_STYLE: &str = include_str!("assets/page.css");
+/// A review page's script: highlight the aligned pair under the pointer, pin one, filter flags.
+const PAGE_SCRIPT: &str = include_str!("assets/page.js");
+/// The index's own styles.
+const INDEX_STYLE: &str = include_str!("assets/index.css");
+/// The index's script: sort and filter the table of documents.
+const INDEX_SCRIPT: &str = include_str!("assets/index.js");
 
 /// The name a page shows for a document: its file name (the path for stdin and odd paths).
 fn display_name(path: &Path) -> String {

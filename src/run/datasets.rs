@@ -204,8 +204,8 @@ pub fn run(job: &Job, fields: &Fields) -> Result<Summary> {
             }
             progress.records += records.len() as u64;
             // The dataset's counts over every run that worked on it; the manifest's totals, this run's.
-            doc_counts.add(&chunk);
-            counts.add(&chunk);
+            doc_counts += &chunk;
+            counts += &chunk;
             (progress.counts, progress.flagged) = (doc_counts.clone(), flagged);
             progress.next = reader.position();
             writer.flush().map_err(|e| Error::io(&output, e))?;

@@ -45,9 +45,9 @@ pub struct Counts {
     pub flags: HashMap<String, usize>,
 }
 
-impl Counts {
-    /// Add `other`'s counts to these (shards of one job, chunks of one dataset).
-    pub fn add(&mut self, other: &Counts) {
+/// Adding counts: shards of one job, chunks of one dataset.
+impl std::ops::AddAssign<&Counts> for Counts {
+    fn add_assign(&mut self, other: &Counts) {
         let (a, b) = (self, other);
         for (x, y) in [
             (&mut a.documents, b.documents),
@@ -183,7 +183,7 @@ pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
                 p.display()
             )));
         }
-        acc.counts.add(&m.counts);
+        acc.counts += &m.counts;
         acc.timings.total_s = acc.timings.total_s.max(m.timings.total_s);
         acc.timings.translate_s = acc.timings.translate_s.max(m.timings.translate_s);
         acc.started_unix = acc.started_unix.min(m.started_unix);
