@@ -148,14 +148,16 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)^(?:(?:baca\s+(?:juga|pula|selengkapnya)|lihat\s+juga|simak\s+juga|simak|tonton\s+juga|artikel\s+terkait|berita\s+terkait|pilihan\s+editor)\s*[:\-–]|next\s+article\s|(?:baca|lihat|simak)\s+juga\s*:?\s*$|(?:baca|lihat|simak|tonton|saksikan)\s+(?:juga\s+)?(?:video\b|["'“‘]))"#,
+        &r#"(?i)^(?:(?:RELATED_LABELS)\s*[:\-–]|next\s+article\s|(?:baca|lihat|simak)\s+juga\s*:?\s*$|(?:baca|lihat|simak|tonton|saksikan)\s+(?:juga\s+)?(?:video\b|["'“‘]))"#
+            .replace("RELATED_LABELS", &lexicon::alternation(lexicon::RELATED_LABELS)),
     )
     .unwrap()
 });
 
 static METADATA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:editor|penyunting|redaktur|penulis|reporter|pewarta|kontributor|sumber|source|foto|fotografer|video|ilustrasi|laporan|writer|rep|red|tag|tags|topik|kata\s+kunci|halaman|copyright|hak\s+cipta)\s*[:|]|^©|^halaman\s*(?:\d+\s*)*$|^(?:\d+\s+){1,}(?:selanjutnya|berikutnya)?$",
+        &r"(?i)^(?:METADATA_LABELS)\s*[:|]|^©|^halaman\s*(?:\d+\s*)*$|^(?:\d+\s+){1,}(?:selanjutnya|berikutnya)?$"
+            .replace("METADATA_LABELS", &lexicon::alternation(lexicon::METADATA_LABELS)),
     )
     .unwrap()
 });

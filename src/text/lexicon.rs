@@ -1,5 +1,5 @@
-//! Indonesian calendar words in one place: the dateline classifier, the sentence splitter and
-//! the rule-based translation of datelines all read these lists.
+//! Indonesian calendar words and boilerplate labels in one place: the block classifier, the
+//! sentence splitter and the rule-based translation of datelines and labels all read these.
 
 /// Month names (and their common variant spellings) with their English names.
 pub const MONTHS: &[(&str, &str)] = &[
@@ -39,9 +39,53 @@ pub const DAYS: &[(&str, &str)] = &[
     ("ahad", "Sunday"),
 ];
 
-/// `a|b|c` of the first column, for building regular expressions.
+/// Labels that open a link to another article ("Baca Juga: ..."), with their English.
+pub const RELATED_LABELS: &[(&str, &str)] = &[
+    ("baca juga", "Read also"),
+    ("baca pula", "Read also"),
+    ("baca selengkapnya", "Read more"),
+    ("lihat juga", "See also"),
+    ("simak juga", "See also"),
+    ("simak", "Watch"),
+    ("tonton juga", "Watch also"),
+    ("artikel terkait", "Related article"),
+    ("berita terkait", "Related news"),
+    ("pilihan editor", "Editor's picks"),
+];
+
+/// Labels of metadata lines ("Editor: ...", "Sumber: ..."), Indonesian and the English ones
+/// outlets also use, with their English.
+pub const METADATA_LABELS: &[(&str, &str)] = &[
+    ("editor", "Editor"),
+    ("penyunting", "Editor"),
+    ("redaktur", "Editor"),
+    ("red", "Editor"),
+    ("penulis", "Writer"),
+    ("writer", "Writer"),
+    ("reporter", "Reporter"),
+    ("pewarta", "Reporter"),
+    ("rep", "Reporter"),
+    ("kontributor", "Contributor"),
+    ("sumber", "Source"),
+    ("source", "Source"),
+    ("foto", "Photo"),
+    ("fotografer", "Photographer"),
+    ("video", "Video"),
+    ("ilustrasi", "Illustration"),
+    ("laporan", "Report"),
+    ("halaman", "Page"),
+    ("tags", "Tags"),
+    ("tag", "Tags"),
+    ("topik", "Topics"),
+    ("kata kunci", "Keywords"),
+    ("copyright", "Copyright"),
+    ("hak cipta", "Copyright"),
+];
+
+/// `a|b|c` of the first column, for building regular expressions (a space matches any run of
+/// whitespace).
 pub fn alternation(words: &[(&str, &str)]) -> String {
-    words.iter().map(|(id, _)| *id).collect::<Vec<_>>().join("|")
+    words.iter().map(|(id, _)| id.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
 }
 
 /// The English of an Indonesian month or day name (any case).

@@ -14,35 +14,6 @@ pub(crate) fn label_end(text: &str) -> Option<usize> {
     LABEL.find(text).map(|m| m.end())
 }
 
-const LABELS: &[(&str, &str)] = &[
-    ("baca juga", "Read also"),
-    ("baca pula", "Read also"),
-    ("baca selengkapnya", "Read more"),
-    ("lihat juga", "See also"),
-    ("simak juga", "See also"),
-    ("simak", "Watch"),
-    ("tonton juga", "Watch also"),
-    ("artikel terkait", "Related article"),
-    ("berita terkait", "Related news"),
-    ("editor", "Editor"),
-    ("penyunting", "Editor"),
-    ("redaktur", "Editor"),
-    ("penulis", "Writer"),
-    ("reporter", "Reporter"),
-    ("pewarta", "Reporter"),
-    ("kontributor", "Contributor"),
-    ("sumber", "Source"),
-    ("foto", "Photo"),
-    ("fotografer", "Photographer"),
-    ("ilustrasi", "Illustration"),
-    ("laporan", "Report"),
-    ("halaman", "Page"),
-    ("tags", "Tags"),
-    ("tag", "Tags"),
-    ("topik", "Topics"),
-    ("kata kunci", "Keywords"),
-    ("hak cipta", "Copyright"),
-];
 
 /// Month and day names, and "pukul" (o'clock) before a time.
 static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
@@ -50,11 +21,11 @@ static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b({words}|pukul)\b")).unwrap()
 });
 
-/// A dateline or a boilerplate label in English: labels from [`LABELS`], month and day names
+/// A dateline or a boilerplate label in English: labels from [`lexicon`], month and day names
 /// from [`lexicon`]; everything else (numbers, names, punctuation) as it is.
 pub fn rule_translate(text: &str) -> String {
     let lower = text.to_lowercase();
-    for (id, en) in LABELS {
+    for (id, en) in lexicon::RELATED_LABELS.iter().chain(lexicon::METADATA_LABELS) {
         if let Some(rest) = lower.strip_prefix(id).filter(|_| text.is_char_boundary(id.len())) {
             if rest.trim_start().starts_with([':', '|']) || rest.trim().is_empty() {
                 let sep = &text[id.len()..];
