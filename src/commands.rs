@@ -15,6 +15,8 @@ use crate::pipeline::{self, TranslateJob, Translating};
 use crate::progress::Progress;
 use crate::{manifest, models};
 
+pub mod eval;
+
 /// `terjemah translate`.
 #[derive(Clone, Debug)]
 pub struct Translate {

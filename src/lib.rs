@@ -4,7 +4,9 @@
 //! Data flow, one direction: [`document`] (read, decode, classify blocks) → [`segment`]
 //! (sentences) → [`align::plan`] (what to translate) → [`engine`] (CTranslate2) →
 //! [`align::AlignedDocument`] → [`output`] writers. [`pipeline`] drives it over folders.
-//! [`eval`] scores translations against references (sacrebleu's metrics).
+//! [`eval`] scores translations against references (sacrebleu's metrics): the `terjemah-eval`
+//! crate (crates/eval), re-exported; [`commands::eval`] adds its article scores to a translate
+//! run's `index.html`.
 
 pub mod align;
 pub mod commands;
@@ -12,7 +14,6 @@ pub mod compute;
 pub mod document;
 pub mod engine;
 pub mod error;
-pub mod eval;
 pub mod glossary;
 pub mod input;
 pub mod manifest;
@@ -26,3 +27,4 @@ pub mod segment;
 pub mod tm;
 
 pub use error::{Error, Result};
+pub use terjemah_eval as eval;

@@ -261,7 +261,7 @@ fn translate(a: TranslateArgs) -> Result<ExitCode> {
 }
 
 fn eval(a: terjemah::eval::cli::EvalArgs) -> Result<ExitCode> {
-    let text = terjemah::eval::run(&a.into_job()?)?;
+    let text = commands::eval::run(&a.into_job()?)?;
     let mut out = io::stdout().lock();
     writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))?;
     Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ pub mod bleu;
 pub mod chrf;
 pub mod cli;
 pub mod cli_output;
+mod error;
 pub mod input;
 pub mod numpy_rng;
 pub mod pyfmt;
@@ -24,7 +25,8 @@ pub mod significance;
 pub mod ter;
 pub mod tokenize;
 
-pub use run::{run, EvalJob, Format};
+pub use error::{Error, Result};
+pub use run::{run, EvalJob, Format, Outcome};
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -34,7 +36,6 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
-use crate::{Error, Result};
 use bleu::{Bleu, BleuScore, Smooth};
 use chrf::Chrf;
 use ter::Ter;
@@ -459,18 +460,18 @@ impl TestSet {
         if self.refs.iter().any(|r| r.len() != n) {
             let paths: Vec<&PathBuf> = self.ref_paths.iter().collect();
             let lens: Vec<usize> = self.refs.iter().map(Vec::len).collect();
-            return Err(input::fail(
+            return Err(Error::exit(
                 1,
                 format!("the reference files differ in line count: {}; each must have one line per segment", counts(&paths, &lens)),
             ));
         }
         for s in &self.systems {
             if s.lines.is_empty() {
-                return Err(input::fail(1, format!("hypothesis {} is empty", s.name)));
+                return Err(Error::exit(1, format!("hypothesis {} is empty", s.name)));
             }
             if s.lines.len() != n {
                 let what = if self.refs.len() == 1 { "reference" } else { "references" };
-                return Err(input::fail(
+                return Err(Error::exit(
                     1,
                     format!(
                         "line count mismatch: hypothesis {} has {} lines but {what} {}; \

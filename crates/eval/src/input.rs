@@ -52,11 +52,6 @@ pub fn read_lines_in(path: &Path, encoding: &str) -> Result<Vec<String>> {
     Ok(split_lines(&decode(bytes, encoding, path)?))
 }
 
-/// A failure with one of sacrebleu's exit codes.
-pub fn fail(code: i32, message: impl Into<String>) -> Error {
-    Error::Exit { code, message: message.into() }
-}
-
 /// The reference streams: one per file, or `num_refs` tab-separated fields of one file
 /// (split at most `num_refs - 1` times, as sacrebleu does).
 pub fn read_refs(paths: &[PathBuf], num_refs: usize, encoding: &str) -> Result<Vec<Vec<String>>> {
@@ -64,14 +59,14 @@ pub fn read_refs(paths: &[PathBuf], num_refs: usize, encoding: &str) -> Result<V
         return paths.iter().map(|p| read_lines_in(p, encoding)).collect();
     }
     if paths.len() != 1 {
-        return Err(fail(1, "--num-refs reads several tab-separated references from one file: give exactly one reference file"));
+        return Err(Error::exit(1, "--num-refs reads several tab-separated references from one file: give exactly one reference file"));
     }
     let lines = read_lines_in(&paths[0], encoding)?;
     let mut refs = vec![Vec::with_capacity(lines.len()); num_refs];
     for (i, line) in lines.iter().enumerate() {
         let fields: Vec<&str> = line.splitn(num_refs, '\t').collect();
         if fields.len() != num_refs {
-            return Err(fail(
+            return Err(Error::exit(
                 EXIT_FIELDS,
                 format!("{}: line {}: expected {num_refs} tab-separated references, but found {}", paths[0].display(), i + 1, fields.len()),
             ));
@@ -102,7 +97,7 @@ pub fn split_systems(text: &str) -> Result<Vec<Vec<String>>> {
     for (i, line) in lines.iter().enumerate() {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != n {
-            return Err(fail(
+            return Err(Error::exit(
                 EXIT_FIELDS,
                 format!("standard input, line {}: {} tab-separated fields where the first line has {n}", i + 1, fields.len()),
             ));
