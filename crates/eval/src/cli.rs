@@ -12,10 +12,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::bleu::Smooth;
-use super::significance::{PairedTest, DEFAULT_SEED};
-use super::tokenize::Tokenizer;
-use super::{EvalJob, Format, MetricName, MetricOptions};
+use crate::bleu::Smooth;
+use crate::significance::{PairedTest, DEFAULT_SEED};
+use crate::tokenize::Tokenizer;
+use crate::{EvalJob, Format, MetricName, MetricOptions};
 use crate::{Error, Result};
 
 /// sacrebleu's single-dash long options and their long forms.
@@ -134,13 +134,13 @@ pub struct EvalArgs {
     pub language_pair: Option<String>,
 
     /// Character n-gram order (-cc)
-    #[arg(long, default_value_t = super::chrf::CHAR_ORDER, help_heading = "chrF")]
+    #[arg(long, default_value_t = crate::chrf::CHAR_ORDER, help_heading = "chrF")]
     pub chrf_char_order: usize,
     /// Word n-gram order (-cw); 2 is chrF++
     #[arg(long, default_value_t = 0, help_heading = "chrF")]
     pub chrf_word_order: usize,
     /// Weight of recall against precision
-    #[arg(long, default_value_t = super::chrf::BETA, help_heading = "chrF")]
+    #[arg(long, default_value_t = crate::chrf::BETA, help_heading = "chrF")]
     pub chrf_beta: u32,
     /// Keep whitespace in character n-grams
     #[arg(long, help_heading = "chrF")]

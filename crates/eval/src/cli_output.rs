@@ -4,10 +4,10 @@
 //! of several systems and of paired tests (`fancy_grid` for text, `latex_booktabs` for latex,
 //! a JSON list for json).
 
-use super::pyfmt::{dumps, rounded, tabulate, Json};
-use super::report::{align_on_equals, CorpusResult, SentenceResult, SignedScore};
-use super::significance::PairedResult;
-use super::{Format, Score};
+use crate::pyfmt::{dumps, rounded, tabulate, Json};
+use crate::report::{align_on_equals, CorpusResult, SentenceResult, SignedScore};
+use crate::significance::PairedResult;
+use crate::{Format, Score};
 
 /// `Score.format(width, signature=sig, is_json=True)`: the score rounded to `width`, then its
 /// details and the signature's fields, as `json.dumps(indent=1, ensure_ascii=False)`.

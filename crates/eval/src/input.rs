@@ -7,7 +7,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::split_lines;
+use rayon::prelude::*;
+
+use crate::tokenize::py_rstrip;
 use crate::{Error, Result};
 
 /// sacrebleu's exit code for a wrong number of tab-separated fields.
@@ -103,15 +105,122 @@ pub fn split_systems(text: &str) -> Result<Vec<Vec<String>>> {
             ));
         }
         for (s, f) in systems.iter_mut().zip(fields) {
-            s.push(if i == 0 { f } else { super::tokenize::py_rstrip(f) }.to_string());
+            s.push(if i == 0 { f } else { py_rstrip(f) }.to_string());
         }
     }
     Ok(systems)
 }
 
+/// A text file as the sacrebleu command line reads it: UTF-8, lines split on `\n` only (a
+/// final newline ends the last line), each line right-stripped.
+pub fn read_lines(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::input(path, format!("not valid UTF-8 (line {line}, byte {at}); eval reads UTF-8 text, as sacrebleu does"))
+    })?;
+    Ok(split_lines(&text))
+}
+
+/// [`read_lines`] on a string.
+pub fn split_lines(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.split('\n').map(|l| py_rstrip(l).to_string()).collect()
+}
+
+/// One system (hypothesis file) and its lines.
+#[derive(Debug, Clone)]
+pub struct System {
+    pub path: PathBuf,
+    /// As sacrebleu names it: the file name as given, or `System N` for standard input.
+    pub name: String,
+    pub lines: Vec<String>,
+}
+
+/// Hypotheses and references read and checked: every file has the same number of lines.
+#[derive(Debug, Clone)]
+pub struct TestSet {
+    pub systems: Vec<System>,
+    pub ref_paths: Vec<PathBuf>,
+    /// `refs[k][i]`: reference `k` of segment `i`.
+    pub refs: Vec<Vec<String>>,
+}
+
+impl TestSet {
+    /// UTF-8 hypothesis and reference files, one reference per file.
+    pub fn read(hyps: &[PathBuf], refs: &[PathBuf]) -> Result<TestSet> {
+        if hyps.is_empty() {
+            return Err(Error::Usage("eval needs a hypothesis file (-i FILE, --hyp FILE, standard input) or --hyp-dir".into()));
+        }
+        if refs.is_empty() {
+            return Err(Error::Usage("eval needs a reference file (REF, --ref FILE) or --ref-dir".into()));
+        }
+        let read_all = |paths: &[PathBuf]| -> Result<Vec<Vec<String>>> { paths.par_iter().map(|p| read_lines(p)).collect() };
+        let (sys_lines, ref_lines) = rayon::join(|| read_all(hyps), || read_all(refs));
+        let (sys_lines, ref_lines) = (sys_lines?, ref_lines?);
+        let systems: Vec<System> =
+            hyps.iter().zip(sys_lines).map(|(p, lines)| System { path: p.clone(), name: p.display().to_string(), lines }).collect();
+        TestSet::new(systems, refs.to_vec(), ref_lines)
+    }
+
+    /// A test set of systems and references already read, checked.
+    pub fn new(systems: Vec<System>, ref_paths: Vec<PathBuf>, refs: Vec<Vec<String>>) -> Result<TestSet> {
+        let set = TestSet { systems, ref_paths, refs };
+        set.check()?;
+        Ok(set)
+    }
+
+    /// sacrebleu refuses to score streams of different lengths; so do we, naming every file.
+    fn check(&self) -> Result<()> {
+        let n = self.refs[0].len();
+        let counts = |paths: &[&PathBuf], lens: &[usize]| -> String {
+            paths.iter().zip(lens).map(|(p, l)| format!("{} has {l} lines", p.display())).collect::<Vec<_>>().join(", ")
+        };
+        if self.refs.iter().any(|r| r.len() != n) {
+            let paths: Vec<&PathBuf> = self.ref_paths.iter().collect();
+            let lens: Vec<usize> = self.refs.iter().map(Vec::len).collect();
+            return Err(Error::exit(
+                1,
+                format!("the reference files differ in line count: {}; each must have one line per segment", counts(&paths, &lens)),
+            ));
+        }
+        for s in &self.systems {
+            if s.lines.is_empty() {
+                return Err(Error::exit(1, format!("hypothesis {} is empty", s.name)));
+            }
+            if s.lines.len() != n {
+                let what = if self.refs.len() == 1 { "reference" } else { "references" };
+                return Err(Error::exit(
+                    1,
+                    format!(
+                        "line count mismatch: hypothesis {} has {} lines but {what} {}; \
+                     the files must be line-parallel (no partial score is computed)",
+                        s.name,
+                        s.lines.len(),
+                        counts(&self.ref_paths.iter().collect::<Vec<_>>(), &self.refs.iter().map(Vec::len).collect::<Vec<_>>())
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_like_python() {
+        assert_eq!(split_lines(""), Vec::<String>::new());
+        assert_eq!(split_lines("a\r\nb \n"), ["a", "b"]);
+        assert_eq!(split_lines("a\n\n"), ["a", ""]);
+        assert_eq!(split_lines("a\rb\x0cc"), ["a\rb\x0cc"]);
+    }
 
     #[test]
     fn encodings_and_fields() {

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::articles::ArticlesResult;
-use super::{segment_stats, significance, Metric, Score, TestSet};
+use crate::articles::ArticlesResult;
+use crate::{significance, Metric, Score, TestSet};
 
 /// A score with its signature.
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +43,7 @@ pub struct CorpusResult {
 
 /// Corpus scores of every system and metric, with bootstrap confidence intervals when asked
 /// (`(resamples, seed)`; sacrebleu computes them for more than one resample).
-pub fn corpus(set: &TestSet, metrics: &[Metric], confidence: Option<(usize, Option<u64>)>) -> CorpusResult {
+pub fn corpus(set: &TestSet, metrics: &[Box<dyn Metric>], confidence: Option<(usize, Option<u64>)>) -> CorpusResult {
     let nrefs = set.refs.len();
     let systems = set
         .systems
@@ -53,14 +53,14 @@ pub fn corpus(set: &TestSet, metrics: &[Metric], confidence: Option<(usize, Opti
             scores: metrics
                 .iter()
                 .map(|m| {
-                    let st = segment_stats(m, &s.lines, &set.refs);
+                    let st = m.corpus_stats(&s.lines, &set.refs);
                     let mut score = m.score(&st.sum_all());
                     let mut extra = Vec::new();
                     if let Some((n, seed)) = confidence.filter(|&(n, _)| n > 1) {
-                        score.confidence = Some(significance::confidence(m, &st, n, seed));
+                        score.confidence = Some(significance::confidence(m.as_ref(), &st, n, seed));
                         extra = vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))];
                     }
-                    SignedScore::new(score, m.signature(nrefs, &extra))
+                    SignedScore::new(score, m.signature(nrefs, &extra).to_string())
                 })
                 .collect(),
         })
@@ -100,14 +100,14 @@ pub struct SentenceResult {
 }
 
 /// Per-line scores (`sacrebleu --sentence-level`).
-pub fn sentence_level(set: &TestSet, metrics: &[Metric]) -> SentenceResult {
+pub fn sentence_level(set: &TestSet, metrics: &[Box<dyn Metric>]) -> SentenceResult {
     let s = &set.systems[0];
-    let stats: Vec<_> = metrics.iter().map(|m| segment_stats(m, &s.lines, &set.refs)).collect();
+    let stats: Vec<_> = metrics.iter().map(|m| m.corpus_stats(&s.lines, &set.refs)).collect();
     let scores = (0..s.lines.len()).map(|i| metrics.iter().zip(&stats).map(|(m, st)| m.score(st.row(i))).collect()).collect();
     SentenceResult {
         hyp: s.name.clone(),
         refs: set.ref_paths.iter().map(|p| p.display().to_string()).collect(),
-        metrics: metrics.iter().map(|m| MetricInfo { name: m.name(), signature: m.signature(set.refs.len(), &[]) }).collect(),
+        metrics: metrics.iter().map(|m| MetricInfo { name: m.name(), signature: m.signature(set.refs.len(), &[]).to_string() }).collect(),
         scores,
     }
 }

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use super::significance::{self, PairedTest};
-use super::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
+use crate::significance::{self, PairedTest};
+use crate::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
 use crate::{Error, Result};
 
 /// Output format: sacrebleu's `-f json|text|latex`, or terjemah's detailed JSON (`--json`).
@@ -118,7 +118,7 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
     let set = read_test_set(job)?;
     let n_sys = set.systems.len();
     let format = job.format.unwrap_or(Format::Json);
-    let sig = |m: &Metric, extra: &[(&str, String)]| m.signature_as(set.refs.len(), extra, job.short && format != Format::Json);
+    let sig = |m: &dyn Metric, extra: &[(&'static str, String)]| m.signature(set.refs.len(), extra).format(job.short && format != Format::Json);
 
     if job.sentence_level {
         if n_sys > 1 {
@@ -127,19 +127,19 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
         if job.confidence.is_some() || job.paired.is_some() {
             return Err(Error::exit(1, "statistical tests are unavailable in sentence-level mode"));
         }
-        let metrics = Metric::all(&names, &job.options, true)?;
+        let metrics = MetricName::build_sorted(&names, &job.options, true)?;
         let result = report::sentence_level(&set, &metrics);
         if format == Format::Detailed {
             return Ok(Outcome::text(report::to_json(&result)));
         }
         // sacrebleu shortens sentence-level signatures whatever the format.
-        let sigs: Vec<String> = metrics.iter().map(|m| m.signature_as(set.refs.len(), &[], job.short)).collect();
+        let sigs: Vec<String> = metrics.iter().map(|m| m.signature(set.refs.len(), &[]).format(job.short)).collect();
         return Ok(Outcome::text(cli_output::sentence_lines(&result, &sigs, job.width, job.score_only)));
     }
     if n_sys > 1 && job.confidence.is_some() {
         return Err(Error::exit(1, "use a paired test (--paired-bs or --paired-ar) for several systems; --confidence is for one"));
     }
-    let metrics = Metric::all(&names, &job.options, false)?;
+    let metrics = MetricName::build_sorted(&names, &job.options, false)?;
     if let Some(test) = job.paired {
         if n_sys == 1 {
             return Err(Error::exit(1, "paired tests compare systems: give two or more to --input (-i) (the first is the baseline)"));
@@ -157,7 +157,7 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
         return Ok(Outcome::text(report::to_json(&result)));
     }
     let extra = confidence.filter(|&(n, _)| n > 1).map(|(n, seed)| vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))]);
-    let sigs: Vec<String> = metrics.iter().map(|m| sig(m, extra.as_deref().unwrap_or(&[]))).collect();
+    let sigs: Vec<String> = metrics.iter().map(|m| sig(m.as_ref(), extra.as_deref().unwrap_or(&[]))).collect();
     Ok(Outcome::text(if n_sys == 1 {
         cli_output::single_system(&result.systems[0].scores, &sigs, job.width, format == Format::Json, job.score_only)
     } else {
@@ -221,8 +221,10 @@ fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<Outcome> {
             "paired tests, --confidence and --sentence-level work on hypothesis and reference files, not on folders".into(),
         ));
     }
-    let metrics: Vec<Metric> = names.iter().map(|&m| Metric::new(m, &job.options, false)).collect::<Result<_>>()?;
-    let result = articles::evaluate(hyp_dir, ref_dir, &metrics, job.worst)?;
+    let metrics: Vec<Box<dyn Metric>> = names.iter().map(|&m| m.build(&job.options, false)).collect::<Result<_>>()?;
+    // Worst segments rank by the first metric at sentence level (BLEU with effective order).
+    let rank = names[0].build(&job.options, true)?;
+    let result = articles::evaluate(hyp_dir, ref_dir, &metrics, rank.as_ref(), job.worst)?;
     let text = match job.format {
         Some(Format::Json | Format::Detailed) => report::to_json(&result),
         _ => report::articles_text(&result, job.width),

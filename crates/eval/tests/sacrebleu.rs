@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use terjemah_eval::significance::{self, PairedTest};
 use terjemah_eval::tokenize::{self, Tokenizer};
-use terjemah_eval::{segment_stats, Metric, MetricName, MetricOptions, TestSet};
+use terjemah_eval::{Metric, MetricName, MetricOptions, TestSet};
 
 /// terjemah's test fixtures (the workspace root's `tests/fixtures`).
 fn fixtures() -> PathBuf {
@@ -54,7 +54,7 @@ fn needs_spm(kwargs: &Value) -> bool {
 }
 
 /// The metric sacrebleu built as `BLEU(**kwargs)`, `CHRF(**kwargs)` or `TER(**kwargs)`.
-fn metric_of(kind: &Value, kwargs: &Value, sentence: bool) -> Metric {
+fn metric_of(kind: &Value, kwargs: &Value, sentence: bool) -> Box<dyn Metric> {
     let mut o = MetricOptions::default();
     for (k, v) in kwargs.as_object().unwrap() {
         let flag = || v.as_bool().unwrap();
@@ -81,7 +81,7 @@ fn metric_of(kind: &Value, kwargs: &Value, sentence: bool) -> Metric {
         }
     }
     let name: MetricName = kind.as_str().unwrap().parse().unwrap();
-    Metric::new(name, &o, sentence).unwrap()
+    name.build(&o, sentence).unwrap()
 }
 
 fn read_set(case: &Value) -> TestSet {
@@ -106,9 +106,9 @@ fn corpus_scores_equal_sacrebleu() {
                 continue;
             }
             let m = metric_of(&e["kind"], &e["kwargs"], false);
-            let st = segment_stats(&m, &set.systems[0].lines, &set.refs);
+            let st = m.corpus_stats(&set.systems[0].lines, &set.refs);
             let score = m.score(&st.sum_all());
-            let sig = m.signature(set.refs.len(), &[]);
+            let sig = m.signature(set.refs.len(), &[]).to_string();
             let want = float(&e["score"]);
             let same = score.score.to_bits() == want.to_bits();
             compared += 1;
@@ -159,8 +159,8 @@ fn sentence_scores_equal_sacrebleu() {
                 continue;
             }
             let m = metric_of(&e["kind"], &e["kwargs"], true);
-            assert_eq!(m.signature(set.refs.len(), &[]), e["signature"].as_str().unwrap(), "{case} {name}");
-            let st = segment_stats(&m, &set.systems[0].lines, &set.refs);
+            assert_eq!(m.signature(set.refs.len(), &[]).to_string(), e["signature"].as_str().unwrap(), "{case} {name}");
+            let st = m.corpus_stats(&set.systems[0].lines, &set.refs);
             for (i, want) in e["scores"].as_array().unwrap().iter().enumerate() {
                 let (ours, want) = (m.score(st.row(i)).score, float(want));
                 compared += 1;
@@ -241,7 +241,7 @@ fn paired_tests_equal_sacrebleu() {
         let hyps: Vec<PathBuf> = case["hyps"].as_array().unwrap().iter().map(|h| fx().join(h.as_str().unwrap())).collect();
         let refs: Vec<PathBuf> = case["refs"].as_array().unwrap().iter().map(|r| fx().join(r.as_str().unwrap())).collect();
         let set = TestSet::read(&hyps, &refs).unwrap();
-        let metrics: Vec<Metric> = case["metrics"].as_array().unwrap().iter().map(|m| metric_of(&m["kind"], &m["kwargs"], false)).collect();
+        let metrics: Vec<Box<dyn Metric>> = case["metrics"].as_array().unwrap().iter().map(|m| metric_of(&m["kind"], &m["kwargs"], false)).collect();
         let n = case["n"].as_u64().unwrap() as usize;
         let test = if case["test"] == "bs" { PairedTest::Bootstrap(n) } else { PairedTest::Randomization(n) };
         let r = significance::paired(&set, &metrics, test, Some(case["seed"].as_u64().unwrap()));
@@ -273,8 +273,8 @@ fn confidence_intervals_equal_sacrebleu() {
         let refs: Vec<PathBuf> = case["refs"].as_array().unwrap().iter().map(|r| fx().join(r.as_str().unwrap())).collect();
         let set = TestSet::read(&[fx().join(case["hyp"].as_str().unwrap())], &refs).unwrap();
         let m = metric_of(&case["kind"], &case["kwargs"], false);
-        let st = segment_stats(&m, &set.systems[0].lines, &set.refs);
-        let (mean, ci) = significance::confidence(&m, &st, case["n"].as_u64().unwrap() as usize, Some(case["seed"].as_u64().unwrap()));
+        let st = m.corpus_stats(&set.systems[0].lines, &set.refs);
+        let (mean, ci) = significance::confidence(m.as_ref(), &st, case["n"].as_u64().unwrap() as usize, Some(case["seed"].as_u64().unwrap()));
         let what = format!("{} {} on {}", case["kind"], case["kwargs"], case["hyp"]);
         assert_eq!(ci.to_bits(), float(&case["ci"]).to_bits(), "{what}: ci {ci:?} vs {}", case["ci"]);
         assert_eq!(mean.to_bits(), float(&case["mean"]).to_bits(), "{what}: mean {mean:?} vs {}", case["mean"]);
@@ -287,23 +287,24 @@ fn confidence_intervals_equal_sacrebleu() {
 #[test]
 fn alignment_recovers_synthetic_edits() {
     use terjemah_eval::articles::align_blocks;
-    use terjemah_eval::rng::Rng;
+    use rand::{RngExt, SeedableRng};
+    use rand_xorshift::XorShiftRng;
     let read = |f: &str| fs::read_to_string(fx().join(f)).unwrap().lines().map(String::from).collect::<Vec<_>>();
     let (hyp, refs, src) = (read("mt.gnmt.en"), read("mt.ref.en"), read("news.src.id"));
-    let mut rng = Rng::new(2024, 0);
+    let mut rng = XorShiftRng::seed_from_u64(2024);
     let (mut right, mut total, mut exact, mut edited) = (0usize, 0usize, 0usize, 0usize);
     let articles = 150;
     for a in 0..articles {
         let start = 40 + a * 12;
-        let n = 6 + rng.below(12) as usize;
+        let n = 6 + rng.random_range(0..12usize);
         // (hyp blocks, ref blocks, expected (hyp, ref) segments)
         let mut h: Vec<String> = hyp[start..start + n].to_vec();
         let mut r: Vec<String> = refs[start..start + n].to_vec();
         let mut want: Vec<(String, String)> = h.iter().cloned().zip(r.iter().cloned()).collect();
-        let edits = 1 + rng.below(2);
+        let edits = 1 + rng.random_range(0..2);
         for _ in 0..edits {
-            let i = rng.below(h.len().min(r.len()) as u64 - 1) as usize;
-            match rng.below(5) {
+            let i = rng.random_range(0..h.len().min(r.len()) - 1);
+            match rng.random_range(0..5) {
                 0 => {
                     // Split hypothesis block i at a word boundary.
                     let words: Vec<&str> = h[i].split(' ').collect();
