@@ -22,20 +22,23 @@ use crate::{Metric, Score};
 use crate::{Error, Result};
 
 /// Suffix of the English text `terjemah translate` writes.
-pub const HYP_SUFFIX: &str = ".en.txt";
+pub(crate) const HYP_SUFFIX: &str = ".en.txt";
 /// Accepted reference suffixes, in order of preference.
-pub const REF_SUFFIXES: [&str; 2] = [".en.txt", ".en"];
+pub(crate) const REF_SUFFIXES: [&str; 2] = [".en.txt", ".en"];
 
 /// A monotonic pairing of hypothesis blocks with reference blocks; one side may be empty
 /// (an unaligned block).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Bead {
+    /// Hypothesis blocks (0-based, end exclusive).
     pub hyp: Range<usize>,
+    /// Reference blocks (0-based, end exclusive).
     #[serde(rename = "ref")]
     pub refs: Range<usize>,
 }
 
 impl Bead {
+    /// True when both sides have blocks (a scored segment), false for an unaligned block.
     pub fn is_pair(&self) -> bool {
         !self.hyp.is_empty() && !self.refs.is_empty()
     }
@@ -148,7 +151,7 @@ pub fn align_blocks(hyp: &[String], refs: &[String]) -> Vec<Bead> {
 }
 
 /// Non-blank lines of a file, right-stripped.
-pub fn read_blocks(path: &Path) -> Result<Vec<String>> {
+pub(crate) fn read_blocks(path: &Path) -> Result<Vec<String>> {
     Ok(read_lines(path)?.into_iter().filter(|l| !l.is_empty()).collect())
 }
 
@@ -157,21 +160,29 @@ pub fn read_blocks(path: &Path) -> Result<Vec<String>> {
 pub struct Segment {
     /// 1-based block numbers.
     pub hyp_blocks: Vec<usize>,
+    /// 1-based reference block numbers.
     pub ref_blocks: Vec<usize>,
+    /// The hypothesis blocks, joined with spaces.
     pub hyp: String,
+    /// The reference blocks, joined with spaces.
     #[serde(rename = "ref")]
     pub reference: String,
     /// Sentence-level score of the first metric.
     pub score: f64,
 }
 
+/// One article's alignment and scores.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticleReport {
     /// Relative name without the `.en.txt` suffix.
     pub article: String,
+    /// The translated file.
     pub hyp_path: String,
+    /// The reference file.
     pub ref_path: String,
+    /// Non-blank lines of the translation.
     pub hyp_blocks: usize,
+    /// Non-blank lines of the reference.
     pub ref_blocks: usize,
     /// Segments scored (pairings).
     pub aligned: usize,
@@ -179,35 +190,51 @@ pub struct ArticleReport {
     pub realigned: bool,
     /// 1-based numbers of blocks left out of the scores.
     pub unaligned_hyp: Vec<usize>,
+    /// 1-based numbers of reference blocks left out of the scores.
     pub unaligned_ref: Vec<usize>,
     /// Scores over this article's segments, one per metric.
     pub scores: Vec<Score>,
+    /// The scored segments, in order.
     pub segments: Vec<Segment>,
 }
 
+/// One metric over all articles.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MetricSummary {
+    /// The metric's name.
     pub name: String,
+    /// Its signature (one reference).
     pub signature: String,
     /// Over all aligned segments of all articles.
     pub corpus: Score,
 }
 
+/// A segment among the worst, with its article.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WorstSegment {
+    /// The article's relative name.
     pub article: String,
+    /// The segment.
     #[serde(flatten)]
     pub segment: Segment,
 }
 
+/// Counts over all articles.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Totals {
+    /// Articles scored.
     pub articles: usize,
+    /// Articles whose block counts differed (aligned by similarity).
     pub realigned_articles: usize,
+    /// Translated blocks.
     pub hyp_blocks: usize,
+    /// Reference blocks.
     pub ref_blocks: usize,
+    /// Segments scored.
     pub aligned_segments: usize,
+    /// Translated blocks left out of the scores.
     pub unaligned_hyp_blocks: usize,
+    /// Reference blocks left out of the scores.
     pub unaligned_ref_blocks: usize,
 }
 
@@ -247,15 +274,22 @@ impl Sum for Totals {
     }
 }
 
+/// Article mode's results.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticlesResult {
+    /// The translate output folder.
     pub hyp_dir: String,
+    /// The reference folder.
     pub ref_dir: String,
+    /// Each metric over all aligned segments.
     pub metrics: Vec<MetricSummary>,
+    /// Counts over all articles.
     pub totals: Totals,
+    /// Each article, by relative name.
     pub articles: Vec<ArticleReport>,
     /// Name of the sentence-level score that ranks the worst segments.
     pub worst_by: String,
+    /// The lowest-scoring segments, worst first.
     pub worst: Vec<WorstSegment>,
     /// Translated articles without a reference (not scored).
     pub missing_reference: Vec<String>,

@@ -32,7 +32,7 @@ pub enum Error {
         reason: String,
     },
 
-    /// A failure with one of sacrebleu's exit codes (1, or [`crate::input::EXIT_FIELDS`]).
+    /// A failure with one of sacrebleu's exit codes (1, or [`crate::EXIT_FIELDS`]).
     #[error("{message}")]
     Exit {
         /// The exit code.

@@ -17,7 +17,7 @@ pub const EXIT_FIELDS: i32 = 17;
 
 /// Text in `encoding` (Python codec names: `utf-8`, `utf-8-sig`, `latin-1`; other names are
 /// looked up as WHATWG labels, e.g. `windows-1252`, `shift_jis`, `gb18030`, `utf-16`).
-pub fn decode(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<String> {
+pub(crate) fn decode(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<String> {
     let label = encoding.trim().to_ascii_lowercase().replace('_', "-");
     let utf8 = |bytes: Vec<u8>| {
         String::from_utf8(bytes).map_err(|e| {
@@ -49,14 +49,14 @@ pub fn decode(bytes: Vec<u8>, encoding: &str, path: &Path) -> Result<String> {
 }
 
 /// The lines of a file in `encoding`.
-pub fn read_lines_in(path: &Path, encoding: &str) -> Result<Vec<String>> {
+pub(crate) fn read_lines_in(path: &Path, encoding: &str) -> Result<Vec<String>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(split_lines(&decode(bytes, encoding, path)?))
 }
 
 /// The reference streams: one per file, or `num_refs` tab-separated fields of one file
 /// (split at most `num_refs - 1` times, as sacrebleu does).
-pub fn read_refs(paths: &[PathBuf], num_refs: usize, encoding: &str) -> Result<Vec<Vec<String>>> {
+pub(crate) fn read_refs(paths: &[PathBuf], num_refs: usize, encoding: &str) -> Result<Vec<Vec<String>>> {
     if num_refs == 1 {
         return paths.iter().map(|p| read_lines_in(p, encoding)).collect();
     }
@@ -82,7 +82,7 @@ pub fn read_refs(paths: &[PathBuf], num_refs: usize, encoding: &str) -> Result<V
 
 /// Systems from standard input: tab-separated columns, one per system (sacrebleu counts the
 /// columns of the first line), each field right-stripped.
-pub fn read_stdin_systems(encoding: &str) -> Result<Vec<Vec<String>>> {
+pub(crate) fn read_stdin_systems(encoding: &str) -> Result<Vec<Vec<String>>> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::io("<stdin>", e))?;
     split_systems(&decode(bytes, encoding, Path::new("<stdin>"))?)
@@ -91,7 +91,7 @@ pub fn read_stdin_systems(encoding: &str) -> Result<Vec<Vec<String>>> {
 /// [`read_stdin_systems`] on text. Standard input is read with universal newlines (a lone CR
 /// ends a line too), and the fields of the first line are not right-stripped (sacrebleu strips
 /// that line as a whole, the others field by field).
-pub fn split_systems(text: &str) -> Result<Vec<Vec<String>>> {
+pub(crate) fn split_systems(text: &str) -> Result<Vec<Vec<String>>> {
     let lines = split_lines(&text.replace("\r\n", "\n").replace('\r', "\n"));
     let Some(first) = lines.first() else { return Ok(vec![Vec::new()]) };
     let n = first.split('\t').count();
@@ -113,7 +113,7 @@ pub fn split_systems(text: &str) -> Result<Vec<Vec<String>>> {
 
 /// A text file as the sacrebleu command line reads it: UTF-8, lines split on `\n` only (a
 /// final newline ends the last line), each line right-stripped.
-pub fn read_lines(path: &Path) -> Result<Vec<String>> {
+pub(crate) fn read_lines(path: &Path) -> Result<Vec<String>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -124,7 +124,7 @@ pub fn read_lines(path: &Path) -> Result<Vec<String>> {
 }
 
 /// [`read_lines`] on a string.
-pub fn split_lines(text: &str) -> Vec<String> {
+pub(crate) fn split_lines(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
     }
@@ -135,16 +135,20 @@ pub fn split_lines(text: &str) -> Vec<String> {
 /// One system (hypothesis file) and its lines.
 #[derive(Debug, Clone)]
 pub struct System {
+    /// The file (`-` for standard input).
     pub path: PathBuf,
     /// As sacrebleu names it: the file name as given, or `System N` for standard input.
     pub name: String,
+    /// Its lines, read as sacrebleu reads them.
     pub lines: Vec<String>,
 }
 
 /// Hypotheses and references read and checked: every file has the same number of lines.
 #[derive(Debug, Clone)]
 pub struct TestSet {
+    /// The systems; the first is the baseline of paired tests.
     pub systems: Vec<System>,
+    /// The reference files (one per reference stream).
     pub ref_paths: Vec<PathBuf>,
     /// `refs[k][i]`: reference `k` of segment `i`.
     pub refs: Vec<Vec<String>>,

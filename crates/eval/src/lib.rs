@@ -7,7 +7,7 @@
 //! scores, sentence scores and bootstrap resamples all go through [`Metric::score`] (or
 //! [`Metric::bootstrap_score`]) on summed statistics.
 //!
-//! Files are read the way the sacrebleu command line reads them ([`input`]): UTF-8, lines split
+//! Files are read the way the sacrebleu command line reads them ([`TestSet`]): UTF-8, lines split
 //! on `\n` only, each line right-stripped of (Python) whitespace, so CRLF files score like LF
 //! files.
 //!
@@ -16,29 +16,31 @@
 //! `index.html`. It needs no CTranslate2; the SentencePiece tokenizers of `-tok flores101` and
 //! `flores200` come with the `sentencepiece` feature.
 //!
-//! Modules by stage: [`cli`] (arguments) → [`run`] (modes, checks) → [`input`] (files) →
-//! [`bleu`], [`chrf`], [`ter`] (with [`tokenize`]) → [`report`], [`articles`],
-//! [`significance`] (with [`numpy_rng`], [`real`]) → [`cli_output`] (with [`pyfmt`]).
+//! Modules by stage: [`cli`] (arguments) → [`run`] (modes, checks) → `input` (files) →
+//! [`bleu`], [`chrf`], [`ter`] (with [`tokenize`]) → `report` (corpus and sentence scores),
+//! [`articles`], [`significance`] (with `numpy_rng`, `real`) → `cli_output` (with `pyfmt`).
+#![warn(missing_docs)]
 
 pub mod articles;
 pub mod bleu;
 pub mod chrf;
 pub mod cli;
-pub mod cli_output;
+mod cli_output;
 mod error;
-pub mod input;
+mod input;
 mod metric;
 mod ngram;
-pub mod numpy_rng;
-pub mod pyfmt;
-pub mod real;
-pub mod report;
+mod numpy_rng;
+mod pyfmt;
+mod real;
+mod report;
 mod run;
 pub mod significance;
 pub mod ter;
 pub mod tokenize;
 
 pub use error::{Error, Result};
-pub use input::{System, TestSet};
+pub use input::{System, TestSet, EXIT_FIELDS};
 pub use metric::{Metric, MetricName, MetricOptions, Score, Signature, SignatureField, Stats, SACREBLEU_VERSION};
+pub use real::Np;
 pub use run::{run, EvalJob, Format, Outcome};

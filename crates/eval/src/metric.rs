@@ -48,7 +48,7 @@ pub trait Metric: Send + Sync {
 
     /// The score alone as sacrebleu's bootstrap resampling computes it (`--paired-bs`,
     /// `--confidence`): the statistics are numpy `float32` sums there, and numpy's promotion
-    /// rules decide each operation's precision (see [`crate::real`]).
+    /// rules decide each operation's precision (see [`Np`]).
     fn bootstrap_score(&self, stats: &[f64]) -> Np;
 
     /// The metric's own fields of its signature (after `nrefs` and the tests' fields).

@@ -11,8 +11,11 @@ use crate::{Error, Result};
 /// Output format: sacrebleu's `-f json|text|latex`, or terjemah's detailed JSON (`--json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// sacrebleu's JSON (`-f json`).
     Json,
+    /// sacrebleu's text (`-f text`).
     Text,
+    /// sacrebleu's LaTeX tables (`-f latex`).
     Latex,
     /// Everything terjemah computed, as one JSON document.
     Detailed,
@@ -25,18 +28,23 @@ pub struct EvalJob {
     pub hyps: Vec<PathBuf>,
     /// Read the systems from standard input (tab-separated columns) when no file is given.
     pub hyp_stdin: bool,
+    /// Reference files (one per reference stream, or one with `num_refs` tab-separated fields).
     pub refs: Vec<PathBuf>,
     /// References per line of the one reference file, tab-separated (`--num-refs`).
     pub num_refs: usize,
     /// Encoding of every input (`--encoding`, Python codec names).
     pub encoding: String,
+    /// Article mode: a `terjemah translate` output folder.
     pub hyp_dir: Option<PathBuf>,
+    /// Article mode: the folder of references.
     pub ref_dir: Option<PathBuf>,
     /// Empty: sacrebleu's default (BLEU), or BLEU and chrF in article mode.
     pub metrics: Vec<MetricName>,
+    /// The metrics' options.
     pub options: MetricOptions,
     /// One score per line (BLEU with effective order), as `sacrebleu --sentence-level`.
     pub sentence_level: bool,
+    /// A paired test of the systems against the first.
     pub paired: Option<PairedTest>,
     /// Bootstrap confidence intervals of one system with this many resamples (`--confidence`).
     pub confidence: Option<usize>,

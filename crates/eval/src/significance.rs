@@ -8,7 +8,7 @@
 //!   swaps every segment between the two systems with probability 1/2;
 //! - bootstrap confidence intervals of one system (`--confidence`).
 //!
-//! The draws are numpy's (`np.random.default_rng(seed)`, see [`super::numpy_rng`]) from
+//! The draws are numpy's (`np.random.default_rng(seed)`, see `numpy_rng`) from
 //! sacrebleu's seed (`SACREBLEU_SEED`, default 12345), and the resample scores are computed the
 //! way sacrebleu computes them there: statistics summed as float32 and scored under numpy's
 //! float32 rules ([`Np`]), means by numpy's pairwise summation. So the p-values, means and
@@ -29,7 +29,9 @@ pub const DEFAULT_SEED: u64 = 12345;
 /// A paired test and its number of resamples (bootstrap) or trials (randomization).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairedTest {
+    /// Paired bootstrap resampling with this many resamples (`--paired-bs`).
     Bootstrap(usize),
+    /// Paired approximate randomization with this many trials (`--paired-ar`).
     Randomization(usize),
 }
 
@@ -42,6 +44,7 @@ impl PairedTest {
         }
     }
 
+    /// The number of resamples or trials.
     pub fn samples(self) -> usize {
         match self {
             PairedTest::Bootstrap(n) | PairedTest::Randomization(n) => n,
@@ -50,7 +53,7 @@ impl PairedTest {
 }
 
 /// The seed of the draws: `None` is sacrebleu's `SACREBLEU_SEED=none` (entropy from the OS).
-pub fn seed_or_entropy(seed: Option<u64>) -> u64 {
+pub(crate) fn seed_or_entropy(seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| std::collections::hash_map::RandomState::new().build_hasher().finish())
 }
 
@@ -62,7 +65,9 @@ pub fn seed_label(seed: Option<u64>) -> String {
 /// One system's result of a paired test, as sacrebleu's `Result`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PairedSystem {
+    /// The system's name (`Baseline: FILE` for the first).
     pub system: String,
+    /// True for the baseline.
     pub baseline: bool,
     /// The score on the whole test set.
     pub score: f64,
@@ -74,12 +79,17 @@ pub struct PairedSystem {
     pub ci: Option<f64>,
 }
 
+/// One metric's results of a paired test.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PairedMetric {
+    /// The metric's name.
     pub name: String,
+    /// Its signature, with the test's fields.
     pub signature: String,
+    /// The short form of the signature.
     #[serde(skip)]
     pub signature_short: String,
+    /// False for TER.
     pub higher_is_better: bool,
     /// The baseline first.
     pub systems: Vec<PairedSystem>,
@@ -90,19 +100,26 @@ pub struct PairedMetric {
 pub struct PairedResult {
     /// `bs` or `ar`.
     pub test: &'static str,
+    /// Resamples or trials.
     pub samples: usize,
+    /// The seed of the draws (`None`: drawn from the OS).
     pub seed: Option<u64>,
+    /// Number of segments.
     pub segments: usize,
+    /// The reference files.
     pub refs: Vec<String>,
+    /// Per metric, every system.
     pub metrics: Vec<PairedMetric>,
 }
 
 /// Resample scores as the numpy array sacrebleu builds from them: `float32` when every score
 /// is a `np.float32` (chrF, TER), else `float64` (BLEU's scores are Python floats).
 #[derive(Debug, Clone)]
-pub struct Scores {
-    pub f32: bool,
-    pub values: Vec<f64>,
+pub(crate) struct Scores {
+    /// True for a float32 array.
+    pub(crate) f32: bool,
+    /// The scores, as Python floats.
+    pub(crate) values: Vec<f64>,
 }
 
 /// An element type of numpy arrays.
@@ -166,7 +183,7 @@ fn ci_bounds<T: Copy>(sorted: &[T]) -> (T, T) {
 }
 
 /// sacrebleu's `estimate_ci` (the paired tests'): `(mean, ci)`.
-pub fn estimate_ci(s: &Scores) -> (f64, f64) {
+pub(crate) fn estimate_ci(s: &Scores) -> (f64, f64) {
     if s.f32 {
         estimate_ci_of::<f32>(&s.values)
     } else {
@@ -194,7 +211,7 @@ fn bootstrap_p_value<T: Elem>(sys: &[f64], base: &[f64], real_difference: f64) -
 /// Scores of the resamples `idxs` (`samples` rows of `n` segment indices): each resample's
 /// statistics summed in float32, in index order (`stats[idxs].sum(0)` on a float32 array),
 /// then scored under numpy's rules.
-pub fn resample_scores(metric: &dyn Metric, stats: &Stats, idxs: &[usize], n: usize) -> Scores {
+pub(crate) fn resample_scores(metric: &dyn Metric, stats: &Stats, idxs: &[usize], n: usize) -> Scores {
     let scored: Vec<Np> = idxs
         .par_chunks(n.max(1))
         .map(|rows| {
@@ -214,7 +231,7 @@ pub fn resample_scores(metric: &dyn Metric, stats: &Stats, idxs: &[usize], n: us
 /// `Score.estimate_ci` (the `--confidence` one): Python's `sorted`, `statistics.mean` (the
 /// exact mean rounded once, then to float32 for float32 scores), the half-width computed in the
 /// scores' type.
-pub fn confidence_interval(s: &Scores) -> (f64, f64) {
+pub(crate) fn confidence_interval(s: &Scores) -> (f64, f64) {
     let mut sorted = s.values.clone();
     sorted.sort_by(f64::total_cmp);
     let (lower, upper) = ci_bounds(&sorted);

@@ -216,7 +216,7 @@ fn is_ter_punct(c: char) -> bool {
 }
 
 /// lib_ter's `translation_edit_rate`: (number of edits, reference length).
-pub fn translation_edit_rate(words_hyp: &[u32], words_ref: &[u32]) -> (usize, usize) {
+pub(crate) fn translation_edit_rate(words_hyp: &[u32], words_ref: &[u32]) -> (usize, usize) {
     if words_ref.is_empty() {
         return (words_hyp.len(), 0);
     }
