@@ -12,7 +12,7 @@
 //! sacrebleu's seed (`SACREBLEU_SEED`, default 12345), and the resample scores are computed the
 //! way sacrebleu computes them there: statistics summed as float32 and scored under numpy's
 //! float32 rules ([`Np`]), means by numpy's pairwise summation. So the p-values, means and
-//! intervals are sacrebleu's, not estimates of them (the checks are in `tests/eval.rs`).
+//! intervals are sacrebleu's, not estimates of them (the checks are in `tests/sacrebleu.rs`).
 
 use std::hash::{BuildHasher, Hasher};
 

@@ -65,7 +65,7 @@ pub fn py_normalize_space(s: &str) -> String {
 
 /// Python's `str.lower()`. Rust applies the same full lowercase mapping (SpecialCasing,
 /// final sigma); the two differ only on characters added to Unicode after the Python
-/// version that computed the reference values (see `tests/eval.rs`, lowercase table).
+/// version that computed the reference values (see `tests/sacrebleu.rs`, lowercase table).
 pub fn py_lower(s: &str) -> String {
     if s.is_ascii() {
         s.to_ascii_lowercase()
