@@ -4,7 +4,7 @@ computed with sacrebleu (the reference implementation), into tests/fixtures/eval
 
     "$(scripts/python-env)" scripts/sacrebleu-expected.py [--data ../shared/data]
 
-Deterministic: rerunning it rewrites the same files. The tests (tests/eval.rs) only read the
+Deterministic: rerunning it rewrites the same files. The tests (crates/eval/tests/sacrebleu.rs, tests/eval.rs) only read the
 committed output; they never run Python.
 
 Written files:
@@ -565,7 +565,7 @@ def ranges(codepoints):
 
 
 def write_unicode_tables():
-    """Python's view of Unicode, to check that ours agrees (tests/eval.rs)."""
+    """Python's view of Unicode, to check that ours agrees (crates/eval/tests/sacrebleu.rs)."""
     cats = {k: regex.compile(rf"\p{{{k}}}") for k in ["P", "S", "N"]}
     tables = {k: [] for k in cats}
     space, assigned, lower = [], [], {}

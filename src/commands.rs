@@ -14,6 +14,8 @@ use crate::run::progress::{notice, Progress};
 use crate::run::{self, lines, Job, Translating};
 use crate::text::glossary::Glossary;
 
+pub mod eval;
+
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
 const LINE_CHUNK: usize = 2000;
 

@@ -37,6 +37,18 @@ pub enum Error {
     Exit { code: i32, message: String },
 }
 
+/// Eval's errors keep their message and exit code (sacrebleu's).
+impl From<terjemah_eval::Error> for Error {
+    fn from(e: terjemah_eval::Error) -> Self {
+        match e {
+            terjemah_eval::Error::Usage(message) => Error::Usage(message),
+            terjemah_eval::Error::Io { path, source } => Error::Io { path, source },
+            terjemah_eval::Error::Input { path, reason } => Error::Input { path, reason },
+            terjemah_eval::Error::Exit { code, message } => Error::Exit { code, message },
+        }
+    }
+}
+
 impl Error {
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io { path: path.as_ref().to_path_buf(), source }

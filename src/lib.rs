@@ -7,14 +7,14 @@
 //! [`align`] → write ([`output`]), with [`quality`] flags on each translated segment.
 //! [`run`] drives the stages over files, folders, datasets or lines; [`commands`] are the
 //! binary's subcommands as library calls, taking [`options`]. Scoring lives in the
-//! `terjemah-eval` crate ([`eval`]).
+//! `terjemah-eval` crate (crates/eval), re-exported as [`eval`]; [`commands::eval`] adds its
+//! article scores to a translate run's `index.html`.
 
 #![warn(missing_docs)]
 
 pub mod align;
 pub mod commands;
 pub mod error;
-pub mod eval;
 pub mod input;
 pub mod model;
 pub mod options;
@@ -25,3 +25,4 @@ pub mod text;
 pub mod translate;
 
 pub use error::{Error, Result};
+pub use terjemah_eval as eval;

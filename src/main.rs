@@ -108,7 +108,7 @@ fn main() -> ExitCode {
 }
 
 fn eval(a: terjemah::eval::cli::EvalArgs) -> Result<ExitCode> {
-    let text = terjemah::eval::run(&a.into_job()?)?;
+    let text = commands::eval::run(&a.into_job()?)?;
     let mut out = io::stdout().lock();
     writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))?;
     Ok(ExitCode::SUCCESS)

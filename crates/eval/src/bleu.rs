@@ -5,10 +5,11 @@
 
 use std::str::FromStr;
 
-use super::real::Real;
-use super::tokenize::spm::Spm;
-use super::tokenize::{py_lower, py_rstrip, Tokenizer};
-use super::{match_counts, ngram_groups, Interner, Key};
+use crate::metric::{Metric, Score, SignatureField};
+use crate::ngram::{match_counts, ngram_groups, Interner, Key};
+use crate::real::{Np, Real};
+use crate::tokenize::spm::Spm;
+use crate::tokenize::{py_lower, py_rstrip, Tokenizer};
 
 /// sacrebleu's `MAX_NGRAM_ORDER`.
 pub const MAX_ORDER: usize = 4;
@@ -31,6 +32,7 @@ pub enum Smooth {
 }
 
 impl Smooth {
+    /// The name on the command line and in signatures.
     pub fn name(self) -> &'static str {
         match self {
             Smooth::Exp => "exp",
@@ -63,8 +65,11 @@ impl FromStr for Smooth {
 /// A configured BLEU metric (sacrebleu's `BLEU(...)` arguments).
 #[derive(Debug, Clone, Default)]
 pub struct Bleu {
+    /// The tokenizer of hypotheses and references.
     pub tokenizer: Tokenizer,
+    /// Lowercase before tokenizing.
     pub lowercase: bool,
+    /// The smoothing method.
     pub smooth: Smooth,
     /// `None`: the method's default.
     pub smooth_value: Option<f64>,
@@ -77,16 +82,24 @@ pub struct Bleu {
 /// A BLEU score with the details sacrebleu prints.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BleuScore {
+    /// The score.
     pub score: f64,
+    /// Matched n-grams per order (with add-k's additions, as sacrebleu reports them).
     pub counts: [f64; MAX_ORDER],
+    /// Hypothesis n-grams per order (with add-k's additions).
     pub totals: [f64; MAX_ORDER],
+    /// Precisions per order, in percent.
     pub precisions: [f64; MAX_ORDER],
+    /// The brevity penalty.
     pub bp: f64,
+    /// Hypothesis length in tokens.
     pub sys_len: u64,
+    /// Reference length in tokens (the closest reference's, per segment).
     pub ref_len: u64,
 }
 
 impl BleuScore {
+    /// Hypothesis length over reference length (0 without reference tokens).
     pub fn ratio(&self) -> f64 {
         if self.ref_len > 0 {
             self.sys_len as f64 / self.ref_len as f64
@@ -118,39 +131,17 @@ fn my_log(x: f64) -> f64 {
     }
 }
 
-impl Bleu {
-    pub fn signature_fields(&self) -> Vec<(&'static str, String)> {
-        let smooth = match self.smooth.default_value() {
-            Some(default) => format!("{}[{:.2}]", self.smooth.name(), self.smooth_value.unwrap_or(default)),
-            None => self.smooth.name().to_string(),
-        };
-        vec![
-            ("case", if self.lowercase { "lc" } else { "mixed" }.to_string()),
-            ("eff", if self.effective_order { "yes" } else { "no" }.to_string()),
-            ("tok", self.tokenizer.name().to_string()),
-            ("smooth", smooth),
-        ]
+impl Metric for Bleu {
+    fn name(&self) -> String {
+        "BLEU".into()
     }
 
-    /// `_preprocess_segment`: optional lowercasing, then the tokenizer on the right-stripped line.
-    pub fn preprocess(&self, sent: &str) -> String {
-        if self.lowercase {
-            self.tokenize(py_rstrip(&py_lower(sent)))
-        } else {
-            self.tokenize(py_rstrip(sent))
-        }
-    }
-
-    /// The tokenizer on one line (the SentencePiece ones with their loaded model).
-    fn tokenize(&self, line: &str) -> String {
-        match (&self.spm, self.tokenizer) {
-            (Some(spm), Tokenizer::Flores101 | Tokenizer::Flores200) => spm.tokenize(line),
-            (_, tok) => tok.tokenize(line),
-        }
+    fn n_stats(&self) -> usize {
+        N_STATS
     }
 
     /// `[hyp_len, ref_len, correct_1..4, total_1..4]` of one segment against its references.
-    pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
+    fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
         let hyp_t = self.preprocess(hyp);
         let refs_t: Vec<String> = refs.iter().map(|r| self.preprocess(r)).collect();
         let mut interner = Interner::default();
@@ -171,17 +162,50 @@ impl Bleu {
         }
     }
 
-    /// The score of summed statistics (`_compute_score_from_stats`).
-    pub fn score(&self, stats: &[f64]) -> BleuScore {
+    /// `_compute_score_from_stats`, with the details sacrebleu prints.
+    fn score(&self, stats: &[f64]) -> Score {
         let b = self.parts::<f64>(stats);
         let (sys_len, ref_len) = (stats[0] as u64, stats[1] as u64);
         // Like sacrebleu, the counts and totals reported include add-k's additions.
-        BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len }
+        let details = BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len };
+        Score { bleu: Some(details), ..Score::new(self.name(), b.score) }
     }
 
-    /// The score alone, with the statistics held as `R` (see [`Real`]).
-    pub fn score_as<R: Real>(&self, stats: &[f64]) -> f64 {
-        self.parts::<R>(stats).score
+    /// BLEU's score is always a Python float (`bp * math.exp(...)`), whatever its statistics.
+    fn bootstrap_score(&self, stats: &[f64]) -> Np {
+        Np::Py(self.parts::<Np>(stats).score)
+    }
+
+    fn signature_fields(&self) -> Vec<SignatureField> {
+        let smooth = match self.smooth.default_value() {
+            Some(default) => format!("{}[{:.2}]", self.smooth.name(), self.smooth_value.unwrap_or(default)),
+            None => self.smooth.name().to_string(),
+        };
+        vec![
+            SignatureField::new("case", "c", if self.lowercase { "lc" } else { "mixed" }.to_string()),
+            SignatureField::yes_no("eff", "e", self.effective_order),
+            SignatureField::new("tok", "tok", self.tokenizer.name().to_string()),
+            SignatureField::new("smooth", "s", smooth),
+        ]
+    }
+}
+
+impl Bleu {
+    /// `_preprocess_segment`: optional lowercasing, then the tokenizer on the right-stripped line.
+    fn preprocess(&self, sent: &str) -> String {
+        if self.lowercase {
+            self.tokenize(py_rstrip(&py_lower(sent)))
+        } else {
+            self.tokenize(py_rstrip(sent))
+        }
+    }
+
+    /// The tokenizer on one line (the SentencePiece ones with their loaded model).
+    fn tokenize(&self, line: &str) -> String {
+        match (&self.spm, self.tokenizer) {
+            (Some(spm), Tokenizer::Flores101 | Tokenizer::Flores200) => spm.tokenize(line),
+            (_, tok) => tok.tokenize(line),
+        }
     }
 
     /// sacrebleu's `_compute_score_from_stats`: `compute_bleu` on a statistics row.
@@ -242,18 +266,18 @@ fn clipped_counts<K: Key>(hyp: &[u32], refs: &[Vec<u32>], bits: u32) -> ([u64; M
 }
 
 /// What `compute_bleu` computes, in the arithmetic `R` (see [`Real`]).
-pub struct BleuParts<R> {
+struct BleuParts<R> {
     /// Always a Python float (`bp * math.exp(...)`).
-    pub score: f64,
-    pub correct: [R; MAX_ORDER],
-    pub total: [R; MAX_ORDER],
-    pub precisions: [R; MAX_ORDER],
-    pub bp: f64,
+    score: f64,
+    correct: [R; MAX_ORDER],
+    total: [R; MAX_ORDER],
+    precisions: [R; MAX_ORDER],
+    bp: f64,
 }
 
 /// sacrebleu's `BLEU.compute_bleu`, operation for operation, on statistics held as `R`
 /// (`f64`, or numpy float32 in the bootstrap).
-pub fn compute_bleu<R: Real>(
+fn compute_bleu<R: Real>(
     correct: [f64; MAX_ORDER],
     total: [f64; MAX_ORDER],
     sys_len: u64,

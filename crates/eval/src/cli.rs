@@ -12,10 +12,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::bleu::Smooth;
-use super::significance::{PairedTest, DEFAULT_SEED};
-use super::tokenize::Tokenizer;
-use super::{EvalJob, Format, MetricName, MetricOptions};
+use crate::bleu::Smooth;
+use crate::significance::{PairedTest, DEFAULT_SEED};
+use crate::tokenize::Tokenizer;
+use crate::{EvalJob, Format, MetricName, MetricOptions};
 use crate::{Error, Result};
 
 /// sacrebleu's single-dash long options and their long forms.
@@ -65,9 +65,9 @@ pub fn normalize_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString>
     args
 }
 
-/// `-f/--format`.
+/// `-f/--format` (no doc comments on the variants: clap would print them in `--help`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Json,
     Text,
     Latex,
@@ -78,163 +78,163 @@ pub enum FormatArg {
 pub struct EvalArgs {
     /// Reference files, line-parallel to the hypotheses (sacrebleu: before -i)
     #[arg(value_name = "REF")]
-    pub refs: Vec<PathBuf>,
+    pub(crate) refs: Vec<PathBuf>,
     /// Hypothesis files, one per system (the first is the baseline of paired tests) [default:
     /// standard input, systems as tab-separated columns]
     #[arg(short = 'i', long = "input", num_args = 1.., value_name = "FILE")]
-    pub input: Vec<PathBuf>,
+    pub(crate) input: Vec<PathBuf>,
     /// Hypothesis file (repeatable), as -i
     #[arg(long = "hyp", value_name = "FILE")]
-    pub hyp: Vec<PathBuf>,
+    pub(crate) hyp: Vec<PathBuf>,
     /// Reference file (repeatable), as a positional REF
     #[arg(long = "ref", value_name = "FILE")]
-    pub ref_files: Vec<PathBuf>,
+    pub(crate) ref_files: Vec<PathBuf>,
     /// A `terjemah translate` output folder (NAME.en.txt per article): article mode
     #[arg(long, value_name = "DIR", requires = "ref_dir")]
-    pub hyp_dir: Option<PathBuf>,
+    pub(crate) hyp_dir: Option<PathBuf>,
     /// References for article mode: NAME.en.txt or NAME.en at the same relative path, one block per line
     #[arg(long, value_name = "DIR", requires = "hyp_dir")]
-    pub ref_dir: Option<PathBuf>,
+    pub(crate) ref_dir: Option<PathBuf>,
     /// Split each line of the one reference file on tabs into this many references (-nr)
     #[arg(long, default_value_t = 1, value_name = "N")]
-    pub num_refs: usize,
+    pub(crate) num_refs: usize,
     /// Encoding of the inputs (Python codec names: utf-8, utf-8-sig, latin-1; or WHATWG labels)
     #[arg(short = 'e', long, default_value = "utf-8")]
-    pub encoding: String,
+    pub(crate) encoding: String,
     /// Metrics, space- or comma-separated: bleu, chrf, ter (sacrebleu's), chrf++ [default: bleu;
     /// bleu chrf in article mode]
     #[arg(short = 'm', long, num_args = 1.., value_delimiter = ',')]
-    pub metrics: Vec<MetricName>,
+    pub(crate) metrics: Vec<MetricName>,
     /// One score per line (-sl; sentence BLEU uses the effective order)
     #[arg(long)]
-    pub sentence_level: bool,
+    pub(crate) sentence_level: bool,
 
     /// BLEU smoothing: exp, floor, add-k, none
     #[arg(short = 's', long, default_value = "exp", help_heading = "BLEU")]
-    pub smooth_method: Smooth,
+    pub(crate) smooth_method: Smooth,
     /// Value of floor (default 0.1) and add-k (default 1) smoothing (-sv)
     #[arg(long, help_heading = "BLEU")]
-    pub smooth_value: Option<f64>,
+    pub(crate) smooth_value: Option<f64>,
     /// BLEU tokenizer (-tok): 13a, intl, char, none, zh, flores101, flores200 [default: zh for
     /// -l xx-zh, 13a otherwise]
     #[arg(long, help_heading = "BLEU")]
-    pub tokenize: Option<Tokenizer>,
+    pub(crate) tokenize: Option<Tokenizer>,
     /// Case-insensitive BLEU (-lc)
     #[arg(long, help_heading = "BLEU")]
-    pub lowercase: bool,
+    pub(crate) lowercase: bool,
     /// Accepted for sacrebleu compatibility (it only silences a warning)
     #[arg(long, hide = true)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// SentencePiece model of -tok flores101/flores200 [default: sacrebleu's cache,
     /// ~/.sacrebleu/models]; terjemah never downloads it
     #[arg(long, value_name = "PATH", help_heading = "BLEU")]
-    pub spm_model: Option<PathBuf>,
+    pub(crate) spm_model: Option<PathBuf>,
     /// Source-target language pair (e.g. en-zh): picks BLEU's default tokenizer by target
     #[arg(short = 'l', long = "language-pair", value_name = "SRC-TGT", help_heading = "BLEU")]
-    pub language_pair: Option<String>,
+    pub(crate) language_pair: Option<String>,
 
     /// Character n-gram order (-cc)
-    #[arg(long, default_value_t = super::chrf::CHAR_ORDER, help_heading = "chrF")]
-    pub chrf_char_order: usize,
+    #[arg(long, default_value_t = crate::chrf::CHAR_ORDER, help_heading = "chrF")]
+    pub(crate) chrf_char_order: usize,
     /// Word n-gram order (-cw); 2 is chrF++
     #[arg(long, default_value_t = 0, help_heading = "chrF")]
-    pub chrf_word_order: usize,
+    pub(crate) chrf_word_order: usize,
     /// Weight of recall against precision
-    #[arg(long, default_value_t = super::chrf::BETA, help_heading = "chrF")]
-    pub chrf_beta: u32,
+    #[arg(long, default_value_t = crate::chrf::BETA, help_heading = "chrF")]
+    pub(crate) chrf_beta: u32,
     /// Keep whitespace in character n-grams
     #[arg(long, help_heading = "chrF")]
-    pub chrf_whitespace: bool,
+    pub(crate) chrf_whitespace: bool,
     /// Case-insensitive chrF
     #[arg(long, help_heading = "chrF")]
-    pub chrf_lowercase: bool,
+    pub(crate) chrf_lowercase: bool,
     /// Epsilon smoothing as chrF++.py, NLTK and Moses, instead of effective-order averaging
     #[arg(long, help_heading = "chrF")]
-    pub chrf_eps_smoothing: bool,
+    pub(crate) chrf_eps_smoothing: bool,
 
     /// Case-sensitive TER (TER ignores case by default)
     #[arg(long, help_heading = "TER")]
-    pub ter_case_sensitive: bool,
+    pub(crate) ter_case_sensitive: bool,
     /// Split CJK characters (with --ter-normalized), remove CJK punctuation (with --ter-no-punct)
     #[arg(long, help_heading = "TER")]
-    pub ter_asian_support: bool,
+    pub(crate) ter_asian_support: bool,
     /// Remove punctuation
     #[arg(long, help_heading = "TER")]
-    pub ter_no_punct: bool,
+    pub(crate) ter_no_punct: bool,
     /// Tercom's normalisation and tokenization
     #[arg(long, help_heading = "TER")]
-    pub ter_normalized: bool,
+    pub(crate) ter_normalized: bool,
 
     /// Bootstrap 95% confidence interval of one system (-ci)
     #[arg(long, help_heading = "Significance")]
-    pub confidence: bool,
+    pub(crate) confidence: bool,
     /// Resamples of --confidence (-cin)
     #[arg(long, default_value_t = 1000, value_name = "N", help_heading = "Significance")]
-    pub confidence_n: usize,
+    pub(crate) confidence_n: usize,
     /// Paired approximate randomization test of each system against the first (-par)
     #[arg(long, conflicts_with_all = ["paired_bs", "paired_bootstrap"], help_heading = "Significance")]
-    pub paired_ar: bool,
+    pub(crate) paired_ar: bool,
     /// Paired bootstrap resampling test of each system against the first (-pbs)
     #[arg(long, help_heading = "Significance")]
-    pub paired_bs: bool,
+    pub(crate) paired_bs: bool,
     /// Trials of --paired-ar (-parn)
     #[arg(long, default_value_t = 10000, value_name = "N", help_heading = "Significance")]
-    pub paired_ar_n: usize,
+    pub(crate) paired_ar_n: usize,
     /// Resamples of --paired-bs (-pbsn)
     #[arg(long, default_value_t = 1000, value_name = "N", help_heading = "Significance")]
-    pub paired_bs_n: usize,
+    pub(crate) paired_bs_n: usize,
     /// Paired bootstrap with N resamples (as --paired-bs --paired-bs-n N)
     #[arg(long, value_name = "N", help_heading = "Significance")]
-    pub paired_bootstrap: Option<usize>,
+    pub(crate) paired_bootstrap: Option<usize>,
     /// Accepted for sacrebleu compatibility: terjemah uses every core (RAYON_NUM_THREADS)
     #[arg(short = 'j', long, hide = true)]
-    pub paired_jobs: Option<usize>,
+    pub(crate) paired_jobs: Option<usize>,
     /// Seed of the resampling [default: $SACREBLEU_SEED, else 12345; "none": random]
     #[arg(long, help_heading = "Significance")]
-    pub seed: Option<String>,
+    pub(crate) seed: Option<String>,
 
     /// Output format: json (sacrebleu's default; $SACREBLEU_FORMAT overrides), text, latex
     #[arg(short = 'f', long, help_heading = "Output")]
-    pub format: Option<FormatArg>,
+    pub(crate) format: Option<FormatArg>,
     /// Everything computed as one JSON document (terjemah's format)
     #[arg(long, conflicts_with = "format", help_heading = "Output")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Decimals of printed scores (-w)
     #[arg(short = 'w', long, default_value_t = 1, help_heading = "Output")]
-    pub width: usize,
+    pub(crate) width: usize,
     /// Print the scores alone (-b)
     #[arg(short = 'b', long, help_heading = "Output")]
-    pub score_only: bool,
+    pub(crate) score_only: bool,
     /// Short signatures (-sh)
     #[arg(long, help_heading = "Output")]
-    pub short: bool,
+    pub(crate) short: bool,
     /// Accepted for sacrebleu compatibility (terjemah prints no log lines)
     #[arg(short = 'q', long, hide = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Accepted for sacrebleu compatibility (terjemah prints no colours)
     #[arg(long, hide = true)]
-    pub no_color: bool,
+    pub(crate) no_color: bool,
     /// Article mode: how many worst segments to list
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
-    pub worst: usize,
+    pub(crate) worst: usize,
 
     // sacrebleu's test-set options: refused with an explanation.
     #[arg(short = 't', long, hide = true)]
-    pub test_set: Option<String>,
+    pub(crate) test_set: Option<String>,
     #[arg(long, hide = true)]
-    pub list: bool,
+    pub(crate) list: bool,
     #[arg(long, hide = true)]
-    pub download: Option<String>,
+    pub(crate) download: Option<String>,
     #[arg(long, hide = true, num_args = 1..)]
-    pub echo: Vec<String>,
+    pub(crate) echo: Vec<String>,
     #[arg(long, hide = true)]
-    pub citation: bool,
+    pub(crate) citation: bool,
     #[arg(long, hide = true)]
-    pub origlang: Option<String>,
+    pub(crate) origlang: Option<String>,
     #[arg(long, hide = true)]
-    pub subset: Option<String>,
+    pub(crate) subset: Option<String>,
     #[arg(short = 'd', long, hide = true)]
-    pub detail: bool,
+    pub(crate) detail: bool,
 }
 
 impl EvalArgs {

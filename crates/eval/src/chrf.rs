@@ -2,12 +2,12 @@
 //! (`metrics/chrf.py`): per order `[hyp_count, ref_count, matches]`, character n-grams first
 //! (whitespace removed), then word n-grams (chrF++), the F-score with effective-order averaging.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use rustc_hash::FxHashMap;
 
-use super::real::Real;
-use super::tokenize::{is_py_space, py_lower, py_split};
-use super::{match_counts, ngram_groups, ngram_groups_slices, FxHasher, Interner, Key};
+use crate::metric::{Metric, Score, SignatureField};
+use crate::ngram::{match_counts, ngram_groups, ngram_groups_slices, Interner, Key};
+use crate::real::{Np, Real};
+use crate::tokenize::{is_py_space, py_lower, py_split};
 
 /// sacrebleu's `CHAR_ORDER`.
 pub const CHAR_ORDER: usize = 6;
@@ -21,7 +21,9 @@ pub struct Chrf {
     pub char_order: usize,
     /// Word n-gram order (up to 4 packed, longer ones as slices).
     pub word_order: usize,
+    /// Weight of recall against precision.
     pub beta: u32,
+    /// Lowercase hypotheses and references.
     pub lowercase: bool,
     /// Keep whitespace in character n-grams (sacrebleu's `--chrf-whitespace`).
     pub whitespace: bool,
@@ -37,31 +39,42 @@ impl Default for Chrf {
 }
 
 impl Chrf {
+    /// chrF++ with sacrebleu's defaults.
     pub fn plus_plus() -> Self {
         Chrf { word_order: 2, ..Chrf::default() }
     }
+}
 
-    pub fn n_stats(&self) -> usize {
-        3 * (self.char_order + self.word_order)
-    }
-
+impl Metric for Chrf {
     /// `chrF2`, `chrF2++`.
-    pub fn name(&self) -> String {
+    fn name(&self) -> String {
         format!("chrF{}{}", self.beta, "+".repeat(self.word_order))
     }
 
-    pub fn signature_fields(&self) -> Vec<(&'static str, String)> {
+    fn n_stats(&self) -> usize {
+        3 * (self.char_order + self.word_order)
+    }
+
+    fn signature_fields(&self) -> Vec<SignatureField> {
         vec![
-            ("case", if self.lowercase { "lc" } else { "mixed" }.to_string()),
-            ("eff", if self.eps_smoothing { "no" } else { "yes" }.to_string()),
-            ("nc", self.char_order.to_string()),
-            ("nw", self.word_order.to_string()),
-            ("space", if self.whitespace { "yes" } else { "no" }.to_string()),
+            SignatureField::new("case", "c", if self.lowercase { "lc" } else { "mixed" }.to_string()),
+            SignatureField::yes_no("eff", "e", !self.eps_smoothing),
+            SignatureField::new("nc", "nc", self.char_order.to_string()),
+            SignatureField::new("nw", "nw", self.word_order.to_string()),
+            SignatureField::yes_no("space", "s", self.whitespace),
         ]
     }
 
+    fn score(&self, stats: &[f64]) -> Score {
+        Score::new(self.name(), self.f_score(stats))
+    }
+
+    fn bootstrap_score(&self, stats: &[f64]) -> Np {
+        self.f_score_as::<Np>(stats)
+    }
+
     /// The statistics of the reference with the best F-score (the first on ties).
-    pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
+    fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
         let lowered: Vec<String>;
         let texts: Vec<&str> = if self.lowercase {
             lowered = std::iter::once(hyp).chain(refs.iter().copied()).map(py_lower).collect();
@@ -111,14 +124,17 @@ impl Chrf {
         }
     }
 
+}
+
+impl Chrf {
     /// sacrebleu's `_compute_f_score`: effective-order averaging, or epsilon smoothing.
-    pub fn f_score(&self, stats: &[f64]) -> f64 {
+    fn f_score(&self, stats: &[f64]) -> f64 {
         self.f_score_as::<f64>(stats)
     }
 
     /// [`Chrf::f_score`] in the arithmetic `R` (see [`Real`]: `f64` for Python floats, or
     /// numpy's float32 rules for the bootstrap's float32 statistics), operation for operation.
-    pub fn f_score_as<R: Real>(&self, stats: &[f64]) -> R {
+    fn f_score_as<R: Real>(&self, stats: &[f64]) -> R {
         let eps = R::py(1e-16);
         let factor = R::py((self.beta * self.beta) as f64);
         let mut score = R::py(0.0);
@@ -193,13 +209,13 @@ fn order_stats_by<'a, K: Ord + Copy>(ids: &'a [Vec<u32>], groups: impl Fn(&'a [u
 /// Per-segment character → id (from 1), ASCII through a table.
 struct CharIds {
     ascii: [u32; 128],
-    other: HashMap<char, u32, BuildHasherDefault<FxHasher>>,
+    other: FxHashMap<char, u32>,
     next: u32,
 }
 
 impl Default for CharIds {
     fn default() -> Self {
-        CharIds { ascii: [0; 128], other: HashMap::default(), next: 1 }
+        CharIds { ascii: [0; 128], other: FxHashMap::default(), next: 1 }
     }
 }
 
@@ -262,8 +278,8 @@ mod tests {
         let c = Chrf::plus_plus();
         let mut s = vec![0.0; c.n_stats()];
         c.segment_stats("Hello world!", &["Hello world!"], &mut s);
-        assert_eq!(c.f_score(&s), 100.0);
+        assert_eq!(c.score(&s).score, 100.0);
         c.segment_stats("", &["Hello world!"], &mut s);
-        assert_eq!(c.f_score(&s), 0.0);
+        assert_eq!(c.score(&s).score, 0.0);
     }
 }

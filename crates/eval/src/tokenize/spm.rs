@@ -2,13 +2,18 @@
 //! `" ".join(sp.EncodeAsPieces(line))` with the FLORES models, through the same SentencePiece
 //! library (the `sentencepiece` crate binds its C++ code, as the Python package does).
 //!
+//! The SentencePiece library is C++: the crate's `sentencepiece` feature (on in the terjemah
+//! binary) brings it in; without it these two tokenizers are refused with a usage error.
+//!
 //! sacrebleu downloads the models on first use into `$SACREBLEU/models` (default
 //! `~/.sacrebleu/models`). terjemah never downloads: it loads the model from `--spm-model
 //! PATH`, else from sacrebleu's cache, and says where to get it when neither has it.
 
 use std::path::{Path, PathBuf};
+#[cfg(feature = "sentencepiece")]
 use std::sync::Arc;
 
+#[cfg(feature = "sentencepiece")]
 use sentencepiece::SentencePieceProcessor;
 
 use super::Tokenizer;
@@ -17,7 +22,12 @@ use crate::{Error, Result};
 /// A loaded SentencePiece model (shared by the threads that score segments).
 #[derive(Clone)]
 pub struct Spm {
+    #[cfg(feature = "sentencepiece")]
     processor: Arc<SentencePieceProcessor>,
+    /// Built without SentencePiece: no model can be loaded, so no `Spm` exists.
+    #[cfg(not(feature = "sentencepiece"))]
+    never: std::convert::Infallible,
+    /// The model file.
     pub path: PathBuf,
 }
 
@@ -61,16 +71,37 @@ impl Spm {
                 }
             },
         };
+        Spm::open(path)
+    }
+
+    #[cfg(feature = "sentencepiece")]
+    fn open(path: PathBuf) -> Result<Spm> {
         let processor = SentencePieceProcessor::open(&path).map_err(|e| Error::input(&path, format!("not a SentencePiece model: {e}")))?;
         Ok(Spm { processor: Arc::new(processor), path })
     }
 
+    #[cfg(not(feature = "sentencepiece"))]
+    fn open(path: PathBuf) -> Result<Spm> {
+        Err(Error::Usage(format!(
+            "{}: the flores101 and flores200 tokenizers need the SentencePiece library, which this build leaves out \
+             (terjemah-eval's `sentencepiece` feature)",
+            path.display()
+        )))
+    }
+
     /// `" ".join(EncodeAsPieces(line))`.
+    #[cfg(feature = "sentencepiece")]
     pub fn tokenize(&self, line: &str) -> String {
         match self.processor.encode(line) {
             Ok(pieces) => pieces.iter().map(|p| p.piece.as_str()).collect::<Vec<_>>().join(" "),
             // Encoding a valid UTF-8 string without NUL cannot fail; a NUL byte can.
             Err(_) => line.to_string(),
         }
+    }
+
+    /// `" ".join(EncodeAsPieces(line))`.
+    #[cfg(not(feature = "sentencepiece"))]
+    pub fn tokenize(&self, _line: &str) -> String {
+        match self.never {}
     }
 }

@@ -19,7 +19,7 @@ const POOL_SIZE: usize = 4;
 const PCG_MULT: u128 = 0x2360_ed05_1fc6_5da4_4385_df64_9fcc_f645;
 
 /// `SeedSequence(entropy).generate_state(n_words, np.uint64)`.
-pub fn seed_sequence_state(entropy: u64, n_words: usize) -> Vec<u64> {
+pub(crate) fn seed_sequence_state(entropy: u64, n_words: usize) -> Vec<u64> {
     // The entropy as 32-bit words, least significant first (0 is one word).
     let mut words = vec![entropy as u32];
     if entropy >> 32 != 0 {
@@ -68,7 +68,7 @@ pub fn seed_sequence_state(entropy: u64, n_words: usize) -> Vec<u64> {
 
 /// numpy's `PCG64` bit generator with its 32-bit output buffer.
 #[derive(Debug, Clone)]
-pub struct Pcg64 {
+pub(crate) struct Pcg64 {
     state: u128,
     inc: u128,
     /// The upper half of the last 64-bit output, not yet used by a 32-bit draw.
@@ -77,7 +77,7 @@ pub struct Pcg64 {
 
 impl Pcg64 {
     /// `np.random.default_rng(seed).bit_generator`.
-    pub fn new(seed: u64) -> Pcg64 {
+    pub(crate) fn new(seed: u64) -> Pcg64 {
         let v = seed_sequence_state(seed, 4);
         let initstate = (v[0] as u128) << 64 | v[1] as u128;
         let initseq = (v[2] as u128) << 64 | v[3] as u128;
@@ -92,14 +92,14 @@ impl Pcg64 {
         self.state = self.state.wrapping_mul(PCG_MULT).wrapping_add(self.inc);
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.step();
         let (hi, lo) = ((self.state >> 64) as u64, self.state as u64);
         (hi ^ lo).rotate_right((hi >> 58) as u32)
     }
 
     /// `next_uint32`: the low half of a 64-bit output, then its high half.
-    pub fn next_u32(&mut self) -> u32 {
+    pub(crate) fn next_u32(&mut self) -> u32 {
         if let Some(b) = self.buffered.take() {
             return b;
         }
@@ -109,7 +109,7 @@ impl Pcg64 {
     }
 
     /// One of `Generator.integers(0, n)` for `1 <= n <= 2^32` (`buffered_bounded_lemire_uint32`).
-    pub fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         debug_assert!((1..=1 << 32).contains(&n));
         let rng = n - 1; // numpy's inclusive range
         if rng == 0 {
@@ -132,12 +132,12 @@ impl Pcg64 {
     }
 
     /// `Generator.choice(n, size=count, replace=True)`, row-major.
-    pub fn choice(&mut self, n: usize, count: usize) -> Vec<usize> {
+    pub(crate) fn choice(&mut self, n: usize, count: usize) -> Vec<usize> {
         (0..count).map(|_| self.below(n as u64) as usize).collect()
     }
 
     /// `Generator.integers(2, size=count, dtype=bool)`: the bits of 32-bit draws, lowest first.
-    pub fn bools(&mut self, count: usize) -> Vec<bool> {
+    pub(crate) fn bools(&mut self, count: usize) -> Vec<bool> {
         let (mut buf, mut left) = (0u32, 0u32);
         (0..count)
             .map(|_| {
@@ -156,7 +156,7 @@ impl Pcg64 {
 
 /// numpy's pairwise summation (`@TYPE@_pairwise_sum`, blocks of 128 unrolled by 8), which
 /// `ndarray.sum()` and `mean()` use on a contiguous array.
-pub fn pairwise_sum<T: Copy + Add<Output = T> + From<i8>>(a: &[T]) -> T {
+pub(crate) fn pairwise_sum<T: Copy + Add<Output = T> + From<i8>>(a: &[T]) -> T {
     let n = a.len();
     if n < 8 {
         // numpy starts from -0.0; -0.0 + x == x for every x, and the sum of nothing is added

@@ -11,7 +11,7 @@
 use std::ops::{Add, Div, Mul, Sub};
 
 /// Numbers as a sacrebleu score function sees them.
-pub trait Real: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> {
+pub(crate) trait Real: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> {
     /// A Python float or int constant (or a value computed from Python numbers only).
     fn py(x: f64) -> Self;
     /// A summed statistic.
@@ -39,7 +39,9 @@ impl Real for f64 {
 /// A numpy 2 scalar in sacrebleu's bootstrap: a Python float, or a `np.float32`.
 #[derive(Debug, Clone, Copy)]
 pub enum Np {
+    /// A Python float.
     Py(f64),
+    /// A numpy `float32`.
     F32(f32),
 }
 

@@ -34,13 +34,13 @@ const RANGES: [(u32, u32); 22] = [
 ];
 
 /// `TokenizerZh._is_chinese_char`.
-pub fn is_chinese_char(c: char) -> bool {
+pub(crate) fn is_chinese_char(c: char) -> bool {
     let c = c as u32;
     RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
 /// `TokenizerZh.__call__`: strip, space out Chinese characters, then `TokenizerRegexp`.
-pub fn tokenize_zh(line: &str) -> String {
+pub(crate) fn tokenize_zh(line: &str) -> String {
     let line = py_strip(line);
     let mut spaced = String::with_capacity(line.len() * 2);
     for c in line.chars() {

@@ -4,17 +4,17 @@
 
 use serde::Serialize;
 
-use super::articles::ArticlesResult;
-use super::{segment_stats, significance, Metric, Score, TestSet};
+use crate::articles::ArticlesResult;
+use crate::{significance, Metric, Score, TestSet};
 
 /// A score with its signature.
 #[derive(Debug, Clone, Serialize)]
-pub struct SignedScore {
+pub(crate) struct SignedScore {
     #[serde(flatten)]
-    pub score: Score,
-    pub signature: String,
+    pub(crate) score: Score,
+    pub(crate) signature: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verbose: Option<String>,
+    pub(crate) verbose: Option<String>,
 }
 
 impl SignedScore {
@@ -22,28 +22,24 @@ impl SignedScore {
         let verbose = score.verbose();
         SignedScore { score, signature, verbose }
     }
-
-    pub fn line(&self, width: usize) -> String {
-        self.score.format(width, &self.signature)
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SystemScores {
-    pub hyp: String,
-    pub scores: Vec<SignedScore>,
+pub(crate) struct SystemScores {
+    pub(crate) hyp: String,
+    pub(crate) scores: Vec<SignedScore>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CorpusResult {
-    pub refs: Vec<String>,
-    pub segments: usize,
-    pub systems: Vec<SystemScores>,
+pub(crate) struct CorpusResult {
+    pub(crate) refs: Vec<String>,
+    pub(crate) segments: usize,
+    pub(crate) systems: Vec<SystemScores>,
 }
 
 /// Corpus scores of every system and metric, with bootstrap confidence intervals when asked
 /// (`(resamples, seed)`; sacrebleu computes them for more than one resample).
-pub fn corpus(set: &TestSet, metrics: &[Metric], confidence: Option<(usize, Option<u64>)>) -> CorpusResult {
+pub(crate) fn corpus(set: &TestSet, metrics: &[Box<dyn Metric>], confidence: Option<(usize, Option<u64>)>) -> CorpusResult {
     let nrefs = set.refs.len();
     let systems = set
         .systems
@@ -53,14 +49,14 @@ pub fn corpus(set: &TestSet, metrics: &[Metric], confidence: Option<(usize, Opti
             scores: metrics
                 .iter()
                 .map(|m| {
-                    let st = segment_stats(m, &s.lines, &set.refs);
+                    let st = m.corpus_stats(&s.lines, &set.refs);
                     let mut score = m.score(&st.sum_all());
                     let mut extra = Vec::new();
                     if let Some((n, seed)) = confidence.filter(|&(n, _)| n > 1) {
-                        score.confidence = Some(significance::confidence(m, &st, n, seed));
+                        score.confidence = Some(significance::confidence(m.as_ref(), &st, n, seed));
                         extra = vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))];
                     }
-                    SignedScore::new(score, m.signature(nrefs, &extra))
+                    SignedScore::new(score, m.signature(nrefs, &extra).to_string())
                 })
                 .collect(),
         })
@@ -85,29 +81,29 @@ pub(crate) fn align_on_equals(lines: &[String]) -> String {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MetricInfo {
-    pub name: String,
-    pub signature: String,
+pub(crate) struct MetricInfo {
+    pub(crate) name: String,
+    pub(crate) signature: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SentenceResult {
-    pub hyp: String,
-    pub refs: Vec<String>,
-    pub metrics: Vec<MetricInfo>,
+pub(crate) struct SentenceResult {
+    pub(crate) hyp: String,
+    pub(crate) refs: Vec<String>,
+    pub(crate) metrics: Vec<MetricInfo>,
     /// `scores[line][metric]`.
-    pub scores: Vec<Vec<Score>>,
+    pub(crate) scores: Vec<Vec<Score>>,
 }
 
 /// Per-line scores (`sacrebleu --sentence-level`).
-pub fn sentence_level(set: &TestSet, metrics: &[Metric]) -> SentenceResult {
+pub(crate) fn sentence_level(set: &TestSet, metrics: &[Box<dyn Metric>]) -> SentenceResult {
     let s = &set.systems[0];
-    let stats: Vec<_> = metrics.iter().map(|m| segment_stats(m, &s.lines, &set.refs)).collect();
+    let stats: Vec<_> = metrics.iter().map(|m| m.corpus_stats(&s.lines, &set.refs)).collect();
     let scores = (0..s.lines.len()).map(|i| metrics.iter().zip(&stats).map(|(m, st)| m.score(st.row(i))).collect()).collect();
     SentenceResult {
         hyp: s.name.clone(),
         refs: set.ref_paths.iter().map(|p| p.display().to_string()).collect(),
-        metrics: metrics.iter().map(|m| MetricInfo { name: m.name(), signature: m.signature(set.refs.len(), &[]) }).collect(),
+        metrics: metrics.iter().map(|m| MetricInfo { name: m.name(), signature: m.signature(set.refs.len(), &[]).to_string() }).collect(),
         scores,
     }
 }
@@ -132,7 +128,7 @@ fn table(rows: &[Vec<String>], numeric: bool) -> String {
 }
 
 /// Article mode as text: per-article table, corpus scores, worst segments.
-pub fn articles_text(r: &ArticlesResult, width: usize) -> String {
+pub(crate) fn articles_text(r: &ArticlesResult, width: usize) -> String {
     let mut header = vec!["Article".to_string(), "blocks".into(), "ref".into(), "aligned".into(), "unaligned".into()];
     header.extend(r.metrics.iter().map(|m| m.name.clone()));
     let mut rows = vec![header];
@@ -188,6 +184,6 @@ pub fn articles_text(r: &ArticlesResult, width: usize) -> String {
 }
 
 /// Any result as indented JSON.
-pub fn to_json<T: Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("results serialise")
 }

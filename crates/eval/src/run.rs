@@ -2,18 +2,20 @@
 //! systems, sentence level, paired tests, confidence intervals) with its checks and exit codes,
 //! and terjemah's article mode.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::significance::{self, PairedTest};
-use super::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
+use crate::significance::{self, PairedTest};
+use crate::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
 use crate::{Error, Result};
 
 /// Output format: sacrebleu's `-f json|text|latex`, or terjemah's detailed JSON (`--json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// sacrebleu's JSON (`-f json`).
     Json,
+    /// sacrebleu's text (`-f text`).
     Text,
+    /// sacrebleu's LaTeX tables (`-f latex`).
     Latex,
     /// Everything terjemah computed, as one JSON document.
     Detailed,
@@ -26,18 +28,23 @@ pub struct EvalJob {
     pub hyps: Vec<PathBuf>,
     /// Read the systems from standard input (tab-separated columns) when no file is given.
     pub hyp_stdin: bool,
+    /// Reference files (one per reference stream, or one with `num_refs` tab-separated fields).
     pub refs: Vec<PathBuf>,
     /// References per line of the one reference file, tab-separated (`--num-refs`).
     pub num_refs: usize,
     /// Encoding of every input (`--encoding`, Python codec names).
     pub encoding: String,
+    /// Article mode: a `terjemah translate` output folder.
     pub hyp_dir: Option<PathBuf>,
+    /// Article mode: the folder of references.
     pub ref_dir: Option<PathBuf>,
     /// Empty: sacrebleu's default (BLEU), or BLEU and chrF in article mode.
     pub metrics: Vec<MetricName>,
+    /// The metrics' options.
     pub options: MetricOptions,
     /// One score per line (BLEU with effective order), as `sacrebleu --sentence-level`.
     pub sentence_level: bool,
+    /// A paired test of the systems against the first.
     pub paired: Option<PairedTest>,
     /// Bootstrap confidence intervals of one system with this many resamples (`--confidence`).
     pub confidence: Option<usize>,
@@ -80,8 +87,25 @@ impl Default for EvalJob {
     }
 }
 
+/// What an evaluation gives back: the text to print and, in article mode, the scores of each
+/// article (which the command layer adds to the translate run's `index.html`). An evaluation
+/// writes nothing.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What `terjemah eval` prints on standard output (without the final newline).
+    pub text: String,
+    /// Article mode's results (`--hyp-dir`/`--ref-dir`).
+    pub articles: Option<articles::ArticlesResult>,
+}
+
+impl Outcome {
+    fn text(text: String) -> Outcome {
+        Outcome { text, articles: None }
+    }
+}
+
 /// Runs an evaluation and returns what to print.
-pub fn run(job: &EvalJob) -> Result<String> {
+pub fn run(job: &EvalJob) -> Result<Outcome> {
     let mut names = job.metrics.clone();
     let mut seen = Vec::new();
     for m in &names {
@@ -102,57 +126,57 @@ pub fn run(job: &EvalJob) -> Result<String> {
     let set = read_test_set(job)?;
     let n_sys = set.systems.len();
     let format = job.format.unwrap_or(Format::Json);
-    let sig = |m: &Metric, extra: &[(&str, String)]| m.signature_as(set.refs.len(), extra, job.short && format != Format::Json);
+    let sig = |m: &dyn Metric, extra: &[(&'static str, String)]| m.signature(set.refs.len(), extra).format(job.short && format != Format::Json);
 
     if job.sentence_level {
         if n_sys > 1 {
-            return Err(input::fail(1, "only one system can be evaluated in sentence-level mode"));
+            return Err(Error::exit(1, "only one system can be evaluated in sentence-level mode"));
         }
         if job.confidence.is_some() || job.paired.is_some() {
-            return Err(input::fail(1, "statistical tests are unavailable in sentence-level mode"));
+            return Err(Error::exit(1, "statistical tests are unavailable in sentence-level mode"));
         }
-        let metrics = Metric::all(&names, &job.options, true)?;
+        let metrics = MetricName::build_sorted(&names, &job.options, true)?;
         let result = report::sentence_level(&set, &metrics);
         if format == Format::Detailed {
-            return Ok(report::to_json(&result));
+            return Ok(Outcome::text(report::to_json(&result)));
         }
         // sacrebleu shortens sentence-level signatures whatever the format.
-        let sigs: Vec<String> = metrics.iter().map(|m| m.signature_as(set.refs.len(), &[], job.short)).collect();
-        return Ok(cli_output::sentence_lines(&result, &sigs, job.width, job.score_only));
+        let sigs: Vec<String> = metrics.iter().map(|m| m.signature(set.refs.len(), &[]).format(job.short)).collect();
+        return Ok(Outcome::text(cli_output::sentence_lines(&result, &sigs, job.width, job.score_only)));
     }
     if n_sys > 1 && job.confidence.is_some() {
-        return Err(input::fail(1, "use a paired test (--paired-bs or --paired-ar) for several systems; --confidence is for one"));
+        return Err(Error::exit(1, "use a paired test (--paired-bs or --paired-ar) for several systems; --confidence is for one"));
     }
-    let metrics = Metric::all(&names, &job.options, false)?;
+    let metrics = MetricName::build_sorted(&names, &job.options, false)?;
     if let Some(test) = job.paired {
         if n_sys == 1 {
-            return Err(input::fail(1, "paired tests compare systems: give two or more to --input (-i) (the first is the baseline)"));
+            return Err(Error::exit(1, "paired tests compare systems: give two or more to --input (-i) (the first is the baseline)"));
         }
         let result = significance::paired(&set, &metrics, test, job.seed);
-        return Ok(match format {
+        return Ok(Outcome::text(match format {
             Format::Detailed => report::to_json(&result),
             Format::Json => cli_output::paired_json(&result),
             Format::Text | Format::Latex => cli_output::paired_table(&result, job.width, format == Format::Latex, job.short),
-        });
+        }));
     }
     let confidence = job.confidence.map(|n| (n, job.seed));
     let result = report::corpus(&set, &metrics, confidence);
     if format == Format::Detailed {
-        return Ok(report::to_json(&result));
+        return Ok(Outcome::text(report::to_json(&result)));
     }
     let extra = confidence.filter(|&(n, _)| n > 1).map(|(n, seed)| vec![("bs", n.to_string()), ("seed", significance::seed_label(seed))]);
-    let sigs: Vec<String> = metrics.iter().map(|m| sig(m, extra.as_deref().unwrap_or(&[]))).collect();
-    if n_sys == 1 {
-        Ok(cli_output::single_system(&result.systems[0].scores, &sigs, job.width, format == Format::Json, job.score_only))
+    let sigs: Vec<String> = metrics.iter().map(|m| sig(m.as_ref(), extra.as_deref().unwrap_or(&[]))).collect();
+    Ok(Outcome::text(if n_sys == 1 {
+        cli_output::single_system(&result.systems[0].scores, &sigs, job.width, format == Format::Json, job.score_only)
     } else {
-        Ok(cli_output::systems_table(&result, &sigs, job.width, format))
-    }
+        cli_output::systems_table(&result, &sigs, job.width, format)
+    }))
 }
 
 /// The references and systems of a job, named as sacrebleu names them, checked.
 fn read_test_set(job: &EvalJob) -> Result<TestSet> {
     if job.refs.is_empty() {
-        return Err(input::fail(
+        return Err(Error::exit(
             1,
             "no references: give reference files before -i/--input (sacrebleu's test sets, -t, need downloading and are not supported)",
         ));
@@ -173,7 +197,7 @@ fn read_test_set(job: &EvalJob) -> Result<TestSet> {
                 if job.paired.is_some() && systems[0].name == name {
                     continue; // sacrebleu ignores the baseline given again
                 }
-                return Err(input::fail(1, format!("{name:?} already names a system: give each system file once")));
+                return Err(Error::exit(1, format!("{name:?} already names a system: give each system file once")));
             }
             systems.push(System { path: path.clone(), name, lines: input::read_lines_in(path, &job.encoding)? });
         }
@@ -192,7 +216,8 @@ fn read_test_set(job: &EvalJob) -> Result<TestSet> {
     TestSet::new(systems, ref_paths, refs)
 }
 
-fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<String> {
+/// Article mode: the articles of a translate output folder against a folder of references.
+fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<Outcome> {
     let (Some(hyp_dir), Some(ref_dir)) = (&job.hyp_dir, &job.ref_dir) else {
         return Err(Error::Usage("article mode needs both --hyp-dir (a translate output folder) and --ref-dir".into()));
     };
@@ -204,32 +229,13 @@ fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<String> {
             "paired tests, --confidence and --sentence-level work on hypothesis and reference files, not on folders".into(),
         ));
     }
-    let metrics: Vec<Metric> = names.iter().map(|&m| Metric::new(m, &job.options, false)).collect::<Result<_>>()?;
-    let result = articles::evaluate(hyp_dir, ref_dir, &metrics, job.worst)?;
-    annotate_index(hyp_dir, &result)?;
-    Ok(match job.format {
+    let metrics: Vec<Box<dyn Metric>> = names.iter().map(|&m| m.build(&job.options, false)).collect::<Result<_>>()?;
+    // Worst segments rank by the first metric at sentence level (BLEU with effective order).
+    let rank = names[0].build(&job.options, true)?;
+    let result = articles::evaluate(hyp_dir, ref_dir, &metrics, rank.as_ref(), job.worst)?;
+    let text = match job.format {
         Some(Format::Json | Format::Detailed) => report::to_json(&result),
         _ => report::articles_text(&result, job.width),
-    })
-}
-
-/// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
-/// (the index's sortable score columns).
-fn annotate_index(hyp_dir: &Path, result: &articles::ArticlesResult) -> Result<()> {
-    let manifest_path = hyp_dir.join("manifest.json");
-    let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
-    let Ok(manifest) = serde_json::from_slice::<crate::run::manifest::Manifest>(&bytes) else { return Ok(()) };
-    let mut entries = crate::output::html::index_entries(hyp_dir, &manifest.documents);
-    if entries.is_empty() {
-        return Ok(());
-    }
-    // Each path resolved once: a scored article is found by its English file's real path.
-    let by_hyp: HashMap<PathBuf, &articles::ArticleReport> =
-        result.articles.iter().filter_map(|a| Some((Path::new(&a.hyp_path).canonicalize().ok()?, a))).collect();
-    // `entries` holds one row per document with a page, in the same order.
-    for (doc, entry) in manifest.documents.iter().filter(|d| crate::output::html::page_of(d).is_some()).zip(entries.iter_mut()) {
-        let Some(report) = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?)) else { continue };
-        entry.scores = report.scores.iter().map(|s| crate::output::html::Score { label: s.name.clone(), value: s.score }).collect();
-    }
-    crate::output::html::write_index(hyp_dir, &entries)
+    };
+    Ok(Outcome { text, articles: Some(result) })
 }

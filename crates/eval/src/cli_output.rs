@@ -4,14 +4,14 @@
 //! of several systems and of paired tests (`fancy_grid` for text, `latex_booktabs` for latex,
 //! a JSON list for json).
 
-use super::pyfmt::{dumps, rounded, tabulate, Json};
-use super::report::{align_on_equals, CorpusResult, SentenceResult, SignedScore};
-use super::significance::PairedResult;
-use super::{Format, Score};
+use crate::pyfmt::{dumps, rounded, tabulate, Json};
+use crate::report::{align_on_equals, CorpusResult, SentenceResult, SignedScore};
+use crate::significance::PairedResult;
+use crate::{Format, Score};
 
 /// `Score.format(width, signature=sig, is_json=True)`: the score rounded to `width`, then its
 /// details and the signature's fields, as `json.dumps(indent=1, ensure_ascii=False)`.
-pub fn score_json(score: &Score, width: usize, signature: &str) -> String {
+pub(crate) fn score_json(score: &Score, width: usize, signature: &str) -> String {
     let mut d = vec![
         ("name".to_string(), Json::Str(score.name.clone())),
         ("score".to_string(), Json::Float(rounded(score.score, width))),
@@ -34,7 +34,7 @@ pub fn score_json(score: &Score, width: usize, signature: &str) -> String {
 
 /// One system's corpus scores (`print_single_results`): JSON objects (a list when several),
 /// or text lines aligned on their `=`.
-pub fn single_system(scores: &[SignedScore], sigs: &[String], width: usize, json: bool, score_only: bool) -> String {
+pub(crate) fn single_system(scores: &[SignedScore], sigs: &[String], width: usize, json: bool, score_only: bool) -> String {
     let lines: Vec<String> = scores
         .iter()
         .zip(sigs)
@@ -58,7 +58,7 @@ pub fn single_system(scores: &[SignedScore], sigs: &[String], width: usize, json
 }
 
 /// `--sentence-level`: one line per segment and metric.
-pub fn sentence_lines(r: &SentenceResult, sigs: &[String], width: usize, score_only: bool) -> String {
+pub(crate) fn sentence_lines(r: &SentenceResult, sigs: &[String], width: usize, score_only: bool) -> String {
     let mut out = Vec::with_capacity(r.scores.len() * sigs.len());
     for line in &r.scores {
         for (score, sig) in line.iter().zip(sigs) {
@@ -78,7 +78,7 @@ fn signatures_block(sigs: &[(String, String)]) -> String {
 }
 
 /// Several systems, no test: a table of scores (or a JSON list), then the signatures.
-pub fn systems_table(r: &CorpusResult, sigs: &[String], width: usize, format: Format) -> String {
+pub(crate) fn systems_table(r: &CorpusResult, sigs: &[String], width: usize, format: Format) -> String {
     let names: Vec<String> = r.systems[0].scores.iter().map(|s| s.score.name.clone()).collect();
     if format == Format::Json {
         let items = r
@@ -105,7 +105,7 @@ pub fn systems_table(r: &CorpusResult, sigs: &[String], width: usize, format: Fo
 
 /// A paired test as `-f json`: per system, each metric's `Result` (`score`, `p_value`, `mean`,
 /// `ci`).
-pub fn paired_json(r: &PairedResult) -> String {
+pub(crate) fn paired_json(r: &PairedResult) -> String {
     let opt = |x: Option<f64>| x.map_or(Json::Null, Json::Float);
     let items = (0..r.metrics[0].systems.len())
         .map(|s| {
@@ -129,7 +129,7 @@ pub fn paired_json(r: &PairedResult) -> String {
 }
 
 /// A paired test as `-f text` or `-f latex`: the table, sacrebleu's explanation, the signatures.
-pub fn paired_table(r: &PairedResult, width: usize, latex: bool, short: bool) -> String {
+pub(crate) fn paired_table(r: &PairedResult, width: usize, latex: bool, short: bool) -> String {
     let bootstrap = r.test == "bs";
     let mut headers = vec!["System".to_string()];
     headers.extend(r.metrics.iter().map(|m| if bootstrap { format!("{} (μ ± 95% CI)", m.name) } else { m.name.clone() }));

@@ -9,31 +9,36 @@
 //! and over all aligned segments (summed sufficient statistics, as for line files), plus the
 //! worst segments by the first metric's sentence-level score.
 
-use std::ops::Range;
+use std::iter::Sum;
+use std::ops::{AddAssign, Range};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::tokenize::{is_py_space, py_lower};
-use super::{read_lines, segment_stats, Metric, Score};
+use crate::input::read_lines;
+use crate::tokenize::{is_py_space, py_lower};
+use crate::{Metric, Score};
 use crate::{Error, Result};
 
 /// Suffix of the English text `terjemah translate` writes.
-pub const HYP_SUFFIX: &str = ".en.txt";
+pub(crate) const HYP_SUFFIX: &str = ".en.txt";
 /// Accepted reference suffixes, in order of preference.
-pub const REF_SUFFIXES: [&str; 2] = [".en.txt", ".en"];
+pub(crate) const REF_SUFFIXES: [&str; 2] = [".en.txt", ".en"];
 
 /// A monotonic pairing of hypothesis blocks with reference blocks; one side may be empty
 /// (an unaligned block).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Bead {
+    /// Hypothesis blocks (0-based, end exclusive).
     pub hyp: Range<usize>,
+    /// Reference blocks (0-based, end exclusive).
     #[serde(rename = "ref")]
     pub refs: Range<usize>,
 }
 
 impl Bead {
+    /// True when both sides have blocks (a scored segment), false for an unaligned block.
     pub fn is_pair(&self) -> bool {
         !self.hyp.is_empty() && !self.refs.is_empty()
     }
@@ -146,7 +151,7 @@ pub fn align_blocks(hyp: &[String], refs: &[String]) -> Vec<Bead> {
 }
 
 /// Non-blank lines of a file, right-stripped.
-pub fn read_blocks(path: &Path) -> Result<Vec<String>> {
+pub(crate) fn read_blocks(path: &Path) -> Result<Vec<String>> {
     Ok(read_lines(path)?.into_iter().filter(|l| !l.is_empty()).collect())
 }
 
@@ -155,21 +160,29 @@ pub fn read_blocks(path: &Path) -> Result<Vec<String>> {
 pub struct Segment {
     /// 1-based block numbers.
     pub hyp_blocks: Vec<usize>,
+    /// 1-based reference block numbers.
     pub ref_blocks: Vec<usize>,
+    /// The hypothesis blocks, joined with spaces.
     pub hyp: String,
+    /// The reference blocks, joined with spaces.
     #[serde(rename = "ref")]
     pub reference: String,
     /// Sentence-level score of the first metric.
     pub score: f64,
 }
 
+/// One article's alignment and scores.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticleReport {
     /// Relative name without the `.en.txt` suffix.
     pub article: String,
+    /// The translated file.
     pub hyp_path: String,
+    /// The reference file.
     pub ref_path: String,
+    /// Non-blank lines of the translation.
     pub hyp_blocks: usize,
+    /// Non-blank lines of the reference.
     pub ref_blocks: usize,
     /// Segments scored (pairings).
     pub aligned: usize,
@@ -177,47 +190,106 @@ pub struct ArticleReport {
     pub realigned: bool,
     /// 1-based numbers of blocks left out of the scores.
     pub unaligned_hyp: Vec<usize>,
+    /// 1-based numbers of reference blocks left out of the scores.
     pub unaligned_ref: Vec<usize>,
     /// Scores over this article's segments, one per metric.
     pub scores: Vec<Score>,
+    /// The scored segments, in order.
     pub segments: Vec<Segment>,
 }
 
+/// One metric over all articles.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MetricSummary {
+    /// The metric's name.
     pub name: String,
+    /// Its signature (one reference).
     pub signature: String,
     /// Over all aligned segments of all articles.
     pub corpus: Score,
 }
 
+/// A segment among the worst, with its article.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WorstSegment {
+    /// The article's relative name.
     pub article: String,
+    /// The segment.
     #[serde(flatten)]
     pub segment: Segment,
 }
 
+/// Counts over all articles.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Totals {
+    /// Articles scored.
     pub articles: usize,
+    /// Articles whose block counts differed (aligned by similarity).
     pub realigned_articles: usize,
+    /// Translated blocks.
     pub hyp_blocks: usize,
+    /// Reference blocks.
     pub ref_blocks: usize,
+    /// Segments scored.
     pub aligned_segments: usize,
+    /// Translated blocks left out of the scores.
     pub unaligned_hyp_blocks: usize,
+    /// Reference blocks left out of the scores.
     pub unaligned_ref_blocks: usize,
 }
 
+impl Totals {
+    /// One article's counts.
+    fn of(a: &ArticleReport) -> Totals {
+        Totals {
+            articles: 1,
+            realigned_articles: a.realigned as usize,
+            hyp_blocks: a.hyp_blocks,
+            ref_blocks: a.ref_blocks,
+            aligned_segments: a.aligned,
+            unaligned_hyp_blocks: a.unaligned_hyp.len(),
+            unaligned_ref_blocks: a.unaligned_ref.len(),
+        }
+    }
+}
+
+impl AddAssign for Totals {
+    fn add_assign(&mut self, o: Totals) {
+        self.articles += o.articles;
+        self.realigned_articles += o.realigned_articles;
+        self.hyp_blocks += o.hyp_blocks;
+        self.ref_blocks += o.ref_blocks;
+        self.aligned_segments += o.aligned_segments;
+        self.unaligned_hyp_blocks += o.unaligned_hyp_blocks;
+        self.unaligned_ref_blocks += o.unaligned_ref_blocks;
+    }
+}
+
+impl Sum for Totals {
+    fn sum<I: Iterator<Item = Totals>>(iter: I) -> Totals {
+        iter.fold(Totals::default(), |mut t, x| {
+            t += x;
+            t
+        })
+    }
+}
+
+/// Article mode's results.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ArticlesResult {
+    /// The translate output folder.
     pub hyp_dir: String,
+    /// The reference folder.
     pub ref_dir: String,
+    /// Each metric over all aligned segments.
     pub metrics: Vec<MetricSummary>,
+    /// Counts over all articles.
     pub totals: Totals,
+    /// Each article, by relative name.
     pub articles: Vec<ArticleReport>,
     /// Name of the sentence-level score that ranks the worst segments.
     pub worst_by: String,
+    /// The lowest-scoring segments, worst first.
     pub worst: Vec<WorstSegment>,
     /// Translated articles without a reference (not scored).
     pub missing_reference: Vec<String>,
@@ -254,8 +326,9 @@ fn files_with_suffix(root: &Path, suffixes: &[&str]) -> Result<Vec<(String, Path
     Ok(out)
 }
 
-/// Scores every translated article that has a reference.
-pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize) -> Result<ArticlesResult> {
+/// Scores every translated article that has a reference with each of `metrics`, and lists the
+/// `worst` segments by `rank`'s score of each segment (the first metric, at sentence level).
+pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Box<dyn Metric>], rank: &dyn Metric, worst: usize) -> Result<ArticlesResult> {
     for (dir, flag) in [(hyp_dir, "--hyp-dir"), (ref_dir, "--ref-dir")] {
         if !dir.is_dir() {
             return Err(Error::Usage(format!("{flag} {}: not a folder", dir.display())));
@@ -323,16 +396,15 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize
         }
     }
     let refs = vec![seg_ref];
-    let stats: Vec<_> = metrics.iter().map(|m| segment_stats(m, &seg_hyp, &refs)).collect();
-    // Worst segments rank by the first metric at sentence level (BLEU with effective order).
-    let rank_metric = match &metrics[0] {
-        Metric::Bleu(b) => Metric::Bleu(super::bleu::Bleu { effective_order: true, ..b.clone() }),
-        other => other.clone(),
+    let stats: Vec<_> = metrics.iter().map(|m| m.corpus_stats(&seg_hyp, &refs)).collect();
+    // The ranking metric's statistics are the first metric's when it is the same metric (the
+    // same signature: chrF and TER score sentences as corpora; BLEU turns on effective order).
+    let rank_stats = match metrics.first() {
+        Some(m) if m.signature(1, &[]) == rank.signature(1, &[]) => stats[0].clone(),
+        _ => rank.corpus_stats(&seg_hyp, &refs),
     };
-    let rank_stats = if matches!(rank_metric, Metric::Bleu(_)) { segment_stats(&rank_metric, &seg_hyp, &refs) } else { stats[0].clone() };
-    let seg_scores: Vec<f64> = (0..seg_hyp.len()).map(|i| rank_metric.score(rank_stats.row(i)).score).collect();
+    let seg_scores: Vec<f64> = (0..seg_hyp.len()).map(|i| rank.score(rank_stats.row(i)).score).collect();
 
-    let mut totals = Totals::default();
     let mut articles = Vec::new();
     let mut first = 0;
     for (a, l) in loaded.iter().enumerate() {
@@ -354,13 +426,6 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize
         let unaligned_hyp: Vec<usize> = l.beads.iter().filter(|b| b.refs.is_empty()).flat_map(|b| b.hyp.clone().map(|i| i + 1)).collect();
         let unaligned_ref: Vec<usize> = l.beads.iter().filter(|b| b.hyp.is_empty()).flat_map(|b| b.refs.clone().map(|i| i + 1)).collect();
         let realigned = l.hyp.len() != l.refs.len();
-        totals.articles += 1;
-        totals.realigned_articles += realigned as usize;
-        totals.hyp_blocks += l.hyp.len();
-        totals.ref_blocks += l.refs.len();
-        totals.aligned_segments += count;
-        totals.unaligned_hyp_blocks += unaligned_hyp.len();
-        totals.unaligned_ref_blocks += unaligned_ref.len();
         articles.push(ArticleReport {
             article: l.name.clone(),
             hyp_path: l.hyp_path.display().to_string(),
@@ -380,10 +445,10 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize
     let metric_summaries = metrics
         .iter()
         .zip(&stats)
-        .map(|(m, st)| MetricSummary { name: m.name(), signature: m.signature(1, &[]), corpus: m.score(&st.sum_all()) })
+        .map(|(m, st)| MetricSummary { name: m.name(), signature: m.signature(1, &[]).to_string(), corpus: m.score(&st.sum_all()) })
         .collect();
     let mut order: Vec<usize> = (0..seg_hyp.len()).collect();
-    let higher_is_better = rank_metric.higher_is_better();
+    let higher_is_better = rank.higher_is_better();
     order.sort_by(|&a, &b| {
         let o = seg_scores[a].total_cmp(&seg_scores[b]);
         if higher_is_better {
@@ -400,13 +465,14 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Metric], worst: usize
             WorstSegment { article: articles[a].article.clone(), segment: articles[a].segments[k].clone() }
         })
         .collect();
+    let totals = articles.iter().map(Totals::of).sum();
     Ok(ArticlesResult {
         hyp_dir: hyp_dir.display().to_string(),
         ref_dir: ref_dir.display().to_string(),
         metrics: metric_summaries,
         totals,
         articles,
-        worst_by: format!("sentence {}", rank_metric.name()),
+        worst_by: format!("sentence {}", rank.name()),
         worst,
         missing_reference,
         missing_translation,

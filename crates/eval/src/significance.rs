@@ -8,19 +8,20 @@
 //!   swaps every segment between the two systems with probability 1/2;
 //! - bootstrap confidence intervals of one system (`--confidence`).
 //!
-//! The draws are numpy's (`np.random.default_rng(seed)`, see [`super::numpy_rng`]) from
+//! The draws are numpy's (`np.random.default_rng(seed)`, see `numpy_rng`) from
 //! sacrebleu's seed (`SACREBLEU_SEED`, default 12345), and the resample scores are computed the
 //! way sacrebleu computes them there: statistics summed as float32 and scored under numpy's
 //! float32 rules ([`Np`]), means by numpy's pairwise summation. So the p-values, means and
-//! intervals are sacrebleu's, not estimates of them (the checks are in `tests/eval.rs`).
+//! intervals are sacrebleu's, not estimates of them (the checks are in `tests/sacrebleu.rs`).
 
 use std::hash::{BuildHasher, Hasher};
 
 use rayon::prelude::*;
 
-use super::numpy_rng::{pairwise_sum, Pcg64};
-use super::real::{Np, Real};
-use super::{segment_stats, Metric, Stats, TestSet};
+use crate::metric::add_to;
+use crate::numpy_rng::{pairwise_sum, Pcg64};
+use crate::real::{Np, Real};
+use crate::{Metric, Stats, TestSet};
 
 /// sacrebleu's default `SACREBLEU_SEED`.
 pub const DEFAULT_SEED: u64 = 12345;
@@ -28,7 +29,9 @@ pub const DEFAULT_SEED: u64 = 12345;
 /// A paired test and its number of resamples (bootstrap) or trials (randomization).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PairedTest {
+    /// Paired bootstrap resampling with this many resamples (`--paired-bs`).
     Bootstrap(usize),
+    /// Paired approximate randomization with this many trials (`--paired-ar`).
     Randomization(usize),
 }
 
@@ -41,6 +44,7 @@ impl PairedTest {
         }
     }
 
+    /// The number of resamples or trials.
     pub fn samples(self) -> usize {
         match self {
             PairedTest::Bootstrap(n) | PairedTest::Randomization(n) => n,
@@ -49,7 +53,7 @@ impl PairedTest {
 }
 
 /// The seed of the draws: `None` is sacrebleu's `SACREBLEU_SEED=none` (entropy from the OS).
-pub fn seed_or_entropy(seed: Option<u64>) -> u64 {
+pub(crate) fn seed_or_entropy(seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| std::collections::hash_map::RandomState::new().build_hasher().finish())
 }
 
@@ -61,7 +65,9 @@ pub fn seed_label(seed: Option<u64>) -> String {
 /// One system's result of a paired test, as sacrebleu's `Result`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PairedSystem {
+    /// The system's name (`Baseline: FILE` for the first).
     pub system: String,
+    /// True for the baseline.
     pub baseline: bool,
     /// The score on the whole test set.
     pub score: f64,
@@ -73,12 +79,17 @@ pub struct PairedSystem {
     pub ci: Option<f64>,
 }
 
+/// One metric's results of a paired test.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PairedMetric {
+    /// The metric's name.
     pub name: String,
+    /// Its signature, with the test's fields.
     pub signature: String,
+    /// The short form of the signature.
     #[serde(skip)]
     pub signature_short: String,
+    /// False for TER.
     pub higher_is_better: bool,
     /// The baseline first.
     pub systems: Vec<PairedSystem>,
@@ -89,19 +100,26 @@ pub struct PairedMetric {
 pub struct PairedResult {
     /// `bs` or `ar`.
     pub test: &'static str,
+    /// Resamples or trials.
     pub samples: usize,
+    /// The seed of the draws (`None`: drawn from the OS).
     pub seed: Option<u64>,
+    /// Number of segments.
     pub segments: usize,
+    /// The reference files.
     pub refs: Vec<String>,
+    /// Per metric, every system.
     pub metrics: Vec<PairedMetric>,
 }
 
 /// Resample scores as the numpy array sacrebleu builds from them: `float32` when every score
 /// is a `np.float32` (chrF, TER), else `float64` (BLEU's scores are Python floats).
 #[derive(Debug, Clone)]
-pub struct Scores {
-    pub f32: bool,
-    pub values: Vec<f64>,
+pub(crate) struct Scores {
+    /// True for a float32 array.
+    pub(crate) f32: bool,
+    /// The scores, as Python floats.
+    pub(crate) values: Vec<f64>,
 }
 
 /// An element type of numpy arrays.
@@ -165,7 +183,7 @@ fn ci_bounds<T: Copy>(sorted: &[T]) -> (T, T) {
 }
 
 /// sacrebleu's `estimate_ci` (the paired tests'): `(mean, ci)`.
-pub fn estimate_ci(s: &Scores) -> (f64, f64) {
+pub(crate) fn estimate_ci(s: &Scores) -> (f64, f64) {
     if s.f32 {
         estimate_ci_of::<f32>(&s.values)
     } else {
@@ -193,18 +211,18 @@ fn bootstrap_p_value<T: Elem>(sys: &[f64], base: &[f64], real_difference: f64) -
 /// Scores of the resamples `idxs` (`samples` rows of `n` segment indices): each resample's
 /// statistics summed in float32, in index order (`stats[idxs].sum(0)` on a float32 array),
 /// then scored under numpy's rules.
-pub fn resample_scores(metric: &Metric, stats: &Stats, idxs: &[usize], n: usize) -> Scores {
+pub(crate) fn resample_scores(metric: &dyn Metric, stats: &Stats, idxs: &[usize], n: usize) -> Scores {
     let scored: Vec<Np> = idxs
         .par_chunks(n.max(1))
         .map(|rows| {
-            let mut sums = vec![0f32; stats.width];
+            let mut sums = vec![0f32; stats.width()];
             for &i in rows {
                 for (s, &v) in sums.iter_mut().zip(stats.row(i)) {
                     *s += v as f32;
                 }
             }
             let sums: Vec<f64> = sums.iter().map(|&s| s as f64).collect();
-            metric.score_as::<Np>(&sums)
+            metric.bootstrap_score(&sums)
         })
         .collect();
     Scores { f32: scored.iter().all(|s| s.is_f32()), values: scored.iter().map(|s| s.to_f64()).collect() }
@@ -213,7 +231,7 @@ pub fn resample_scores(metric: &Metric, stats: &Stats, idxs: &[usize], n: usize)
 /// `Score.estimate_ci` (the `--confidence` one): Python's `sorted`, `statistics.mean` (the
 /// exact mean rounded once, then to float32 for float32 scores), the half-width computed in the
 /// scores' type.
-pub fn confidence_interval(s: &Scores) -> (f64, f64) {
+pub(crate) fn confidence_interval(s: &Scores) -> (f64, f64) {
     let mut sorted = s.values.clone();
     sorted.sort_by(f64::total_cmp);
     let (lower, upper) = ci_bounds(&sorted);
@@ -235,7 +253,7 @@ fn exact_mean(values: &[f64]) -> f64 {
         terms.extend([-p, -e]);
         fsum(&terms)
     };
-    let candidates = [next_toward(q, f64::NEG_INFINITY), q, next_toward(q, f64::INFINITY)];
+    let candidates = [q.next_down(), q, q.next_up()];
     let mut best = q;
     let mut best_r = residual(q).abs();
     for c in candidates {
@@ -246,19 +264,6 @@ fn exact_mean(values: &[f64]) -> f64 {
         }
     }
     best
-}
-
-/// The float next to `x` toward `to`.
-fn next_toward(x: f64, to: f64) -> f64 {
-    if x == to || x.is_nan() {
-        return x;
-    }
-    if x == 0.0 {
-        return if to > 0.0 { f64::from_bits(1) } else { -f64::from_bits(1) };
-    }
-    let bits = x.to_bits();
-    let up = (to > x) == (x > 0.0);
-    f64::from_bits(if up { bits + 1 } else { bits - 1 })
 }
 
 /// Python's `math.fsum`: the correctly rounded sum (Shewchuk's exact partials).
@@ -309,14 +314,14 @@ fn fsum(values: &[f64]) -> f64 {
 
 /// Bootstrap resampling of one system for `--confidence`: `(mean, ci)` per metric, and the
 /// signature fields sacrebleu adds (`bs`, `seed`).
-pub fn confidence(metric: &Metric, stats: &Stats, n_samples: usize, seed: Option<u64>) -> (f64, f64) {
+pub fn confidence(metric: &dyn Metric, stats: &Stats, n_samples: usize, seed: Option<u64>) -> (f64, f64) {
     let n = stats.len();
     let idxs = Pcg64::new(seed_or_entropy(seed)).choice(n, n_samples * n);
     confidence_interval(&resample_scores(metric, stats, &idxs, n))
 }
 
 /// A paired test of every system against the first (the baseline), as `PairedTest.__call__`.
-pub fn paired(set: &TestSet, metrics: &[Metric], test: PairedTest, seed: Option<u64>) -> PairedResult {
+pub fn paired(set: &TestSet, metrics: &[Box<dyn Metric>], test: PairedTest, seed: Option<u64>) -> PairedResult {
     let n = set.refs[0].len();
     let samples = test.samples();
     // One seed for all draws (sacrebleu seeds a fresh generator with the same value each time).
@@ -333,7 +338,8 @@ pub fn paired(set: &TestSet, metrics: &[Metric], test: PairedTest, seed: Option<
     let metrics_out = metrics
         .iter()
         .map(|m| {
-            let stats: Vec<Stats> = set.systems.iter().map(|s| segment_stats(m, &s.lines, &set.refs)).collect();
+            let m = m.as_ref();
+            let stats: Vec<Stats> = set.systems.iter().map(|s| m.corpus_stats(&s.lines, &set.refs)).collect();
             let actual: Vec<f64> = stats.iter().map(|st| m.score(&st.sum_all()).score).collect();
             let base_scores = match test {
                 PairedTest::Bootstrap(_) => Some(resample_scores(m, &stats[0], &idxs, n)),
@@ -363,10 +369,11 @@ pub fn paired(set: &TestSet, metrics: &[Metric], test: PairedTest, seed: Option<
                     PairedSystem { system: set.systems[s].name.clone(), baseline: s == 0, score: actual[s], p_value, mean, ci }
                 })
                 .collect();
+            let signature = m.signature(set.refs.len(), &extra);
             PairedMetric {
                 name: m.name(),
-                signature: m.signature(set.refs.len(), &extra),
-                signature_short: m.signature_as(set.refs.len(), &extra, true),
+                signature: signature.to_string(),
+                signature_short: signature.format(true),
                 higher_is_better: m.higher_is_better(),
                 systems,
             }
@@ -386,24 +393,20 @@ pub fn paired(set: &TestSet, metrics: &[Metric], test: PairedTest, seed: Option<
 /// where the coin says so and the system's elsewhere, B the opposite (`pos @ bl + neg @ sys`,
 /// each product summed on its own), both scored as Python numbers; the p-value counts
 /// `|A - B|` above the actual difference.
-fn randomization_p_value(metric: &Metric, base: &Stats, sys: &Stats, swaps: &[bool], n: usize, diff: f64) -> f64 {
-    let width = base.width;
+fn randomization_p_value(metric: &dyn Metric, base: &Stats, sys: &Stats, swaps: &[bool], n: usize, diff: f64) -> f64 {
+    let width = base.width();
     let diffs: Vec<f64> = swaps
         .par_chunks(n.max(1))
         .map(|coins| {
             let (mut a_bl, mut a_sys, mut b_bl, mut b_sys) = (vec![0.0; width], vec![0.0; width], vec![0.0; width], vec![0.0; width]);
             for (i, &pos) in coins.iter().enumerate() {
                 let (into_bl, into_sys) = if pos { (&mut a_bl, &mut b_sys) } else { (&mut b_bl, &mut a_sys) };
-                for (t, v) in into_bl.iter_mut().zip(base.row(i)) {
-                    *t += v;
-                }
-                for (t, v) in into_sys.iter_mut().zip(sys.row(i)) {
-                    *t += v;
-                }
+                add_to(into_bl, base.row(i));
+                add_to(into_sys, sys.row(i));
             }
             let a: Vec<f64> = a_bl.iter().zip(&a_sys).map(|(x, y)| x + y).collect();
             let b: Vec<f64> = b_bl.iter().zip(&b_sys).map(|(x, y)| x + y).collect();
-            (metric.score_as::<f64>(&a) - metric.score_as::<f64>(&b)).abs()
+            (metric.score(&a).score - metric.score(&b).score).abs()
         })
         .collect();
     p_value_of(&diffs, diff)

@@ -5,9 +5,10 @@
 //! (a row depends on the hypothesis prefix alone), so ours, with a different budget, gives the
 //! same numbers.
 
-use super::real::Real;
-use super::tokenize::{number_passes, py_lower, py_normalize_space, space_punct};
-use super::Interner;
+use crate::metric::{Metric, Score, SignatureField};
+use crate::ngram::Interner;
+use crate::real::{Np, Real};
+use crate::tokenize::{number_passes, py_lower, py_normalize_space, space_punct};
 
 const COST_INS: u32 = 1;
 const COST_DEL: u32 = 1;
@@ -42,6 +43,7 @@ const EMPTY: Cell = Cell { cost: INF, op: Op::Undef };
 /// A configured TER metric (sacrebleu's defaults: case-insensitive, no normalisation).
 #[derive(Debug, Clone, Default)]
 pub struct Ter {
+    /// Keep case (TER lowercases by default).
     pub case_sensitive: bool,
     /// Tercom's normalisation: punctuation split off, XML entities decoded (`--ter-normalized`).
     pub normalized: bool,
@@ -55,17 +57,74 @@ pub struct Ter {
 /// Number of statistics per segment: `[edits, average reference length]`.
 pub const N_STATS: usize = 2;
 
-impl Ter {
-    pub fn signature_fields(&self) -> Vec<(&'static str, String)> {
+/// TER's statistics, as sacrebleu's `TERScore` keeps them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TerDetail {
+    /// Edits of the best reference, summed.
+    pub edits: f64,
+    /// Average reference lengths, summed.
+    pub ref_length: f64,
+}
+
+impl Metric for Ter {
+    fn name(&self) -> String {
+        "TER".into()
+    }
+
+    /// TER is an error rate.
+    fn higher_is_better(&self) -> bool {
+        false
+    }
+
+    fn n_stats(&self) -> usize {
+        N_STATS
+    }
+
+    fn signature_fields(&self) -> Vec<SignatureField> {
         vec![
-            ("case", if self.case_sensitive { "mixed" } else { "lc" }.to_string()),
-            ("tok", "tercom".to_string()),
-            ("norm", yes_no(self.normalized)),
-            ("punct", yes_no(!self.no_punct)),
-            ("asian", yes_no(self.asian_support)),
+            SignatureField::new("case", "c", if self.case_sensitive { "mixed" } else { "lc" }.to_string()),
+            SignatureField::new("tok", "t", "tercom".to_string()),
+            SignatureField::yes_no("norm", "nr", self.normalized),
+            SignatureField::yes_no("punct", "pn", !self.no_punct),
+            SignatureField::yes_no("asian", "as", self.asian_support),
         ]
     }
 
+    /// `[best edits over references, average reference length]`.
+    ///
+    /// sacrebleu tokenizes each reference twice (`_cache_references`, then
+    /// `_extract_reference_info`). Only the normalisation is changed by a second pass: its
+    /// `'s ` rule then splits `andrew's .`, which the first pass had left whole before the
+    /// period it spaced out; so a normalised reference is tokenized twice here too.
+    fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
+        let hyp_t = self.preprocess(hyp);
+        let refs_t: Vec<String> =
+            refs.iter().map(|r| if self.normalized { self.preprocess(&self.preprocess(r)) } else { self.preprocess(r) }).collect();
+        let mut interner = Interner::default();
+        let hyp_ids = interner.ids(&hyp_t);
+        let mut ref_lengths = 0usize;
+        let mut best = u64::MAX;
+        for ref_t in &refs_t {
+            let ref_ids = interner.ids(ref_t);
+            let (edits, len) = translation_edit_rate(&hyp_ids, &ref_ids);
+            ref_lengths += len;
+            best = best.min(edits as u64);
+        }
+        out[0] = best as f64;
+        out[1] = ref_lengths as f64 / refs.len() as f64;
+    }
+
+    /// `_compute_score_from_stats`, with the statistics.
+    fn score(&self, stats: &[f64]) -> Score {
+        Score { ter: Some(TerDetail { edits: stats[0], ref_length: stats[1] }), ..Score::new(self.name(), self.score_as::<f64>(stats)) }
+    }
+
+    fn bootstrap_score(&self, stats: &[f64]) -> Np {
+        self.score_as::<Np>(stats)
+    }
+}
+
+impl Ter {
     /// sacrebleu's `TercomTokenizer`: lowercase unless case-sensitive, the optional
     /// normalisation and punctuation removal, whitespace collapsed.
     fn preprocess(&self, sent: &str) -> String {
@@ -94,37 +153,8 @@ impl Ter {
         py_normalize_space(s)
     }
 
-    /// `[best edits over references, average reference length]`.
-    ///
-    /// sacrebleu tokenizes each reference twice (`_cache_references`, then
-    /// `_extract_reference_info`). Only the normalisation is changed by a second pass: its
-    /// `'s ` rule then splits `andrew's .`, which the first pass had left whole before the
-    /// period it spaced out; so a normalised reference is tokenized twice here too.
-    pub fn segment_stats(&self, hyp: &str, refs: &[&str], out: &mut [f64]) {
-        let hyp_t = self.preprocess(hyp);
-        let refs_t: Vec<String> =
-            refs.iter().map(|r| if self.normalized { self.preprocess(&self.preprocess(r)) } else { self.preprocess(r) }).collect();
-        let mut interner = Interner::default();
-        let hyp_ids = interner.ids(&hyp_t);
-        let mut ref_lengths = 0usize;
-        let mut best = u64::MAX;
-        for ref_t in &refs_t {
-            let ref_ids = interner.ids(ref_t);
-            let (edits, len) = translation_edit_rate(&hyp_ids, &ref_ids);
-            ref_lengths += len;
-            best = best.min(edits as u64);
-        }
-        out[0] = best as f64;
-        out[1] = ref_lengths as f64 / refs.len() as f64;
-    }
-
-    /// `_compute_score_from_stats`.
-    pub fn score(&self, stats: &[f64]) -> f64 {
-        self.score_as::<f64>(stats)
-    }
-
-    /// [`Ter::score`] in the arithmetic `R` (see [`Real`]).
-    pub fn score_as<R: Real>(&self, stats: &[f64]) -> R {
+    /// `_compute_score_from_stats` in the arithmetic `R` (see [`Real`]).
+    fn score_as<R: Real>(&self, stats: &[f64]) -> R {
         let (edits, ref_len) = (R::stat(stats[0]), R::stat(stats[1]));
         let zero = R::py(0.0);
         let score = if ref_len > zero {
@@ -136,10 +166,6 @@ impl Ter {
         };
         R::py(100.0) * score
     }
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
 }
 
 /// `_normalize_general_and_western`, then `_normalize_asian` when `asian`.
@@ -190,7 +216,7 @@ fn is_ter_punct(c: char) -> bool {
 }
 
 /// lib_ter's `translation_edit_rate`: (number of edits, reference length).
-pub fn translation_edit_rate(words_hyp: &[u32], words_ref: &[u32]) -> (usize, usize) {
+pub(crate) fn translation_edit_rate(words_hyp: &[u32], words_ref: &[u32]) -> (usize, usize) {
     if words_ref.is_empty() {
         return (words_hyp.len(), 0);
     }

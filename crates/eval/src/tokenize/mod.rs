@@ -4,7 +4,7 @@
 //! The regex passes of sacrebleu are all of the form "a one-character class followed by a
 //! one-character class, replaced by the two characters with spaces added". Python's `re.sub`
 //! finds leftmost non-overlapping matches, which for a fixed two-character pattern is the same
-//! as a left-to-right scan that skips both characters after a match: [`pairs`] does that scan.
+//! as a left-to-right scan that skips both characters after a match: `pairs` does that scan.
 
 pub mod spm;
 pub mod zh;
@@ -65,7 +65,7 @@ pub fn py_normalize_space(s: &str) -> String {
 
 /// Python's `str.lower()`. Rust applies the same full lowercase mapping (SpecialCasing,
 /// final sigma); the two differ only on characters added to Unicode after the Python
-/// version that computed the reference values (see `tests/eval.rs`, lowercase table).
+/// version that computed the reference values (see `tests/sacrebleu.rs`, lowercase table).
 pub fn py_lower(s: &str) -> String {
     if s.is_ascii() {
         s.to_ascii_lowercase()
@@ -101,8 +101,6 @@ pub enum Tokenizer {
 }
 
 impl Tokenizer {
-    /// The tokenizers that need no model file.
-    pub const BUILT_IN: [Tokenizer; 5] = [Tokenizer::Tok13a, Tokenizer::Intl, Tokenizer::Char, Tokenizer::None, Tokenizer::Zh];
     /// Every name sacrebleu 2.5.1 accepts (`spm` is its old name of `flores101`).
     pub const ALL: [Tokenizer; 9] = [
         Tokenizer::None,
@@ -218,7 +216,7 @@ fn is_13a_punct(c: u8) -> bool {
 /// "anything else" like the character it belongs to, and a pair can only match where the
 /// character scan would match it (the byte before an ASCII byte ends a character), so the
 /// spaces land where Python's character-level `re.sub` puts them.
-pub fn tokenize_13a(line: &str) -> String {
+pub(crate) fn tokenize_13a(line: &str) -> String {
     let mut s = std::borrow::Cow::Borrowed(line);
     // Most lines have none of these: one scan instead of seven replacements.
     if line.bytes().any(|b| matches!(b, b'<' | b'\n' | b'&')) {
@@ -323,7 +321,7 @@ pub fn unicode_categories(c: char) -> (bool, bool, bool) {
 }
 
 /// sacrebleu's `TokenizerV14International` (mteval-v14.pl).
-pub fn tokenize_intl(line: &str) -> String {
+pub(crate) fn tokenize_intl(line: &str) -> String {
     let cats = Categories::get();
     let chars: Vec<char> = line.chars().collect();
     let is = |c: char, k: u8| cats.of(c) & k != 0;
@@ -345,7 +343,7 @@ pub fn tokenize_intl(line: &str) -> String {
 
 /// sacrebleu's `TokenizerChar`: `" ".join(line)` (whitespace characters stay, and disappear
 /// when the metric splits the line).
-pub fn tokenize_char(line: &str) -> String {
+pub(crate) fn tokenize_char(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
     for (i, c) in line.chars().enumerate() {
         if i > 0 {

@@ -4,7 +4,7 @@
 
 /// Python's `repr(x)` of a float: the shortest digits that round-trip (as Rust's), fixed
 /// notation for exponents -4..16 with at least one decimal, else `1e-05` / `1.5e+16`.
-pub fn py_repr(x: f64) -> String {
+pub(crate) fn py_repr(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into(); // json.dumps' spelling; repr would say nan
     }
@@ -36,13 +36,13 @@ pub fn py_repr(x: f64) -> String {
 }
 
 /// `float(f"{x:.{width}f}")` as Python prints it: the score sacrebleu puts in its JSON.
-pub fn rounded(x: f64, width: usize) -> f64 {
+pub(crate) fn rounded(x: f64, width: usize) -> f64 {
     format!("{x:.width$}").parse().expect("a formatted float parses")
 }
 
 /// A JSON value as Python's `json` module writes it (keys keep their order).
 #[derive(Debug, Clone)]
-pub enum Json {
+pub(crate) enum Json {
     Null,
     Float(f64),
     Str(String),
@@ -51,7 +51,7 @@ pub enum Json {
 }
 
 /// `json.dumps(value, indent=indent, ensure_ascii=ensure_ascii)`.
-pub fn dumps(value: &Json, indent: usize, ensure_ascii: bool) -> String {
+pub(crate) fn dumps(value: &Json, indent: usize, ensure_ascii: bool) -> String {
     let mut out = String::new();
     write_json(&mut out, value, indent, 0, ensure_ascii);
     out
@@ -117,7 +117,7 @@ fn write_str(out: &mut String, s: &str, ascii: bool) {
 
 /// Column alignment of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Right,
     Center,
 }
@@ -136,7 +136,7 @@ fn pad(s: &str, width: usize, align: Align) -> String {
 /// colalign=("right",), stralign="center", numalign="center")` as sacrebleu calls it, on cells
 /// already formatted (sacrebleu formats numbers with the same width as tabulate's `floatfmt`,
 /// so tabulate's number parsing gives back the same text).
-pub fn tabulate(headers: &[String], rows: &[Vec<String>], latex: bool) -> String {
+pub(crate) fn tabulate(headers: &[String], rows: &[Vec<String>], latex: bool) -> String {
     let aligns: Vec<Align> = (0..headers.len()).map(|c| if c == 0 { Align::Right } else { Align::Center }).collect();
     let multiline = !latex && rows.iter().flatten().chain(headers).any(|c| c.contains('\n'));
     let lines_of = |s: &str| -> Vec<String> {
