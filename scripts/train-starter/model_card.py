@@ -57,9 +57,9 @@ def main():
             out.append(f"| terjemah translate --lines | {compute} | {r['terjemah_bleu']} | {r['terjemah_chrf']} | "
                        f"{r['lines_differing']} of {scores['sentences']} |")
     out += ["", f"sacrebleu 2.5.1 signatures: `{scores['bleu_signature']}`, `{scores['chrf_signature']}`.",
-            "In float32 the two engines agree (differences, if any, come from summation order); in int8 they use different "
-            "int8 GEMM (Ruy in terjemah's build, oneDNN u8s8 in the wheel on AMD), and a weak model's beam search flips on "
-            "such rounding differences while the scores stay level."]
+            "In float32 the two engines agree (differences, if any, come from summation order); in int8 terjemah's oneDNN "
+            "build and the wheel's round differently in places, and beam search flips on such differences while the scores "
+            "stay level."]
     out += ["", "Goal for the bundled model: BLEU >= 15 and chrF >= 40 trained on CPU, BLEU >= 25 and chrF >= 50 with a GPU run "
             "(see the recipe's README)."]
     out += [""]
@@ -70,7 +70,7 @@ def main():
             f"model of {cfg['vocab_size'] - 1} pieces for both sides (`source.spm` = `target.spm`). CTranslate2 int8, {size / 1e6:.1f} MB on disk.", ""]
     out += ["## Training", "",
             f"Hardware: {a.hardware}. Optimizer steps: {last.get('step', '?')} ({last.get('epoch', '?')} full passes over the data and part of the next); "
-            f"wall time {last.get('minutes', 0) / 60:.1f} h (the machine was shared with builds and tests). Label-smoothed loss at the end: "
+            f"wall time {last.get('minutes', 0) / 60:.1f} h{' (the machine was shared with builds and tests)' if 'CPU' in a.hardware else ''}. Label-smoothed loss at the end: "
             f"{last.get('loss', float('nan')):.2f}. Exported model: average of the last snapshots {', '.join(training['averaged'])}.", ""]
     history = training.get("history") or []
     if history:
@@ -78,8 +78,11 @@ def main():
         out += [f"Trained on from the previous shipped model (up to step {history[-1]['until_step']:,}, {before:.1f} h), "
                 f"so {before + last.get('minutes', 0) / 60:.1f} h of CPU training in all.", ""]
     curve = training.get("curve") or []
+    header = "Learning curve of this run (single snapshots, held-out dev set, beam 2, float32):"
+    if isinstance(curve, dict):  # {"note": how it was measured, "points": [...]}
+        header, curve = curve["note"], curve["points"]
     if curve:
-        out += ["Learning curve of this run (single snapshots, held-out dev set, beam 2, float32):", "",
+        out += [header, "",
                 "| step | dev BLEU | dev chrF |", "|---|---|---|"]
         out += [f"| {c['step']:,} | {c['dev_bleu']} | {c['dev_chrf']} |" for c in curve]
         out += [""]
