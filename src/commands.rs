@@ -218,3 +218,14 @@ pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     );
     Ok(())
 }
+
+/// `terjemah tm merge`: copy into `into` (created if missing) the translations of each memory
+/// in `from` that it does not hold yet, e.g. the per-shard memories of a job.
+pub fn tm_merge(into: &Path, from: &[PathBuf]) -> Result<()> {
+    let added = crate::tm::merge(into, from)?;
+    for (path, n) in from.iter().zip(&added) {
+        eprintln!("{}: {n} translations added", path.display());
+    }
+    eprintln!("merged {} translation memories into {}: {} translations added", from.len(), into.display(), added.iter().sum::<usize>());
+    Ok(())
+}

@@ -55,6 +55,9 @@ usage error."
     #[command(after_help = "Example:
   terjemah merge-manifests out/manifest.shard-*-of-3.json --out out/manifest.json")]
     MergeManifests(MergeArgs),
+    /// Translation memory maintenance: join the per-shard memories of a job into one
+    #[command(subcommand)]
+    Tm(TmCommand),
     /// Print a shell completion script
     #[command(after_help = "Examples:
   terjemah completions bash > ~/.local/share/bash-completion/completions/terjemah
@@ -70,6 +73,20 @@ struct ModelsArgs {
     /// One JSON object per model
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Subcommand)]
+enum TmCommand {
+    /// Copy into INTO (created if missing) the translations of each FROM memory that INTO lacks
+    #[command(after_help = "Example (the memories of the shards of a job, one per machine):
+  terjemah tm merge /data/tm.sqlite /data/tm-*.sqlite")]
+    Merge {
+        /// The memory to fill
+        into: PathBuf,
+        /// Memories to copy from (read only)
+        #[arg(required = true)]
+        from: Vec<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -202,6 +219,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval(args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
         Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
+        Command::Tm(TmCommand::Merge { into, from }) => commands::tm_merge(&into, &from).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
