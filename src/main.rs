@@ -97,6 +97,10 @@ struct MergeArgs {
     /// Merged manifest to write [default: manifest.json next to the first shard manifest]
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Merge even when shards are missing or incomplete (the merged manifest says incomplete);
+    /// without it, such a job is an error that names those shards
+    #[arg(long)]
+    allow_incomplete: bool,
 }
 
 /// `K/N` of `--shard`.
@@ -218,7 +222,7 @@ fn main() -> ExitCode {
         Command::Translate(args) => translate(*args),
         Command::Eval(args) => eval(args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
-        Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
+        Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out, a.allow_incomplete).map(|_| ExitCode::SUCCESS),
         Command::Tm(TmCommand::Merge { into, from }) => commands::tm_merge(&into, &from).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());

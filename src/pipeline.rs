@@ -397,6 +397,7 @@ pub fn run(engine: &Engine, job: &TranslateJob) -> Result<Summary> {
         "chunk_sentences": job.chunk_sentences,
     });
     let mut manifest = Manifest::new(engine, options, key.clone());
+    manifest.shard = job.shard;
     manifest.counts.documents = inputs.len() + walk_failures.len();
     for f in &walk_failures {
         report.failure(f);
