@@ -294,7 +294,7 @@ mod tests {
         assert_eq!(TranslationMemory::open(&all, "other-model", "o").unwrap().lookup(&["Satu."]).unwrap()[&0].text, "Uno.");
         // Merging again adds nothing; into itself, a missing file or another database are errors.
         assert_eq!(merge(&all, &[s0.clone(), s1]).unwrap(), vec![0, 0]);
-        assert!(matches!(merge(&all, &[all.clone()]), Err(Error::Usage(_))));
+        assert!(matches!(merge(&all, std::slice::from_ref(&all)), Err(Error::Usage(_))));
         assert!(merge(&all, &[d.path().join("nope.sqlite")]).is_err());
         let other = d.path().join("other.sqlite");
         Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
