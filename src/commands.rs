@@ -165,9 +165,24 @@ pub fn list_models(dirs: Vec<PathBuf>, json: bool) -> Result<bool> {
 }
 
 /// `terjemah merge-manifests`: merge shard manifests into `out` (default: manifest.json next
-/// to the first), and the run's index.html when the shards wrote HTML pages.
-pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
-    let merged = manifest::merge(paths)?;
+/// to the first), and the run's index.html when the shards wrote HTML pages. A job with shards
+/// missing or incomplete is an error naming them (exit code 1, nothing written) unless
+/// `allow_incomplete`, which writes the merged manifest marked incomplete with a warning.
+pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>, allow_incomplete: bool) -> Result<()> {
+    let (merged, unfinished) = manifest::merge(paths)?;
+    if !unfinished.is_empty() {
+        let list = unfinished.iter().map(|l| format!("\n  {l}")).collect::<String>();
+        if !allow_incomplete {
+            return Err(Error::Exit {
+                code: 1,
+                message: format!(
+                    "the job is not finished:{list}\nRerun those shards (the same `terjemah translate ... --shard K/N`: the \
+                     documents already done are skipped), then merge again; --allow-incomplete merges what is there"
+                ),
+            });
+        }
+        eprintln!("warning: merging an unfinished job (the merged manifest is marked incomplete):{list}");
+    }
     let out = out.unwrap_or_else(|| paths[0].with_file_name("manifest.json"));
     output::write_atomic(&out, |w| serde_json::to_writer_pretty(&mut *w, &merged).map_err(io::Error::from))?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -184,5 +199,16 @@ pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
         merged.counts.up_to_date,
         merged.counts.failed
     );
+    Ok(())
+}
+
+/// `terjemah tm merge`: copy into `into` (created if missing) the translations of each memory
+/// in `from` that it does not hold yet, e.g. the per-shard memories of a job.
+pub fn tm_merge(into: &Path, from: &[PathBuf]) -> Result<()> {
+    let added = crate::run::memory::merge(into, from)?;
+    for (path, n) in from.iter().zip(&added) {
+        eprintln!("{}: {n} translations added", path.display());
+    }
+    eprintln!("merged {} translation memories into {}: {} translations added", from.len(), into.display(), added.iter().sum::<usize>());
     Ok(())
 }

@@ -42,7 +42,7 @@ ignored); scores, signatures, p-values and printed output are sacrebleu's. Exit 
 sacrebleu's: 1 when line counts differ, 17 for a wrong number of tab-separated fields, 2 for a
 usage error."
     )]
-    Eval(terjemah::eval::cli::EvalArgs),
+    Eval(Box<terjemah::eval::cli::EvalArgs>),
     /// List the translation models found, with layout, languages, size and fingerprint
     #[command(after_help = "Examples:
   terjemah models                      # the bundled models/ folder
@@ -52,6 +52,9 @@ usage error."
     #[command(after_help = "Example:
   terjemah merge-manifests out/manifest.shard-*-of-3.json --out out/manifest.json")]
     MergeManifests(MergeArgs),
+    /// Translation memory maintenance: join the per-shard memories of a job into one
+    #[command(subcommand)]
+    Tm(TmCommand),
     /// Print a shell completion script
     #[command(after_help = "Examples:
   terjemah completions bash > ~/.local/share/bash-completion/completions/terjemah
@@ -69,6 +72,20 @@ struct ModelsArgs {
     json: bool,
 }
 
+#[derive(Subcommand)]
+enum TmCommand {
+    /// Copy into INTO (created if missing) the translations of each FROM memory that INTO lacks
+    #[command(after_help = "Example (the memories of the shards of a job, one per machine):
+  terjemah tm merge /data/tm.sqlite /data/tm-*.sqlite")]
+    Merge {
+        /// The memory to fill
+        into: PathBuf,
+        /// Memories to copy from (read only)
+        #[arg(required = true)]
+        from: Vec<PathBuf>,
+    },
+}
+
 #[derive(Args)]
 struct MergeArgs {
     /// Shard manifests (manifest.shard-K-of-N.json)
@@ -77,6 +94,10 @@ struct MergeArgs {
     /// Merged manifest to write [default: manifest.json next to the first shard manifest]
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Merge even when shards are missing or incomplete (the merged manifest says incomplete);
+    /// without it, such a job is an error that names those shards
+    #[arg(long)]
+    allow_incomplete: bool,
 }
 
 fn main() -> ExitCode {
@@ -89,9 +110,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(terjemah::eval::cli::normalize_args(std::env::args_os()));
     let result = match cli.command {
         Command::Translate(opts) => commands::translate(*opts).map(exit),
-        Command::Eval(args) => eval(args),
+        Command::Eval(args) => eval(*args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
-        Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
+        Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out, a.allow_incomplete).map(|_| ExitCode::SUCCESS),
+        Command::Tm(TmCommand::Merge { into, from }) => commands::tm_merge(&into, &from).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

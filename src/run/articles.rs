@@ -138,6 +138,7 @@ pub fn run(job: &Job) -> Result<Summary> {
         "chunk_sentences": opts.chunk_sentences,
     });
     let mut manifest = Manifest::new(engine, options, key.clone());
+    manifest.shard = opts.shard;
     manifest.counts.documents = inputs.len() + walk_failures.len();
     for f in &walk_failures {
         report.failure(f);

@@ -125,6 +125,9 @@ pub struct Manifest {
     pub options: serde_json::Value,
     pub options_key: String,
     pub started_unix: u64,
+    /// `[k, n]` for shard k of n (`--shard K/N`); absent for a whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<(usize, usize)>,
     /// False while the run is going on (or when it was killed).
     pub complete: bool,
     pub counts: Counts,
@@ -142,6 +145,7 @@ impl Manifest {
             options,
             options_key,
             started_unix: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            shard: None,
             complete: false,
             counts: Counts::default(),
             timings: Timings::default(),
@@ -161,21 +165,59 @@ impl Manifest {
     }
 }
 
-/// Merge the manifests of the shards of one job (`--shard K/N`) into one: documents and
+/// Shard `(k, n)` named by a shard manifest's file name, `manifest.shard-K-of-N.json` (for
+/// manifests written before the manifest recorded its shard).
+pub fn shard_from_name(path: &Path) -> Option<(usize, usize)> {
+    let name = path.file_name()?.to_str()?;
+    let (k, n) = name.strip_prefix("manifest.shard-")?.strip_suffix(".json")?.split_once("-of-")?;
+    let (k, n) = (k.parse().ok()?, n.parse().ok()?);
+    (k < n).then_some((k, n))
+}
+
+/// The manifests of the shards of one job (`--shard K/N`) merged into one: documents and
 /// failures joined, counts summed, timings of the slowest shard. The shards must have used the
-/// same model and options.
-pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
+/// same model and options and be shards of the same N, each at most once. Also returned: one
+/// line per shard that is missing (no manifest given) or incomplete (its run died or is still
+/// going), empty when the job is finished; the merged manifest is complete only then.
+pub fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)> {
     use crate::error::Error;
     let mut merged: Option<Manifest> = None;
     let mut first_path = PathBuf::new();
+    let mut seen: std::collections::BTreeMap<usize, PathBuf> = Default::default();
+    let mut shards = 0;
+    let mut unfinished = Vec::new();
     for p in paths {
         let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
         let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::input(p, format!("not a terjemah manifest: {e}")))?;
+        let (k, n) = m.shard.or_else(|| shard_from_name(p)).ok_or_else(|| {
+            Error::Usage(format!("{} is not the manifest of a shard (manifest.shard-K-of-N.json, written by --shard K/N)", p.display()))
+        })?;
+        if let Some(other) = seen.insert(k, p.clone()) {
+            return Err(Error::Usage(format!("{} and {} are both shard {k} of {n}", other.display(), p.display())));
+        }
+        if !m.complete {
+            unfinished.push((
+                k,
+                format!(
+                    "shard {k} of {n}: {} is incomplete ({} documents done): its run died or is still going",
+                    p.display(),
+                    m.documents.len()
+                ),
+            ));
+        }
         let Some(acc) = merged.as_mut() else {
             first_path = p.clone();
+            shards = n;
             merged = Some(m);
             continue;
         };
+        if n != shards {
+            return Err(Error::Usage(format!(
+                "{} is a shard of {shards} but {} a shard of {n}: they are not shards of one job",
+                first_path.display(),
+                p.display()
+            )));
+        }
         if m.model.get("fingerprint") != acc.model.get("fingerprint") || m.options_key != acc.options_key {
             return Err(Error::Usage(format!(
                 "{} and {} come from runs with different models or options; they cannot be merged",
@@ -192,12 +234,30 @@ pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
         acc.failures.extend(m.failures);
     }
     let mut m = merged.ok_or_else(|| Error::Usage("no manifests to merge".into()))?;
+    for k in (0..shards).filter(|k| !seen.contains_key(k)) {
+        let expected = first_path.with_file_name(format!("manifest.shard-{k}-of-{shards}.json"));
+        unfinished.push((
+            k,
+            if expected.is_file() {
+                format!("shard {k} of {shards}: not given (pass {} too)", expected.display())
+            } else {
+                format!(
+                    "shard {k} of {shards}: no manifest ({} is missing): it never ran, or died before its first documents",
+                    expected.display()
+                )
+            },
+        ));
+    }
+    unfinished.sort();
+    let unfinished: Vec<String> = unfinished.into_iter().map(|(_, line)| line).collect();
+    m.shard = None;
+    m.complete &= unfinished.is_empty();
     m.documents.sort_by(|a, b| a.source.cmp(&b.source));
     m.failures.sort_by(|a, b| a.source.cmp(&b.source));
     let secs = m.timings.total_s.max(1e-9);
     m.timings.segments_per_s = m.counts.translated_segments as f64 / secs;
     m.timings.target_tokens_per_s = m.counts.target_tokens as f64 / secs;
-    Ok(m)
+    Ok((m, unfinished))
 }
 
 /// A short hash of everything that decides a document's outputs besides its source and the
@@ -206,4 +266,93 @@ pub fn merge(paths: &[PathBuf]) -> crate::Result<Manifest> {
 pub fn options_key(decisive: &serde_json::Value) -> String {
     let text = format!("{}|{}", env!("CARGO_PKG_VERSION"), decisive);
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(dir: &Path, k: usize, n: usize, complete: bool, docs: &[&str]) -> PathBuf {
+        let m = Manifest {
+            tool: "terjemah".into(),
+            version: "0".into(),
+            model: serde_json::json!({"fingerprint": "f"}),
+            options: serde_json::Value::Null,
+            options_key: "o".into(),
+            started_unix: 100 + k as u64,
+            shard: Some((k, n)),
+            complete,
+            counts: Counts { documents: docs.len(), succeeded: docs.len(), ..Default::default() },
+            timings: Timings { total_s: k as f64 + 1.0, ..Default::default() },
+            documents: docs
+                .iter()
+                .map(|d| DocumentEntry {
+                    source: d.into(),
+                    outputs: vec![],
+                    source_hash: "h".into(),
+                    model_fingerprint: "f".into(),
+                    options_key: "o".into(),
+                    blocks: 1,
+                    segments: 1,
+                    translated: 1,
+                    flagged: 0,
+                    flags: HashMap::new(),
+                    warnings: vec![],
+                })
+                .collect(),
+            failures: vec![],
+        };
+        let p = dir.join(format!("manifest.shard-{k}-of-{n}.json"));
+        std::fs::write(&p, serde_json::to_vec(&m).unwrap()).unwrap();
+        p
+    }
+
+    #[test]
+    fn merging_names_missing_and_incomplete_shards() {
+        let d = tempfile::tempdir().unwrap();
+        let p0 = shard(d.path(), 0, 3, true, &["b", "a"]);
+        let p1 = shard(d.path(), 1, 3, false, &["c"]);
+        let (m, unfinished) = merge(&[p1.clone(), p0.clone()]).unwrap();
+        assert!(!m.complete && m.shard.is_none());
+        assert_eq!(unfinished.len(), 2, "{unfinished:?}");
+        assert!(unfinished[0].starts_with("shard 1 of 3: ") && unfinished[0].contains("incomplete (1 documents done)"), "{unfinished:?}");
+        assert!(
+            unfinished[1].starts_with("shard 2 of 3: no manifest") && unfinished[1].contains("manifest.shard-2-of-3.json"),
+            "{unfinished:?}"
+        );
+
+        // Shard 2 written but not passed: named as not given.
+        let p2 = shard(d.path(), 2, 3, true, &["d"]);
+        let (_, unfinished) = merge(&[p0.clone(), p2.clone()]).unwrap();
+        assert!(unfinished[0].contains("not given (pass") && unfinished[0].contains("manifest.shard-1-of-3.json"), "{unfinished:?}");
+
+        // Shard 1 finished: complete, documents sorted, counts summed, slowest shard's time.
+        let p1 = shard(d.path(), 1, 3, true, &["c"]);
+        let (m, unfinished) = merge(&[p2.clone(), p1.clone(), p0.clone()]).unwrap();
+        assert!(unfinished.is_empty() && m.complete);
+        let sources: Vec<_> = m.documents.iter().map(|d| d.source.to_str().unwrap()).collect();
+        assert_eq!(sources, ["a", "b", "c", "d"]);
+        assert_eq!((m.counts.succeeded, m.timings.total_s, m.started_unix), (4, 3.0, 100));
+
+        // Twice the same shard, shards of another N, a whole-run manifest: refused.
+        let dup = d.path().join("copy");
+        std::fs::create_dir(&dup).unwrap();
+        let p0b = shard(&dup, 0, 3, true, &["a"]);
+        assert!(matches!(merge(&[p0.clone(), p0b]), Err(crate::Error::Usage(e)) if e.contains("both shard 0 of 3")));
+        let other = shard(&dup, 1, 4, true, &["x"]);
+        assert!(matches!(merge(&[p0.clone(), other]), Err(crate::Error::Usage(e)) if e.contains("not shards of one job")));
+        let whole = d.path().join("manifest.json");
+        let mut m: Manifest = serde_json::from_slice(&std::fs::read(&p0).unwrap()).unwrap();
+        m.shard = None;
+        std::fs::write(&whole, serde_json::to_vec(&m).unwrap()).unwrap();
+        assert!(matches!(merge(&[whole]), Err(crate::Error::Usage(e)) if e.contains("not the manifest of a shard")));
+    }
+
+    #[test]
+    fn the_shard_is_read_from_the_file_name_of_older_manifests() {
+        assert_eq!(shard_from_name(Path::new("out/manifest.shard-3-of-8.json")), Some((3, 8)));
+        assert_eq!(shard_from_name(Path::new("manifest.shard-8-of-8.json")), None);
+        assert_eq!(shard_from_name(Path::new("manifest.json")), None);
+        assert_eq!(shard_from_name(Path::new("manifest.shard-x-of-8.json")), None);
+    }
 }
