@@ -113,6 +113,29 @@ fn nllb_layout_translates_the_seed_article() {
     assert!(manifest.contains("ind_Latn") && manifest.contains("eng_Latn"));
 }
 
+/// The random-weight model loops on most sentences ("a a a a ..."): each looping output is
+/// decoded again without repeated trigrams, so none reaches the user, and the manifest counts them.
+#[test]
+fn looping_outputs_are_decoded_again() {
+    let out = tempfile::tempdir().unwrap();
+    let (seed, m) = (seed_article(), model("tiny-marian"));
+    let o = run(&[
+        "translate",
+        seed.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--max-decoding-length",
+        "64",
+        "--quiet",
+    ]);
+    assert_ok(&o);
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["counts"]["redecoded"].as_u64().unwrap() > 0, "{}", manifest["counts"]);
+    assert!(manifest["counts"]["flags"].get("repetition").is_none(), "{}", manifest["counts"]);
+}
+
 #[test]
 fn translations_follow_their_sentences() {
     // Sorting and de-duplication must not shuffle outputs: the same sentence gives the same

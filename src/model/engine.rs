@@ -331,6 +331,16 @@ impl Engine {
     /// [`Engine::piece_limit`]) in one CTranslate2 call, which sorts them by length, batches by
     /// tokens and spreads the batches over its replicas. Detokenizes on all cores.
     pub fn translate_tokens(&self, inputs: &[Vec<String>]) -> Result<Vec<Output>> {
+        self.decode(inputs, 0)
+    }
+
+    /// [`Engine::translate_tokens`] with no n-gram of `ngram` tokens allowed twice in an output:
+    /// the second try for outputs caught in a loop ("Zelensky Zelensky Zelensky ...").
+    pub fn translate_tokens_without_repeats(&self, inputs: &[Vec<String>], ngram: usize) -> Result<Vec<Output>> {
+        self.decode(inputs, ngram)
+    }
+
+    fn decode(&self, inputs: &[Vec<String>], no_repeat_ngram_size: usize) -> Result<Vec<Output>> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -341,6 +351,7 @@ impl Engine {
             max_input_length: 0, // never truncate: the caller splits
             max_batch_size: self.options.batch_tokens,
             batch_type: BatchType::Tokens,
+            no_repeat_ngram_size,
             ..Default::default()
         };
         let results = if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {

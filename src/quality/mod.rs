@@ -180,6 +180,11 @@ fn untranslated(source: &str, target: &str) -> bool {
     2.0 * common as f64 / (src.len() + tgt.len()) as f64 >= UNTRANSLATED_OVERLAP
 }
 
+/// Whether a translation is caught in a loop: what the `repetition` flag reports.
+pub fn is_looping(text: &str) -> bool {
+    repetition(text).is_some()
+}
+
 /// The longest back-to-back repetition of an n-gram of words, if it reaches the thresholds:
 /// (the n-gram, how many times in a row). Smaller n-grams win ties (the loop's unit).
 fn repetition(text: &str) -> Option<(String, usize)> {

@@ -76,6 +76,7 @@ pub(crate) fn translate_docs(
     for (source, t) in map.iter_mut() {
         counts.split_for_length += usize::from(t.pieces > 1);
         counts.hit_max_length += usize::from(t.hit_max_length);
+        counts.redecoded += usize::from(t.redecoded);
         if let Some(g) = with.glossary {
             t.glossary_missing = g.missing(source, &t.text);
         }

@@ -39,6 +39,9 @@ pub struct Counts {
     pub glossary_retranslated: usize,
     pub split_for_length: usize,
     pub hit_max_length: usize,
+    /// Texts whose translation looped and was decoded again without repeated n-grams.
+    #[serde(default)]
+    pub redecoded: usize,
     pub source_tokens: usize,
     pub target_tokens: usize,
     /// Quality flags raised, by flag name.
@@ -63,6 +66,7 @@ impl std::ops::AddAssign<&Counts> for Counts {
             (&mut a.glossary_retranslated, b.glossary_retranslated),
             (&mut a.split_for_length, b.split_for_length),
             (&mut a.hit_max_length, b.hit_max_length),
+            (&mut a.redecoded, b.redecoded),
             (&mut a.source_tokens, b.source_tokens),
             (&mut a.target_tokens, b.target_tokens),
         ] {

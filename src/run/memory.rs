@@ -77,7 +77,7 @@ impl TranslationMemory {
                         hit_max_length: r.get::<_, i64>(2)? != 0,
                         source_tokens: r.get::<_, i64>(3)? as usize,
                         target_tokens: r.get::<_, i64>(4)? as usize,
-                        glossary_missing: Vec::new(),
+                        ..Default::default()
                     })
                 })
                 .optional()
