@@ -70,7 +70,7 @@ def main():
             f"model of {cfg['vocab_size'] - 1} pieces for both sides (`source.spm` = `target.spm`). CTranslate2 int8, {size / 1e6:.1f} MB on disk.", ""]
     out += ["## Training", "",
             f"Hardware: {a.hardware}. Optimizer steps: {last.get('step', '?')} ({last.get('epoch', '?')} full passes over the data and part of the next); "
-            f"wall time {last.get('minutes', 0) / 60:.1f} h{' (the machine was shared with builds and tests)' if 'CPU' in a.hardware else ''}. Label-smoothed loss at the end: "
+            f"wall time {last.get('minutes', 0) / 60:.1f} h{' (the machine was shared with builds and tests)' if a.hardware.endswith('(CPU)') else ''}. Label-smoothed loss at the end: "
             f"{last.get('loss', float('nan')):.2f}. Exported model: average of the last snapshots {', '.join(training['averaged'])}.", ""]
     history = training.get("history") or []
     if history:
