@@ -13,6 +13,7 @@ pub mod document;
 pub mod engine;
 pub mod error;
 pub mod eval;
+mod fault; // a testing hook (tests/reliability.rs)
 pub mod glossary;
 pub mod input;
 pub mod manifest;
