@@ -1,5 +1,5 @@
 //! `terjemah eval` against sacrebleu: every metric on every case, compared with the values
-//! sacrebleu 2.5.1 computed (`scripts/sacrebleu-expected.py` wrote them into
+//! sacrebleu 2.5.1 computed (`scripts/fixtures/sacrebleu-expected.py` wrote them into
 //! `tests/fixtures/eval/`; no Python runs here). Scores must be the same floats, printed lines
 //! and signatures the same strings.
 
@@ -36,7 +36,7 @@ fn float(v: &Value) -> f64 {
 }
 
 /// The stand-ins for the FLORES SentencePiece models the fixtures were computed with
-/// (`SPM_STANDINS` of scripts/sacrebleu-expected.py).
+/// (`SPM_STANDINS` of scripts/fixtures/sacrebleu-expected.py).
 fn spm_standin(tok: &str) -> PathBuf {
     fixtures().join(if tok == "flores200" { "models/tiny-nllb/sentencepiece.bpe.model" } else { "models/tiny-marian/target.spm" })
 }
