@@ -15,6 +15,7 @@
 pub mod align;
 pub mod commands;
 pub mod error;
+mod fault; // a testing hook (tests/reliability.rs)
 pub mod input;
 pub mod model;
 pub mod options;

@@ -5,9 +5,7 @@ mod common;
 
 use common::*;
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Stdio;
 
 fn records(n: usize) -> String {
     (0..n)
@@ -24,17 +22,14 @@ fn records(n: usize) -> String {
         .collect()
 }
 
-fn translate(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let m = model("tiny-marian");
-    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
-    args.extend(TINY);
-    args.extend(extra);
-    run(&args)
+/// `translate INPUT --out OUT` with the tiny model, `extra` after.
+fn translate_with(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    translate(input, out).max_decoding_length(12).args(extra).run()
 }
 
 /// The failures of the run in `out` (`FILE:LINE` for malformed records), by file name.
 fn failed_lines(out: &Path) -> Vec<String> {
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest = manifest(out);
     let names = manifest["failures"].as_array().unwrap().iter().map(|f| f["source"].as_str().unwrap());
     names.map(|s| Path::new(s).file_name().unwrap().to_string_lossy().into_owned()).collect()
 }
@@ -48,7 +43,7 @@ fn jsonl_records_come_back_in_order_with_translations_and_bad_lines_are_reported
     text.push_str("{\"id\":\"no-title\",\"text\":\"Satu kalimat saja.\"}\n");
     fs::write(&input, &text).unwrap();
     let out = dir.path().join("out");
-    let o = translate(&input, &out, &["--fields", "title,text", "--id-field", "id"]);
+    let o = translate_with(&input, &out, &["--fields", "title,text", "--id-field", "id"]);
     assert_eq!(o.status.code(), Some(1), "a malformed line is a failure: {}", stderr(&o));
     assert_eq!(failed_lines(&out), ["data.jsonl:2"], "the bad line is named by number");
 
@@ -73,9 +68,8 @@ fn jsonl_records_come_back_in_order_with_translations_and_bad_lines_are_reported
     assert!(align.iter().any(|a| a["record"] == "r2" && a["field"] == "title" && a["action"] == "translated"));
 
     // A second run finds everything current.
-    let o = translate(&input, &out, &["--fields", "title,text", "--id-field", "id"]);
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["counts"]["up_to_date"], 1, "{}", stderr(&o));
+    let o = translate_with(&input, &out, &["--fields", "title,text", "--id-field", "id"]);
+    assert_eq!(manifest(&out)["counts"]["up_to_date"], 1, "{}", stderr(&o));
 }
 
 #[test]
@@ -88,7 +82,7 @@ fn csv_and_tsv_columns() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let o = translate(&csv, &out, &["--fields", "judul,isi", "--target-suffix", "_inggris"]);
+    let o = translate_with(&csv, &out, &["--fields", "judul,isi", "--target-suffix", "_inggris"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(failed_lines(&out), ["news.csv:3"]);
     let mut r = csv::Reader::from_path(out.join("news.en.csv")).unwrap();
@@ -102,11 +96,11 @@ fn csv_and_tsv_columns() {
 
     let tsv = dir.path().join("news.tsv");
     fs::write(&tsv, "id\ttext\nx1\tHarga beras naik.\n").unwrap();
-    let o = translate(&tsv, &out, &["--fields", "text", "--id-field", "id"]);
+    let o = translate_with(&tsv, &out, &["--fields", "text", "--id-field", "id"]);
     assert_ok(&o);
     let en = fs::read_to_string(out.join("news.en.tsv")).unwrap();
     assert!(en.starts_with("id\ttext\ttext_en\nx1\tHarga beras naik.\t"), "{en}");
-    let o = translate(&tsv, &out, &["--fields", "body"]);
+    let o = translate_with(&tsv, &out, &["--fields", "body"]);
     assert_eq!(o.status.code(), Some(2), "an unknown column is a usage error: {}", stderr(&o));
 }
 
@@ -116,29 +110,20 @@ fn a_killed_dataset_run_resumes_to_the_same_outputs() {
     let input = dir.path().join("big.jsonl");
     fs::write(&input, records(60)).unwrap();
     let whole = dir.path().join("whole");
-    assert_ok(&translate(&input, &whole, &["--id-field", "id", "--chunk-sentences", "4", "--no-tm"]));
+    assert_ok(&translate_with(&input, &whole, &["--id-field", "id", "--chunk-sentences", "4", "--no-tm"]));
 
-    // Kill a run (SIGKILL) right after its first chunk is recorded, then run it again.
+    // Kill a run (SIGKILL, by terjemah's testing hook: src/fault.rs) just after it recorded its
+    // second chunk (the crash point after progress.json's second rename), then run it again.
     let out = dir.path().join("out");
-    let m = model("tiny-marian");
-    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
-    args.extend(["--max-decoding-length", "12", "--json", "--id-field", "id", "--chunk-sentences", "4", "--no-tm"]);
-    let mut child = terjemah(&args).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    while let Some(Ok(l)) = lines.next() {
-        if l.contains("\"records\"") {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let progress: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("big.progress.json")).unwrap()).unwrap();
+    let run_of = || translate(&input, &out).max_decoding_length(12).args(["--id-field", "id", "--chunk-sentences", "4", "--no-tm"]);
+    let killed = run_of().command().env("TERJEMAH_TEST_KILL_AT", "4").output().unwrap();
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&killed.status), Some(9), "{}", stderr(&killed));
+    let progress = read_json(&out.join("big.progress.json"));
     assert_eq!(progress["complete"], false, "killed before the end");
     let done = progress["records"].as_u64().unwrap();
-    assert!(done > 0 && done < 60);
+    assert!(done > 0 && done < 60, "{progress}");
 
-    let o = run(&[&args[..6], &["--max-decoding-length", "12", "--id-field", "id", "--chunk-sentences", "4", "--no-tm"]].concat());
-    assert_ok(&o);
+    let o = run_of().verbose().ok();
     assert!(stderr(&o).contains("resuming at record"), "{}", stderr(&o));
     for name in ["big.en.jsonl", "big.align.jsonl"] {
         assert_eq!(fs::read_to_string(out.join(name)).unwrap(), fs::read_to_string(whole.join(name)).unwrap(), "{name}");

@@ -1,5 +1,5 @@
 //! `terjemah eval`'s command line against sacrebleu's: sacrebleu command lines run unchanged and
-//! print what sacrebleu printed (`scripts/sacrebleu-expected.py` wrote it into
+//! print what sacrebleu printed (`scripts/fixtures/sacrebleu-expected.py` wrote it into
 //! `tests/fixtures/eval/`; no Python runs here), with its exit codes; terjemah's own options,
 //! errors, JSON and article mode. The metrics themselves are tested in the eval crate
 //! (`crates/eval/tests/sacrebleu.rs`).

@@ -12,17 +12,10 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
     fs::write(&g, "# do not translate\nAntony Blinken\nNATO\n# fixed translations\nDewan Keamanan PBB\tUN Security Council\n").unwrap();
     for m in ["tiny-marian", "tiny-nllb"] {
         let out = dir.path().join(m);
-        let mp = model(m);
-        let seed = seed_article();
-        let translate = |extra: &[&str]| {
-            let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.to_str().unwrap()];
-            args.extend(["--model", mp.to_str().unwrap(), "--max-decoding-length", "12", "--quiet"]);
-            args.extend(extra);
-            run(&args)
-        };
-        assert_ok(&translate(&["--glossary", g.to_str().unwrap()]));
-        let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-        let c = &manifest["counts"];
+        let go = |extra: &[&str]| translate(seed_article(), &out).model(m).max_decoding_length(12).args(extra).run();
+        assert_ok(&go(&["--glossary", g.to_str().unwrap()]));
+        let first = manifest(&out);
+        let c = &first["counts"];
         // Sentences holding a term: the title (Dewan Keamanan PBB), the Blinken paragraph, the
         // NATO ones... each went through the placeholder path.
         assert!(c["glossary_protected"].as_u64().unwrap() >= 5, "{m}: {c}");
@@ -49,22 +42,12 @@ fn glossary_terms_are_protected_or_flagged_with_both_layouts() {
             assert!(!tgt.contains("830") && !tgt.contains("831"), "{m}: a placeholder leaked: {tgt}");
         }
         // The glossary is part of the options: without it, the outputs are not current.
-        assert_ok(&translate(&[]));
-        let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-        assert_eq!(manifest["counts"]["succeeded"], 1, "{m}: translated again without the glossary");
+        assert_ok(&go(&[]));
+        assert_eq!(manifest(&out)["counts"]["succeeded"], 1, "{m}: translated again without the glossary");
     }
     let bad = dir.path().join("rusak.tsv");
     fs::write(&bad, "a\tb\tc\n").unwrap();
-    let o = run(&[
-        "translate",
-        seed_article().to_str().unwrap(),
-        "--out",
-        dir.path().join("x").to_str().unwrap(),
-        "--model",
-        model("tiny-marian").to_str().unwrap(),
-        "--glossary",
-        bad.to_str().unwrap(),
-    ]);
+    let o = translate(seed_article(), dir.path().join("x")).verbose().args(["--glossary".as_ref(), bad.as_os_str()]).run();
     assert!(!o.status.success());
     assert!(stderr(&o).contains("rusak.tsv") && stderr(&o).contains("line 1"), "{}", stderr(&o));
 }

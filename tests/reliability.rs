@@ -4,108 +4,22 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Duration;
+use std::path::Path;
 
-fn tiny() -> String {
-    model("tiny-marian").to_str().unwrap().to_string()
-}
-
-/// Translate `input` into `out` with the tiny model; returns the process output.
-fn translate(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let m = tiny();
-    let mut args =
-        vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8", "--quiet"];
-    args.extend(extra);
-    run(&args)
-}
-
-/// Every file under `dir` (relative path -> bytes), manifest excluded (it holds timings).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.file_name() != "manifest.json" && e.file_name() != ".terjemah.lock")
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
-        .collect()
-}
-
-fn manifest(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
-}
-
-/// A folder of `n` distinct articles built from the seed article.
-fn corpus(dir: &Path, n: usize) {
-    let seed = fs::read_to_string(seed_article()).unwrap();
-    for i in 0..n {
-        let sub = dir.join(format!("bagian{}", i % 3));
-        fs::create_dir_all(&sub).unwrap();
-        let text = seed.replace("Rusia", &format!("Rusia {i}")).replace("NATO", &format!("NATO-{}", i * 7));
-        fs::write(sub.join(format!("artikel {i:03}.txt")), text).unwrap();
-    }
-}
-
-/// `translate --json` into `out` with the tiny model: (exit status, stderr lines).
-fn run_json(input: &Path, out: &Path) -> (std::process::ExitStatus, Vec<String>) {
-    let o = translate_cmd(input, out).output().unwrap();
-    (o.status, String::from_utf8_lossy(&o.stderr).lines().map(str::to_string).collect())
-}
-
-fn translate_cmd(input: &Path, out: &Path) -> Command {
-    let m = tiny();
-    let mut c = terjemah(&[
-        "translate",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        &m,
-        "--max-decoding-length",
-        "8",
-        "--json",
-        "--chunk-sentences",
-        "64",
-    ]);
-    c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
-    c
-}
-
-fn progress_events(lines: &[String]) -> u64 {
-    lines.iter().filter(|l| l.contains("\"event\":\"progress\"")).count() as u64
-}
-
-/// Start a run, SIGKILL it `pause` after its `after`-th progress event (or after its start-up
-/// when `after` is 0). Returns whether the run was still going when killed.
-fn kill_after(input: &Path, out: &Path, after: u64, pause: Duration) -> bool {
-    use std::io::BufRead;
-    let mut child = translate_cmd(input, out).spawn().unwrap();
-    // A thread drains stderr to the end, so the run never meets a closed pipe.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stream = std::io::BufReader::new(child.stderr.take().unwrap());
-    let drain = std::thread::spawn(move || {
-        for line in stream.lines().map_while(Result::ok) {
-            if line.contains("\"event\":\"progress\"") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    // If the events stop early, the run is finishing on its own.
-    for _ in 0..after {
-        if rx.recv().is_err() {
-            break;
+/// Run `t`, killed (SIGKILL) by terjemah's testing hook at its `at`-th crash point (src/fault.rs:
+/// before and after each file's rename). Returns whether the run was killed: false when it
+/// finished first, having fewer points.
+fn killed_at(t: &Translate, at: u64) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    let o = t.command().env("TERJEMAH_TEST_KILL_AT", at.to_string()).output().unwrap();
+    match o.status.signal() {
+        Some(9) => true,
+        _ => {
+            assert_ok(&o);
+            false
         }
     }
-    std::thread::sleep(pause);
-    let killed = child.try_wait().unwrap().is_none();
-    if killed {
-        child.kill().unwrap(); // SIGKILL
-    }
-    child.wait().unwrap();
-    drain.join().unwrap();
-    killed
 }
 
 #[test]
@@ -114,63 +28,56 @@ fn killed_runs_resume_to_identical_outputs() {
     let input = dir.path().join("in");
     corpus(&input, 24);
     let reference = dir.path().join("reference");
-    assert_ok(&translate(&input, &reference, &["--chunk-sentences", "64"]));
+    let chunked = |out: &Path| translate(&input, out).args(["--chunk-sentences", "64"]);
+    chunked(&reference).ok();
     let expected = tree(&reference);
     assert_eq!(expected.len(), 24 * 3);
+    // A run's crash points: two per file it writes (its outputs and a manifest per chunk).
+    let counted = chunked(&dir.path().join("count")).verbose().args(["--json"]).ok();
+    let chunks = stderr(&counted).lines().filter(|l| l.contains("\"event\":\"progress\"")).count() as u64;
+    assert!(chunks >= 4, "the corpus spans several chunks ({chunks})");
+    let points = 2 * (expected.len() as u64 + chunks);
 
-    // Count a full run's progress events (one per written chunk) to spread the kills over its
-    // whole length. Kills follow the run's own events, not the clock, so that a fast machine
-    // cannot finish every run before its kill.
-    let (status, lines) = run_json(&input, &dir.path().join("timing"));
-    assert!(status.success(), "{lines:?}");
-    let events = progress_events(&lines);
-    assert!(events >= 4, "the corpus spans several chunks ({events} progress events)");
-
+    // Trials: from an empty folder, kill a run at a crash point, kill the run resuming it at
+    // another, then let a run finish: the outputs must equal the uninterrupted run's. The first
+    // kills walk over the whole run, odd points (a temporary file not yet renamed) and even
+    // points (a file just renamed) alike.
     let out = dir.path().join("out");
-    let mut state = 0x2545_f491_4f6c_dd1du64; // xorshift: reproducible "random" moments
+    let mut state = 0x2545_f491_4f6c_dd1du64; // xorshift: reproducible "random" points
     let mut next = move |bound: u64| {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        state % bound.max(1)
+        1 + state % bound.max(1)
     };
-    // Trials: from an empty folder, kill a run at a random moment, then kill the resuming run
-    // too, then let a run finish; the result must equal the uninterrupted run's.
-    let (mut kills, mut trials) = (0, 0);
-    while kills < 20 {
-        trials += 1;
-        assert!(trials <= 40, "runs finish before the kill: {kills} kills in {trials} trials");
+    let trials = 16;
+    let (mut kills, mut resumed_kills) = (0, 0);
+    for trial in 0..trials {
         let _ = fs::remove_dir_all(&out);
-        for attempt in 0..3 {
-            // After `after` progress events (0: during start-up), wait a few random
-            // milliseconds so that the kill lands anywhere in the next chunk, then SIGKILL.
-            let after = next(if attempt == 0 { events } else { events / 2 });
-            let pause = Duration::from_micros(next(3000));
-            if kill_after(&input, &out, after, pause) {
-                kills += 1;
-            }
-        }
-        assert_ok(&translate(&input, &out, &["--chunk-sentences", "64"]));
-        assert_eq!(tree(&out), expected, "trial {trial}: resumed outputs differ from an uninterrupted run", trial = trials);
+        let first = 1 + trial * (points - 1) / (trials - 1);
+        kills += u64::from(killed_at(&chunked(&out), first));
+        resumed_kills += u64::from(killed_at(&chunked(&out), next(points / 2)));
+        chunked(&out).ok();
+        assert_eq!(tree(&out), expected, "trial {trial} (killed at {first}): resumed outputs differ from an uninterrupted run's");
     }
-    eprintln!("{kills} kills in {trials} trials, {events} progress events in a full run");
-    assert_ok(&translate(&input, &out, &["--chunk-sentences", "64"]));
-    assert_eq!(tree(&out), expected, "resumed outputs equal an uninterrupted run's; no temporary file left");
+    eprintln!("{kills} + {resumed_kills} kills in {trials} trials, {points} crash points in a full run");
+    assert!(kills >= trials - 1, "the first run of a trial is killed: {kills} of {trials}");
+    assert!(resumed_kills >= trials / 2, "resuming runs are killed too: {resumed_kills} of {trials}");
 
     // A run over finished outputs translates nothing; --force redoes all.
-    assert_ok(&translate(&input, &out, &[]));
+    translate(&input, &out).ok();
     let m2 = manifest(&out);
     assert_eq!(m2["counts"]["up_to_date"], 24);
     assert_eq!(m2["counts"]["succeeded"], 0);
     assert_eq!(m2["documents"].as_array().unwrap().len(), 24);
-    assert_ok(&translate(&input, &out, &["--force"]));
+    translate(&input, &out).args(["--force"]).ok();
     assert_eq!(manifest(&out)["counts"]["succeeded"], 24);
     // A changed source or option is translated again.
     let one = input.join("bagian0/artikel 000.txt");
     fs::write(&one, fs::read_to_string(&one).unwrap() + "\nKalimat baru di akhir.\n").unwrap();
-    assert_ok(&translate(&input, &out, &[]));
+    translate(&input, &out).ok();
     assert_eq!(manifest(&out)["counts"]["succeeded"], 1);
-    assert_ok(&translate(&input, &out, &["--beam", "1"]));
+    translate(&input, &out).args(["--beam", "1"]).ok();
     assert_eq!(manifest(&out)["counts"]["succeeded"], 24);
 }
 
@@ -183,7 +90,7 @@ fn a_second_run_on_the_same_folder_fails_fast_and_a_stale_lock_is_taken_over() {
     fs::write(&lock_path, "pid 4242, started 1").unwrap();
     let holder = fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
     holder.lock().unwrap(); // as a running terjemah would
-    let o = translate(&seed_article(), &out, &[]);
+    let o = translate(seed_article(), &out).run();
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("another terjemah run") && e.contains("pid 4242"), "{e}");
@@ -191,10 +98,7 @@ fn a_second_run_on_the_same_folder_fails_fast_and_a_stale_lock_is_taken_over() {
 
     // The holder dies (its lock is released, its lock file stays): the next run takes over.
     drop(holder);
-    let m = tiny();
-    let o =
-        run(&["translate", seed_article().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8"]);
-    assert_ok(&o);
+    let o = translate(seed_article(), &out).verbose().ok();
     assert!(stderr(&o).contains("took over") && stderr(&o).contains("pid 4242"), "{}", stderr(&o));
     assert!(out.join(format!("{SEED}.en.txt")).exists());
 }
@@ -237,8 +141,7 @@ fn every_bad_input_is_reported_and_the_batch_goes_on() {
     std::os::unix::fs::symlink(&input, input.join("lingkar/ke-atas")).unwrap();
 
     let out = input.join("hasil"); // output inside the input: must not be read back
-    let m = tiny();
-    let o = run(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", &m, "--max-decoding-length", "8"]);
+    let o = translate(&input, &out).verbose().run();
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
     assert!(!e.contains("panicked") && !e.contains("RUST_BACKTRACE"), "{e}");
@@ -289,115 +192,11 @@ fn a_one_megabyte_paragraph_without_punctuation_is_split_and_kept_whole() {
     let para = para.trim_end().to_string();
     fs::write(dir.path().join("panjang.txt"), format!("Judul\n\n{para}\n")).unwrap();
     let out = dir.path().join("out");
-    let m = tiny();
-    let o = run(&[
-        "translate",
-        dir.path().join("panjang.txt").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        &m,
-        "--max-decoding-length",
-        "2",
-        "--quiet",
-    ]);
-    assert_ok(&o);
+    translate(dir.path().join("panjang.txt"), &out).max_decoding_length(2).ok();
     let rows = read_jsonl(&out.join("panjang.align.jsonl"));
     let big = rows.iter().find(|r| r["class"] == "paragraph").unwrap();
     assert_eq!(big["source"].as_str().unwrap().len(), para.len(), "every character kept");
     assert!(big["pieces"].as_u64().unwrap() > 500, "split into pieces under the input limit");
-}
-
-/// Run a command as the unprivileged user `nobody` (root ignores file permissions, so the
-/// permission tests need another user). Returns None when that is not possible here.
-fn as_nobody(args: &[&str], work: &Path) -> Option<std::process::Output> {
-    let is_root = Command::new("id").arg("-u").output().ok().is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !is_root {
-        return None;
-    }
-    // The binary and the model must be readable by nobody: copy them next to the test data.
-    let bin = work.join("terjemah");
-    fs::copy(env!("CARGO_BIN_EXE_terjemah"), &bin).unwrap();
-    let model_copy = work.join("model");
-    fs::create_dir_all(&model_copy).unwrap();
-    for f in fs::read_dir(model("tiny-marian")).unwrap() {
-        let f = f.unwrap();
-        fs::copy(f.path(), model_copy.join(f.file_name())).unwrap();
-    }
-    for p in [&bin, &model_copy] {
-        Command::new("chmod").args(["-R", "a+rX", p.to_str().unwrap()]).status().unwrap();
-    }
-    let mut full = vec!["--reuid=nobody", "--regid=nogroup", "--clear-groups", bin.to_str().unwrap()];
-    full.extend(args);
-    full.extend(["--model", model_copy.to_str().unwrap(), "--max-decoding-length", "8"]);
-    Some(Command::new("setpriv").args(&full).output().expect("setpriv"))
-}
-
-#[test]
-fn unreadable_files_and_unwritable_output_folders() {
-    let dir = tempfile::tempdir().unwrap();
-    let work = dir.path();
-    Command::new("chmod").args(["755", work.to_str().unwrap()]).status().unwrap();
-    let input = work.join("in");
-    fs::create_dir_all(&input).unwrap();
-    fs::copy(seed_article(), input.join("baik.txt")).unwrap();
-    fs::write(input.join("rahasia.txt"), "Judul\n\nIsi rahasia.\n").unwrap();
-    Command::new("chmod").args(["-R", "a+rX", input.to_str().unwrap()]).status().unwrap();
-    let out = work.join("out");
-    fs::create_dir_all(&out).unwrap();
-    let ro = work.join("readonly");
-    fs::create_dir_all(&ro).unwrap();
-    Command::new("chmod").args(["-R", "a+rwX", out.to_str().unwrap()]).status().unwrap();
-    let Some(_) = as_nobody(&["--version"], work) else {
-        eprintln!("not root: permission tests need to run as root to switch to nobody");
-        return;
-    };
-    Command::new("chmod").args(["000", input.join("rahasia.txt").to_str().unwrap()]).status().unwrap();
-    Command::new("chmod").args(["555", ro.to_str().unwrap()]).status().unwrap();
-
-    let o = as_nobody(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap()], work).unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(e.lines().any(|l| l.contains("rahasia.txt") && l.contains("permission denied")), "{e}");
-    assert!(out.join("baik.en.txt").is_file());
-
-    let o = as_nobody(&["translate", input.join("baik.txt").to_str().unwrap(), "--out", ro.join("x").to_str().unwrap()], work).unwrap();
-    assert!(!o.status.success());
-    let e = stderr(&o);
-    assert!(e.contains("cannot write to the output folder") && e.contains("permission denied"), "{e}");
-    assert!(!e.contains("panicked"));
-}
-
-#[test]
-fn a_full_disk_fails_clearly_without_partial_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    corpus(&input, 12);
-    let small = dir.path().join("small");
-    fs::create_dir_all(&small).unwrap();
-    let mounted =
-        Command::new("mount").args(["-t", "tmpfs", "-o", "size=48k", "tmpfs", small.to_str().unwrap()]).status().is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("cannot mount a small tmpfs here (not root?): disk-full test skipped");
-        return;
-    }
-    let o = translate(&input, &small, &[]);
-    let result = std::panic::catch_unwind(|| {
-        assert!(!o.status.success());
-        let e = stderr(&o);
-        assert!(e.contains("disk full") || e.contains("No space left"), "{e}");
-        assert!(!e.contains("panicked"));
-        // Whatever was written is whole: no temporary file, and every JSONL line parses.
-        for f in walkdir::WalkDir::new(&small).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_type().is_file()) {
-            let name = f.file_name().to_string_lossy().to_string();
-            assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
-            if name.ends_with(".jsonl") {
-                read_jsonl(f.path());
-            }
-        }
-    });
-    Command::new("umount").arg(&small).status().unwrap();
-    result.unwrap();
 }
 
 #[test]
@@ -426,14 +225,7 @@ fn broken_models_are_named() {
     for (m, expect) in
         [(&corrupt, "model.bin"), (&mismatch, "tokenizer does not match"), (&opus_mismatch, "pieces of source.spm are in the vocabulary")]
     {
-        let o = run(&[
-            "translate",
-            seed_article().to_str().unwrap(),
-            "--out",
-            dir.path().join("o").to_str().unwrap(),
-            "--model",
-            m.to_str().unwrap(),
-        ]);
+        let o = translate(seed_article(), dir.path().join("o")).model_dir(m).verbose().run();
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let e = stderr(&o);
         assert!(e.contains(m.to_str().unwrap()) && e.contains(expect), "{e}");

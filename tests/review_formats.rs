@@ -5,16 +5,17 @@
 mod common;
 
 use common::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use terjemah::align::AlignedDocument;
-use terjemah::text::plan::{plan, Boilerplate};
 use terjemah::input::Document;
+use terjemah::output::html::write_index;
+use terjemah::text::plan::{plan, Boilerplate};
 use terjemah::translate::Translation;
-use terjemah::output::html::{write_index, IndexEntry, Score};
 use terjemah::output::{Context, Format};
+use terjemah::quality::Flag;
 
 const TRICKY: &str = "tricky & 'odd' name";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
@@ -50,11 +51,7 @@ fn has_class(n: &roxmltree::Node, class: &str) -> bool {
 /// Translate the fixture articles and the tricky one into one folder, all formats.
 fn translate_all() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let (articles, tricky, m) = (fixtures().join("articles"), tricky_dir(), model("tiny-marian"));
-    let mut args = vec!["translate", articles.to_str().unwrap(), tricky.to_str().unwrap()];
-    args.extend(["--out", out.path().to_str().unwrap(), "--model", m.to_str().unwrap(), "--formats", ALL_FORMATS]);
-    args.extend(TINY);
-    assert_ok(&run(&args));
+    translate(fixtures().join("articles"), out.path()).input(tricky_dir()).max_decoding_length(12).args(["--formats", ALL_FORMATS]).ok();
     out
 }
 
@@ -272,36 +269,48 @@ fn check_html_str(html: &str, rows: &[serde_json::Value]) {
     check_html(&p, rows);
 }
 
+/// The index as a run writes it and `eval` rewrites it with scores: every article of the
+/// manifest with its counts and flags, sortable, and names that need escaping intact.
 #[test]
 fn index_lists_every_article_sortable_with_flags_and_scores() {
-    let out = tempfile::tempdir().unwrap();
-    let a =
-        aligned("Judul\n\nSebanyak 36 wanita dipenjara.\n", &[("Judul", "Title"), ("Sebanyak 36 wanita dipenjara.", "Women were jailed.")]);
-    let page = out.path().join("sub").join("berita <1> & 'x' #2.bi.html");
-    let mut first = IndexEntry::new(out.path(), &page, &a);
-    assert_eq!(first.page, Path::new("sub/berita <1> & 'x' #2.bi.html"));
-    assert_eq!((first.blocks, first.segments, first.translated, first.flagged), (2, 2, 2, 1));
-    assert_eq!(first.flags, BTreeMap::from([("missing_numbers".to_string(), 1)]));
-    first.scores = vec![Score { label: "BLEU".into(), value: 12.345 }];
-    let second = IndexEntry {
-        page: "b.bi.html".into(),
-        source: "b.txt".into(),
-        blocks: 3,
-        segments: 4,
-        translated: 4,
-        flagged: 0,
-        flags: BTreeMap::new(),
-        scores: vec![],
-    };
-    write_index(out.path(), &[first, second]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out, refs) = (dir.path().join("in"), dir.path().join("out"), dir.path().join("refs"));
+    let tricky = "berita <1> & 'x' #2";
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::write(input.join(format!("sub/{tricky}.txt")), "Judul\n\nSebanyak 36 wanita dipenjara.\n").unwrap();
+    fs::write(input.join("b.txt"), "Presiden tiba di Jakarta.\n\nHarga beras naik lagi. Dia langsung rapat.\n\nEditor: Asp\n").unwrap();
+    translate(&input, &out).args(["--formats", "html,txt", "--no-tm"]).ok();
+    let documents = manifest(&out)["documents"].as_array().unwrap().clone();
+    assert_eq!(documents.len(), 2);
 
-    let html = fs::read_to_string(out.path().join("index.html")).unwrap();
+    // A reference for the tricky article only: its English with one block changed.
+    fs::create_dir_all(refs.join("sub")).unwrap();
+    let en = fs::read_to_string(out.join(format!("sub/{tricky}.en.txt"))).unwrap();
+    let reference: String = en.lines().enumerate().map(|(i, l)| if i == 0 { "A title\n".to_string() } else { format!("{l}\n") }).collect();
+    fs::write(refs.join(format!("sub/{tricky}.en.txt")), reference).unwrap();
+    let o =
+        run(&["eval", "--hyp-dir", out.to_str().unwrap(), "--ref-dir", refs.to_str().unwrap(), "--metrics", "bleu", "--format", "json"]);
+    assert_ok(&o);
+    let scored: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let bleu = scored["articles"][0]["scores"][0]["score"].as_f64().unwrap();
+
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
     let xml = html_as_xml(&html);
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("index not well-formed: {e}"));
     let table = doc.descendants().find(|n| n.attribute("id") == Some("articles")).expect("the table");
     let heads: Vec<String> =
         table.descendants().filter(|n| n.has_tag_name("th") && n.attribute("scope") == Some("col")).map(text_of).collect();
-    assert_eq!(heads, ["Article", "Blocks", "Sentences", "Translated", "Flagged", "missing numbers", "BLEU"]);
+    // A column for each flag some article has, in the flags' display order.
+    let flagged: Vec<&str> = Flag::NAMES
+        .iter()
+        .copied()
+        .filter(|f| documents.iter().any(|d| d["flags"].get(*f).is_some_and(|n| n.as_u64() > Some(0))))
+        .collect();
+    assert!(flagged.contains(&"missing_numbers"), "the tiny model drops the 36: {documents:?}");
+    let mut expected = vec!["Article", "Blocks", "Sentences", "Translated", "Flagged"];
+    expected.extend(flagged.iter().map(|f| Flag::label(f)));
+    expected.push("BLEU");
+    assert_eq!(heads, expected);
     assert!(
         table
             .descendants()
@@ -317,13 +326,41 @@ fn index_lists_every_article_sortable_with_flags_and_scores() {
             tr.children().filter(|c| c.has_tag_name("td")).map(|td| (td.attribute("data-v").unwrap().to_string(), text_of(td))).collect()
         })
         .collect();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][0].1, "sub/berita <1>.txt", "source name, escaped in the markup, intact after parsing");
-    assert_eq!(rows[0][1..].iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["2", "2", "2", "1", "1", "12.35"]);
-    assert_eq!(rows[0][6].0, "12.345", "sorts on the full value");
-    assert_eq!(rows[1][1..].iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["3", "4", "4", "0", "0", "–"]);
+    assert_eq!(rows.len(), 2, "one row per document of the manifest");
+    for (row, d) in rows.iter().zip(&documents) {
+        let source = d["source"].as_str().unwrap();
+        assert!(
+            source.ends_with(&row[0].1),
+            "the article's name, escaped in the markup, intact after parsing: {:?} for {source}",
+            row[0].1
+        );
+        let mut counts: Vec<String> = ["blocks", "segments", "translated", "flagged"].iter().map(|k| d[*k].to_string()).collect();
+        counts.extend(flagged.iter().map(|f| d["flags"].get(*f).map_or("0".to_string(), |n| n.to_string())));
+        assert_eq!(row[1..1 + counts.len()].iter().map(|c| c.1.clone()).collect::<Vec<_>>(), counts, "{source}");
+        let score = &row[1 + counts.len()];
+        if source.contains(tricky) {
+            assert_eq!(score.0.parse::<f64>().unwrap(), bleu, "sorts on the full value");
+            assert_eq!(score.1, format!("{bleu:.2}"));
+        } else {
+            assert_eq!(score.1, "–", "no reference, no score");
+        }
+    }
     let hrefs: Vec<&str> = body.descendants().filter_map(|n| n.attribute("href")).collect();
-    assert_eq!(hrefs, ["sub/berita%20%3C1%3E%20%26%20%27x%27%20%232.bi.html", "b.bi.html"]);
+    let href = |d: &serde_json::Value| -> String {
+        let page = d["outputs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).find(|p| p.ends_with(".bi.html")).unwrap();
+        let rel = Path::new(page).strip_prefix(&out).unwrap().to_str().unwrap().to_string();
+        rel.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect()
+    };
+    assert_eq!(hrefs, documents.iter().map(href).collect::<Vec<_>>(), "each row links its page");
+    assert!(hrefs.contains(&"sub/berita%20%3C1%3E%20%26%20%27x%27%20%232.bi.html"), "{hrefs:?}");
+
+    // A resumed run, which finds every article up to date, lists them all still.
+    translate(&input, &out).args(["--formats", "html,txt", "--no-tm"]).ok();
+    assert_eq!(manifest(&out)["counts"]["up_to_date"], 2);
+    let again = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(again.matches("<tr").count(), html.matches("<tr").count(), "{again}");
 }
 
 #[test]
@@ -338,21 +375,7 @@ fn an_empty_run_still_gets_an_index() {
 #[test]
 fn eval_with_references_puts_scores_in_the_index() {
     let out = tempfile::tempdir().unwrap();
-    let m = model("tiny-marian");
-    let o = run(&[
-        "translate",
-        fixtures().join("articles").to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--model",
-        m.to_str().unwrap(),
-        "--max-decoding-length",
-        "8",
-        "--formats",
-        "html,txt",
-        "--quiet",
-    ]);
-    assert_ok(&o);
+    translate(fixtures().join("articles"), out.path()).args(["--formats", "html,txt"]).ok();
     let before = fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(!before.contains("BLEU"));
     // A reference: the English output itself with one block changed.

@@ -11,10 +11,6 @@ fn starter() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/id-en-starter")
 }
 
-fn manifest(out: &std::path::Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
-}
-
 #[test]
 fn the_bundled_model_is_the_default_and_says_what_it_is() {
     let dir = tempfile::tempdir().unwrap();

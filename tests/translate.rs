@@ -8,13 +8,7 @@ use std::path::Path;
 
 fn translate_seed(model_name: &str) -> (tempfile::TempDir, String) {
     let out = tempfile::tempdir().unwrap();
-    let seed = seed_article();
-    let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.path().to_str().unwrap()];
-    let m = model(model_name);
-    args.extend(["--model", m.to_str().unwrap()]);
-    args.extend(TINY);
-    let o = run(&args);
-    assert_ok(&o);
+    translate(seed_article(), out.path()).model(model_name).max_decoding_length(12).ok();
     (out, fs::read_to_string(seed_article()).unwrap())
 }
 
@@ -147,9 +141,7 @@ fn translations_follow_their_sentences() {
     fs::write(dir.path().join("b.txt"), b).unwrap();
     let out = dir.path().join("out");
     let m = model("tiny-marian");
-    let mut args = vec!["translate", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
-    args.extend(TINY);
-    assert_ok(&run(&args));
+    translate(dir.path(), &out).max_decoding_length(12).ok();
     let mut seen = std::collections::HashMap::new();
     for f in ["a", "b"] {
         for r in read_jsonl(&out.join(format!("{f}.align.jsonl"))) {
@@ -178,10 +170,7 @@ fn nested_folders_are_mirrored() {
     fs::write(input.join("lain/catatan.md"), "Judul catatan\n\nIsi catatan pertama. Isi kedua.\n").unwrap();
     fs::write(input.join("lain/gambar.jpg"), b"\xFF\xD8\xFF").unwrap();
     let out = dir.path().join("out");
-    let m = model("tiny-marian");
-    let mut args = vec!["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--model", m.to_str().unwrap()];
-    args.extend(TINY);
-    assert_ok(&run(&args));
+    translate(&input, &out).max_decoding_length(12).ok();
     for f in [
         "2022/januari/berita satu.en.txt",
         "2022/januari/berita satu.bi.md",
@@ -195,20 +184,7 @@ fn nested_folders_are_mirrored() {
 
     // --glob selects other files; --formats selects outputs.
     let out2 = dir.path().join("out2");
-    let mut args = vec![
-        "translate",
-        input.to_str().unwrap(),
-        "--out",
-        out2.to_str().unwrap(),
-        "--model",
-        m.to_str().unwrap(),
-        "--glob",
-        "*.md",
-        "--formats",
-        "jsonl",
-    ];
-    args.extend(TINY);
-    assert_ok(&run(&args));
+    translate(&input, &out2).max_decoding_length(12).args(["--glob", "*.md", "--formats", "jsonl"]).ok();
     assert!(out2.join("lain/catatan.align.jsonl").is_file());
     assert!(!out2.join("lain/catatan.en.txt").exists());
     assert!(!out2.join("2022").exists());

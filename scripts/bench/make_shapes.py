@@ -27,7 +27,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-_spec = importlib.util.spec_from_file_location("make_test_models", os.path.join(REPO, "scripts", "make-test-models.py"))
+_spec = importlib.util.spec_from_file_location("make_test_models", os.path.join(REPO, "scripts", "fixtures", "test-models.py"))
 tm = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tm)
 

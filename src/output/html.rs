@@ -197,23 +197,6 @@ pub struct IndexEntry {
     pub scores: Vec<Score>,
 }
 
-impl IndexEntry {
-    /// The entry of `doc`, whose page `page` is in `out_dir` (or below), without scores.
-    pub fn new(out_dir: &Path, page: &Path, doc: &AlignedDocument) -> IndexEntry {
-        let all = || doc.segments().map(|(_, _, _, s)| s);
-        IndexEntry {
-            page: page.strip_prefix(out_dir).unwrap_or(page).to_path_buf(),
-            source: doc.doc.path.display().to_string(),
-            blocks: doc.blocks.len(),
-            segments: all().count(),
-            translated: all().filter(|s| s.action == Action::Translated).count(),
-            flagged: all().filter(|s| !s.flags.is_empty()).count(),
-            flags: crate::quality::count(all().flat_map(|s| &s.flags)).into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-            scores: Vec::new(),
-        }
-    }
-}
-
 /// A relative path as a URL path: components joined by `/`, each percent-encoded except
 /// RFC 3986 unreserved characters (file names with spaces, `#`, `?` or `%` still link).
 fn href(path: &Path) -> String {

@@ -100,11 +100,13 @@ impl AtomicFile {
     }
 
     pub fn commit(mut self) -> Result<()> {
+        crate::fault::crash_point(); // testing hook (src/fault.rs)
         let path = self.path;
         self.w.flush().map_err(|e| output_error(&path, "cannot write", e))?;
         let tmp = self.w.into_inner().map_err(|e| output_error(&path, "cannot write", e.into_error()))?;
         tmp.as_file().sync_all().map_err(|e| output_error(&path, "cannot sync to disk", e))?;
         tmp.persist(&path).map_err(|e| output_error(&path, "cannot rename into place", e.error))?;
+        crate::fault::crash_point();
         Ok(())
     }
 }

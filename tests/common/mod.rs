@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the binary like a user, find fixtures.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -89,3 +90,123 @@ pub fn md_cells(row: &str) -> Vec<String> {
 
 /// Tiny random models loop until the decoding limit; keep it small so tests stay fast.
 pub const TINY: &[&str] = &["--max-decoding-length", "12", "--quiet"];
+
+/// `terjemah translate INPUT --out OUT --model tiny-marian --max-decoding-length 8 --quiet`: the
+/// run most tests make, changed where a test needs it. Options given with [`Translate::args`]
+/// come after these (clap takes the last value given).
+pub struct Translate {
+    inputs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    model: PathBuf,
+    max_decoding_length: u32,
+    quiet: bool,
+    extra: Vec<std::ffi::OsString>,
+}
+
+pub fn translate(input: impl AsRef<Path>, out: impl AsRef<Path>) -> Translate {
+    Translate {
+        inputs: vec![input.as_ref().to_path_buf()],
+        out: Some(out.as_ref().to_path_buf()),
+        model: model("tiny-marian"),
+        max_decoding_length: 8,
+        quiet: true,
+        extra: Vec::new(),
+    }
+}
+
+impl Translate {
+    /// One more input file or folder.
+    pub fn input(mut self, p: impl AsRef<Path>) -> Self {
+        self.inputs.push(p.as_ref().to_path_buf());
+        self
+    }
+
+    /// A model of `tests/fixtures/models` by name.
+    pub fn model(self, name: &str) -> Self {
+        self.model_dir(model(name))
+    }
+
+    pub fn model_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.model = dir.as_ref().to_path_buf();
+        self
+    }
+
+    pub fn max_decoding_length(mut self, n: u32) -> Self {
+        self.max_decoding_length = n;
+        self
+    }
+
+    /// Without `--quiet`: progress lines, notes and warnings on stderr.
+    pub fn verbose(mut self) -> Self {
+        self.quiet = false;
+        self
+    }
+
+    pub fn args<S: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.extra.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    /// The command, not started: [`terjemah`]'s environment, these arguments.
+    pub fn command(&self) -> Command {
+        let mut c = terjemah(&["translate"]);
+        c.args(&self.inputs);
+        if let Some(out) = &self.out {
+            c.arg("--out").arg(out);
+        }
+        c.arg("--model").arg(&self.model).args(["--max-decoding-length", &self.max_decoding_length.to_string()]);
+        if self.quiet {
+            c.arg("--quiet");
+        }
+        c.args(&self.extra);
+        c
+    }
+
+    pub fn run(&self) -> Output {
+        self.command().output().expect("run terjemah")
+    }
+
+    /// Run, and fail the test unless terjemah succeeded.
+    #[track_caller]
+    pub fn ok(&self) -> Output {
+        let o = self.run();
+        assert_ok(&o);
+        o
+    }
+}
+
+/// Every file under `dir` (relative path -> bytes) but manifests (they hold timings) and lock
+/// files. Temporary files are in: a finished run must leave none.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            let lock = name.starts_with(".terjemah.") && name.ends_with(".lock");
+            e.file_type().is_file() && !name.starts_with("manifest") && !lock
+        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `OUT/manifest.json`.
+pub fn manifest(out: &Path) -> serde_json::Value {
+    read_json(&out.join("manifest.json"))
+}
+
+/// A folder of `n` distinct articles made from the seed article, in three subfolders.
+pub fn corpus(dir: &Path, n: usize) {
+    let seed = std::fs::read_to_string(seed_article()).unwrap();
+    for i in 0..n {
+        let sub = dir.join(format!("bagian{}", i % 3));
+        std::fs::create_dir_all(&sub).unwrap();
+        let text = seed.replace("Rusia", &format!("Rusia {i}")).replace("NATO", &format!("NATO-{}", i * 7));
+        std::fs::write(sub.join(format!("artikel {i:03}.txt")), text).unwrap();
+    }
+}

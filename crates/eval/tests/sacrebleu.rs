@@ -1,5 +1,5 @@
 //! The metrics against sacrebleu: every metric on every case, compared with the values
-//! sacrebleu 2.5.1 computed (`scripts/sacrebleu-expected.py` wrote them into
+//! sacrebleu 2.5.1 computed (`scripts/fixtures/sacrebleu-expected.py` wrote them into
 //! `tests/fixtures/eval/` of the terjemah repository; no Python runs here). Scores must be the
 //! same floats, signatures the same strings. The command line is tested by terjemah's
 //! `tests/eval.rs`.
@@ -39,7 +39,7 @@ fn float(v: &Value) -> f64 {
 }
 
 /// The stand-ins for the FLORES SentencePiece models the fixtures were computed with
-/// (`SPM_STANDINS` of scripts/sacrebleu-expected.py).
+/// (`SPM_STANDINS` of scripts/fixtures/sacrebleu-expected.py).
 fn spm_standin(tok: &str) -> PathBuf {
     fixtures().join(if tok == "flores200" { "models/tiny-nllb/sentencepiece.bpe.model" } else { "models/tiny-marian/target.spm" })
 }
