@@ -42,11 +42,11 @@ impl Error {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
-    pub fn input(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
+    pub(crate) fn input(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
         Error::Input { path: path.as_ref().to_path_buf(), reason: reason.into() }
     }
 
-    pub fn model(dir: impl AsRef<Path>, reason: impl Into<String>) -> Self {
+    pub(crate) fn model(dir: impl AsRef<Path>, reason: impl Into<String>) -> Self {
         Error::Model { dir: dir.as_ref().to_path_buf(), reason: reason.into() }
     }
 

@@ -16,11 +16,11 @@ pub mod commands;
 pub mod error;
 pub mod eval;
 pub mod input;
-pub mod model;
+pub(crate) mod model;
 pub mod options;
 pub mod output;
 pub mod quality;
-pub mod run;
+pub(crate) mod run;
 pub mod text;
 pub mod translate;
 

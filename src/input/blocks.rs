@@ -52,7 +52,7 @@ impl BlockClass {
     }
 
     /// Boilerplate is copied verbatim by default (`--boilerplate translate|drop` changes that).
-    pub fn is_boilerplate(self) -> bool {
+    pub(crate) fn is_boilerplate(self) -> bool {
         matches!(self, BlockClass::Related | BlockClass::Metadata | BlockClass::Navigation | BlockClass::Promo)
     }
 }
@@ -69,11 +69,11 @@ pub struct Block {
 #[derive(Clone, Debug)]
 pub struct Document {
     /// The path as given or found (for messages and the manifest); `-` for stdin.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     pub text: String,
     pub blocks: Vec<Block>,
     /// Things the user should know that did not stop the file (e.g. transcoding).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Document {
@@ -98,12 +98,12 @@ impl Document {
 
     /// A document whose every non-empty line is a paragraph, with no article structure
     /// (line mode, where one input line must give one output line).
-    pub fn from_lines(path: &Path, text: String) -> Document {
+    pub(crate) fn from_lines(path: &Path, text: String) -> Document {
         let blocks = lines(&text).filter(|r| !r.is_empty()).map(|span| Block { class: BlockClass::Paragraph, span }).collect();
         Document { path: path.to_path_buf(), text, blocks, warnings: Vec::new() }
     }
 
-    pub fn block_text(&self, block: &Block) -> &str {
+    pub(crate) fn block_text(&self, block: &Block) -> &str {
         &self.text[block.span.clone()]
     }
 }

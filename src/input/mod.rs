@@ -3,10 +3,10 @@
 //! web pages ([`html`]) and JSONL/CSV/TSV datasets ([`dataset`]).
 
 pub mod blocks;
-pub mod dataset;
-pub mod decode;
-pub mod discover;
+pub(crate) mod dataset;
+pub(crate) mod decode;
+pub(crate) mod discover;
 pub mod html;
-pub mod outlets;
+pub(crate) mod outlets;
 
 pub use blocks::{Block, BlockClass, Document};

@@ -14,7 +14,7 @@ use crate::align::AlignedDocument;
 use crate::text::plan::Action;
 use crate::quality::Flag;
 
-pub struct Html;
+pub(crate) struct Html;
 
 // The pages are single files that work offline, so their CSS and JS are inlined; they are kept
 // as files next to this one to be edited as CSS and JS.
@@ -255,12 +255,12 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
 /// Index entries for the documents of a run's manifest that have an HTML page (so that the
 /// index lists every article, also those a resumed run found up to date).
 /// The side-by-side page a document's run wrote, if HTML was among its formats.
-pub fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
+pub(crate) fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
     d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))
 }
 
 /// One index row per document with a page, in the documents' order.
-pub fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
+pub(crate) fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
     documents
         .iter()
         .filter_map(|d| {

@@ -39,7 +39,7 @@ impl Flag {
         &["max_length", "untranslated", "length_ratio", "repetition", "dropped_content", "missing_numbers", "unknown", "glossary_missing"];
 
     /// Short stable name (JSON `flag` value, HTML class, manifest counts).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Flag::MaxLength => "max_length",
             Flag::Untranslated => "untranslated",
@@ -53,7 +53,7 @@ impl Flag {
     }
 
     /// A short human label for a flag name (legends, badges).
-    pub fn label(name: &str) -> &'static str {
+    pub(crate) fn label(name: &str) -> &'static str {
         match name {
             "max_length" => "max length",
             "untranslated" => "untranslated",
@@ -68,7 +68,7 @@ impl Flag {
     }
 
     /// One line for a reviewer: what was found, with its evidence.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Flag::MaxLength => "the output reached --max-decoding-length and may be cut short".into(),
             Flag::Untranslated => "the output nearly repeats the source".into(),
@@ -83,7 +83,7 @@ impl Flag {
 }
 
 /// How many segments carry each flag, by name (manifest and index counts).
-pub fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static str, usize> {
+pub(crate) fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
     for f in flags {
         *counts.entry(f.name()).or_insert(0) += 1;
@@ -92,29 +92,29 @@ pub fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static
 }
 
 /// Below this many non-space characters of source, length ratios are noise ("Ya.", names).
-pub const RATIO_MIN_SOURCE_CHARS: usize = 20;
+pub(crate) const RATIO_MIN_SOURCE_CHARS: usize = 20;
 /// English output is usually 0.8-1.1 times as long as the Indonesian; outside [LOW, HIGH] is odd.
-pub const RATIO_LOW: f64 = 0.5;
-pub const RATIO_HIGH: f64 = 2.0;
+pub(crate) const RATIO_LOW: f64 = 0.5;
+pub(crate) const RATIO_HIGH: f64 = 2.0;
 /// Below this ratio content was almost surely dropped (its own flag, not also LengthRatio).
-pub const RATIO_DROPPED: f64 = 0.3;
+pub(crate) const RATIO_DROPPED: f64 = 0.3;
 /// Untranslated: the source has at least this many words...
-pub const UNTRANSLATED_MIN_WORDS: usize = 4;
+pub(crate) const UNTRANSLATED_MIN_WORDS: usize = 4;
 /// ...and this share of source and target words are shared (Dice coefficient over word
 /// multisets). Names and numbers make real translations share ~20-50%.
-pub const UNTRANSLATED_OVERLAP: f64 = 0.8;
+pub(crate) const UNTRANSLATED_OVERLAP: f64 = 0.8;
 /// Repetition: one word this many times in a row ("the the the the")...
-pub const REPEAT_UNIGRAM: usize = 4;
+pub(crate) const REPEAT_UNIGRAM: usize = 4;
 /// ...or a 2- to [`REPEAT_MAX_N`]-word n-gram this many times in a row.
-pub const REPEAT_NGRAM: usize = 3;
-pub const REPEAT_MAX_N: usize = 6;
+pub(crate) const REPEAT_NGRAM: usize = 3;
+pub(crate) const REPEAT_MAX_N: usize = 6;
 /// Unit lengths (characters) of loops without spaces; single characters ("!!!!", "0000") are
 /// punctuation and numbers, not loops.
-pub const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
+pub(crate) const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
 
 /// Quality flags of one translated segment, in [`Flag::NAMES`] order (without `MaxLength`,
 /// which the engine reports).
-pub fn check(source: &str, target: &str) -> Vec<Flag> {
+pub(crate) fn check(source: &str, target: &str) -> Vec<Flag> {
     let mut flags = Vec::new();
     if untranslated(source, target) {
         flags.push(Flag::Untranslated);

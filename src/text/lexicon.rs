@@ -2,7 +2,7 @@
 //! the rule-based translation of datelines all read these lists.
 
 /// Month names (and their common variant spellings) with their English names.
-pub const MONTHS: &[(&str, &str)] = &[
+pub(crate) const MONTHS: &[(&str, &str)] = &[
     ("januari", "January"),
     ("februari", "February"),
     ("pebruari", "February"),
@@ -19,15 +19,15 @@ pub const MONTHS: &[(&str, &str)] = &[
 ];
 
 /// English month names that scraped Indonesian pages also use in datelines.
-pub const ENGLISH_MONTHS: &[&str] = &["january", "february", "march", "may", "june", "july", "august", "october", "december"];
+pub(crate) const ENGLISH_MONTHS: &[&str] = &["january", "february", "march", "may", "june", "july", "august", "october", "december"];
 
 /// Month abbreviations, Indonesian and English, as written (capitalised) before a number:
 /// "Jan. 2022", "Agt 2021", "Sept. 11".
-pub const MONTH_ABBREVIATIONS: &[&str] =
+pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
     &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov", "Des", "Dec"];
 
 /// Day names (and variants) with their English names.
-pub const DAYS: &[(&str, &str)] = &[
+pub(crate) const DAYS: &[(&str, &str)] = &[
     ("senin", "Monday"),
     ("selasa", "Tuesday"),
     ("rabu", "Wednesday"),
@@ -40,12 +40,12 @@ pub const DAYS: &[(&str, &str)] = &[
 ];
 
 /// `a|b|c` of the first column, for building regular expressions.
-pub fn alternation(words: &[(&str, &str)]) -> String {
+pub(crate) fn alternation(words: &[(&str, &str)]) -> String {
     words.iter().map(|(id, _)| *id).collect::<Vec<_>>().join("|")
 }
 
 /// The English of an Indonesian month or day name (any case).
-pub fn english(word: &str) -> Option<&'static str> {
+pub(crate) fn english(word: &str) -> Option<&'static str> {
     let w = word.to_lowercase();
     MONTHS.iter().chain(DAYS).find(|(id, _)| *id == w).map(|(_, en)| *en)
 }

@@ -2,8 +2,8 @@
 //! part of a document ([`plan`]), fixed translations of datelines and labels ([`rules`]),
 //! glossary terms ([`glossary`]), and the Indonesian calendar words they share ([`lexicon`]).
 
-pub mod glossary;
-pub mod lexicon;
+pub(crate) mod glossary;
+pub(crate) mod lexicon;
 pub mod plan;
-pub mod rules;
+pub(crate) mod rules;
 pub mod segment;

@@ -26,7 +26,7 @@ pub enum Boilerplate {
 /// How a segment's target was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub(crate) enum Action {
     Translated,
     /// Copied verbatim (boilerplate, names).
     Copied,
@@ -39,7 +39,7 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
     pub span: Range<usize>,
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 #[derive(Clone, Debug)]
@@ -51,7 +51,7 @@ pub struct PlannedBlock {
 
 /// Every block one segment, translated whole (line mode: a test set's lines are its units;
 /// the engine still splits a line longer than the model's input limit).
-pub fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
+pub(crate) fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
     doc.blocks
         .iter()
         .map(|b| PlannedBlock {
