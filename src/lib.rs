@@ -3,9 +3,9 @@
 //!
 //! The modules follow the data, one direction:
 //!
-//! read ([`input`]) → segment and plan ([`text`]) → [`translate`] (through a [`model`]) →
+//! read ([`input`]) → segment and plan ([`text`]) → [`translate`] (through a `model`) →
 //! [`align`] → write ([`output`]), with [`quality`] flags on each translated segment.
-//! [`run`] drives the stages over files, folders, datasets or lines; [`commands`] are the
+//! `run` drives the stages over files, folders, datasets or lines; [`commands`] are the
 //! binary's subcommands as library calls, taking [`options`]. Scoring lives in the
 //! `terjemah-eval` crate ([`eval`]).
 

@@ -42,7 +42,7 @@ ignored); scores, signatures, p-values and printed output are sacrebleu's. Exit 
 sacrebleu's: 1 when line counts differ, 17 for a wrong number of tab-separated fields, 2 for a
 usage error."
     )]
-    Eval(terjemah::eval::cli::EvalArgs),
+    Eval(Box<terjemah::eval::cli::EvalArgs>),
     /// List the translation models found, with layout, languages, size and fingerprint
     #[command(after_help = "Examples:
   terjemah models                      # the bundled models/ folder
@@ -89,7 +89,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(terjemah::eval::cli::normalize_args(std::env::args_os()));
     let result = match cli.command {
         Command::Translate(opts) => commands::translate(*opts).map(exit),
-        Command::Eval(args) => eval(args),
+        Command::Eval(args) => eval(*args),
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
         Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {

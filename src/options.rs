@@ -13,7 +13,7 @@ use crate::text::plan::Boilerplate;
 /// (review pages and translated pages left in an input folder by an earlier run elsewhere).
 pub(crate) const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
 
-/// `terjemah translate`'s options.
+/// `terjemah translate`'s options, parsed from the command line by clap (`clap::Args`).
 #[derive(Clone, Debug, clap::Args)]
 pub struct TranslateOptions {
     /// Files or folders of articles (folders are searched recursively); `-` reads standard input

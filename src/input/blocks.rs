@@ -1,4 +1,4 @@
-//! An article as the pipeline sees it: normalised text (see [`super::decode`]) cut into
+//! An article as the pipeline sees it: normalised text (BOM removed, line ends as LF) cut into
 //! classified blocks (title, dateline, caption, paragraph, boilerplate).
 //!
 //! Offsets everywhere in terjemah are byte ranges into [`Document::text`]. Writers that
@@ -20,11 +20,13 @@ use crate::text::lexicon;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockClass {
+    /// The headline: the first block, when it has at most 30 words and no final full stop.
     Title,
     /// "- 28 Januari 2022, 11:09 WIB": month and day names are mapped by rule, never by the model.
     Dateline,
     /// Photo caption and its credit line.
     Caption,
+    /// Article text: everything no other class claims.
     Paragraph,
     /// "Baca Juga: ..." and similar links to other articles.
     Related,
@@ -38,6 +40,8 @@ pub enum BlockClass {
 }
 
 impl BlockClass {
+    /// The class's name in outputs and the manifest: `title`, `dateline`, ... (lower case, as
+    /// serialised).
     pub fn as_str(self) -> &'static str {
         match self {
             BlockClass::Title => "title",
@@ -62,15 +66,21 @@ impl BlockClass {
 /// editor initials close the last ("(asp/asp)").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
+    /// What the block is.
     pub class: BlockClass,
+    /// Byte range in the document's text, trimmed of whitespace; never empty.
     pub span: Range<usize>,
 }
 
+/// An article: its normalised text and its blocks.
 #[derive(Clone, Debug)]
 pub struct Document {
     /// The path as given or found (for messages and the manifest); `-` for stdin.
     pub(crate) path: PathBuf,
+    /// The text with line ends normalised to LF (and a file's BOM removed); block and segment
+    /// spans index it.
     pub text: String,
+    /// The classified parts of `text`: in order, not overlapping, only whitespace between them.
     pub blocks: Vec<Block>,
     /// Things the user should know that did not stop the file (e.g. transcoding).
     pub(crate) warnings: Vec<String>,

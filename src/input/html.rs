@@ -10,7 +10,7 @@
 //!
 //! The article text handed to the rest of terjemah is the blocks in page order, one a line with
 //! a blank line between them, so blocks, classes, sentences and offsets work as for `.txt`
-//! articles. [`translated_page`] puts the English back into the page: each translated block's
+//! articles. [`Page::translated_page`] puts the English back into the page: each translated block's
 //! text replaces its run (a run that is one element, a link, keeps the element), everything
 //! else (head, navigation, images, links, blocks kept verbatim) is left as it was.
 

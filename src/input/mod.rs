@@ -1,6 +1,6 @@
-//! Reading: finding the inputs ([`discover`]), bytes to text ([`decode`]), text to classified
-//! blocks ([`blocks`], with the outlet rules of [`outlets`]), and the other input kinds: saved
-//! web pages ([`html`]) and JSONL/CSV/TSV datasets ([`dataset`]).
+//! Reading: finding the inputs (`discover`), bytes to text (`decode`), text to classified
+//! blocks ([`blocks`], with the outlet rules of `outlets`), and the other input kinds: saved
+//! web pages ([`html`]) and JSONL/CSV/TSV datasets (`dataset`).
 
 pub mod blocks;
 pub(crate) mod dataset;

@@ -21,13 +21,18 @@ pub(crate) use jsonl::write_rows as write_alignment_rows;
 
 /// What a writer may want to know about the run (headers, provenance).
 pub struct Context<'a> {
+    /// The model's folder name ("id-en-starter").
     pub model_name: &'a str,
+    /// The model's fingerprint: 16 hex digits of a hash of its files.
     pub model_fingerprint: &'a str,
 }
 
+/// Writes an aligned document in one output format; [`Format::writer`] gives the writer of a
+/// format.
 pub trait Writer: Sync {
     /// Written after the input's stem: `NAME.en.txt`, `NAME.bi.md`, ...
     fn suffix(&self) -> &'static str;
+    /// Write `doc` in this format to `w`; only `w`'s errors are returned.
     fn write(&self, doc: &AlignedDocument, ctx: &Context, w: &mut dyn Write) -> io::Result<()>;
 }
 
@@ -35,15 +40,22 @@ pub trait Writer: Sync {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// `NAME.en.txt`: the English article with the source's layout.
     Txt,
+    /// `NAME.bi.md`: side-by-side Markdown, one table row per block.
     Md,
+    /// `NAME.align.jsonl`: one JSON object per segment, with character offsets.
     Jsonl,
+    /// `NAME.bi.html`: a self-contained review page, with the run's `index.html`.
     Html,
+    /// `NAME.tmx`: a TMX 1.4b translation memory for CAT tools.
     Tmx,
+    /// `NAME.tsv`: one row per segment, source and target first.
     Tsv,
 }
 
 impl Format {
+    /// The writer of this format.
     pub fn writer(self) -> &'static dyn Writer {
         match self {
             Format::Txt => &txt::Txt,

@@ -1,6 +1,6 @@
 //! Quality flags: per-segment signs that a translation deserves a reviewer's look.
 //!
-//! [`check`] is a pure function of the source and target text. The checks are heuristics tuned
+//! `check` is a pure function of the source and target text. The checks are heuristics tuned
 //! for Indonesian to English news; thresholds are the consts below. They aim at few false
 //! alarms: a reviewer who sees a flag should usually find something wrong.
 
@@ -18,19 +18,41 @@ pub enum Flag {
     MaxLength,
     /// The output (nearly) repeats the source: the model copied instead of translating.
     Untranslated,
-    /// Output length / source length (characters without spaces) outside
-    /// [`RATIO_LOW`, `RATIO_HIGH`] (below [`RATIO_DROPPED`] it is [`Flag::DroppedContent`]).
-    LengthRatio { ratio: f64 },
+    /// Output length / source length (characters without spaces) outside 0.5 to 2 (`RATIO_LOW`,
+    /// `RATIO_HIGH`) for a source of 20 such characters or more; below 0.3 (`RATIO_DROPPED`) it
+    /// is [`Flag::DroppedContent`] instead.
+    LengthRatio {
+        /// Output length / source length, to two decimals.
+        ratio: f64,
+    },
     /// An n-gram repeated back to back, `count` times: a decoding loop (hallucination).
-    Repetition { ngram: String, count: usize },
-    /// The output is much shorter than the source (empty, or ratio below [`RATIO_DROPPED`]).
-    DroppedContent { ratio: f64 },
+    Repetition {
+        /// The repeated unit, lower-cased: words joined by a space, or the characters of a
+        /// loop inside a word.
+        ngram: String,
+        /// How many times it occurs in a row.
+        count: usize,
+    },
+    /// The output is much shorter than the source (empty, or ratio below `RATIO_DROPPED`, 0.3).
+    DroppedContent {
+        /// Output length / source length, to two decimals (0 for an empty output).
+        ratio: f64,
+    },
     /// Numbers of the source (as written there) that the output does not contain.
-    MissingNumbers { numbers: Vec<String> },
+    MissingNumbers {
+        /// The numbers, as written in the source, in source order.
+        numbers: Vec<String>,
+    },
     /// Unknown pieces in the output (`<unk>`, or ` ⁇ ` as SentencePiece decodes them).
-    Unknown { count: usize },
+    Unknown {
+        /// Unknown pieces in the output beyond those in the source.
+        count: usize,
+    },
     /// Glossary terms of the source whose fixed target is not in the output.
-    GlossaryMissing { terms: Vec<String> },
+    GlossaryMissing {
+        /// The fixed targets missing from the output, as the glossary writes them.
+        terms: Vec<String>,
+    },
 }
 
 impl Flag {

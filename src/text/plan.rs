@@ -38,14 +38,20 @@ pub(crate) enum Action {
 /// A segment of a block: a sentence, or a label/value part of a boilerplate line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
+    /// Byte range in the document's text, trimmed: never empty or only whitespace.
     pub span: Range<usize>,
     pub(crate) action: Action,
 }
 
+/// A block of the document with its segments, in text order.
 #[derive(Clone, Debug)]
 pub struct PlannedBlock {
+    /// The block's class, as structured.
     pub class: BlockClass,
+    /// The block's byte range in the document's text, as structured.
     pub span: Range<usize>,
+    /// The block's segments: ordered, non-overlapping, inside `span`, with only whitespace
+    /// between them.
     pub segments: Vec<Segment>,
 }
 
@@ -62,7 +68,8 @@ pub(crate) fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
         .collect()
 }
 
-/// Split every block into segments and decide what happens to each.
+/// Split every block into segments and decide what happens to each: one [`PlannedBlock`] per
+/// block of `doc`, in order. Every non-whitespace character of a block is in one segment.
 pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
     doc.blocks
         .iter()
