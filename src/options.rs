@@ -11,7 +11,7 @@ use crate::text::plan::Boilerplate;
 
 /// What folders are searched for: articles and saved pages, less terjemah's own HTML outputs
 /// (review pages and translated pages left in an input folder by an earlier run elsewhere).
-pub(crate) const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
+const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
 
 /// `terjemah translate`'s options, parsed from the command line by clap (`clap::Args`).
 #[derive(Clone, Debug, clap::Args)]
@@ -86,7 +86,7 @@ pub struct TranslateOptions {
 impl TranslateOptions {
     /// Options as the command line gives them with no arguments but the inputs and `--out`.
     #[cfg(test)]
-    pub(crate) fn new(inputs: Vec<PathBuf>, out: Option<PathBuf>) -> TranslateOptions {
+    fn new(inputs: Vec<PathBuf>, out: Option<PathBuf>) -> TranslateOptions {
         #[derive(clap::Parser)]
         struct Defaults {
             #[command(flatten)]

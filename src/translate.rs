@@ -38,7 +38,7 @@ struct Piece {
 
 /// Translate many texts at once. Texts longer than the input limit are split, translated in
 /// pieces and joined. Duplicates are the caller's business (the run removes them first).
-pub(crate) fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
+fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let limit = engine.piece_limit();
     let per_text: Vec<Vec<Piece>> = texts
         .par_iter()

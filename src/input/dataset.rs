@@ -67,7 +67,7 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    pub(crate) fn target_name(&self, field: &str) -> String {
+    fn target_name(&self, field: &str) -> String {
         format!("{field}{}", self.suffix)
     }
 }

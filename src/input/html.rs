@@ -285,7 +285,7 @@ impl Page {
 }
 
 /// Decode a page's bytes (as text files are decoded) and parse it; an error is the reason.
-pub(crate) fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
+fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
     let (text, mut warnings) = crate::input::decode::decode(bytes)?;
     let mut page = Page::parse(&text, extract);
     warnings.append(&mut page.warnings);
@@ -321,7 +321,7 @@ fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
 
 /// The lines of `text` (the article text of a page) as their blocks are translated: for each
 /// chosen block, the English of the blocks of its line joined as in the source.
-pub(crate) fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
+fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
     let text = &aligned.doc.text;
     let mut out = Vec::new();
     for line in crate::input::blocks::lines(text).filter(|l| !l.is_empty()) {

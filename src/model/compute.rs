@@ -94,7 +94,7 @@ fn backends() -> &'static str {
 
 /// CPU model and the ISA extensions that decide GEMM speed, e.g.
 /// `AMD EPYC avx2 avx512f avx512_vnni avx512_bf16` (plus `ONEDNN_MAX_CPU_ISA=...` when set).
-pub(crate) fn cpu_signature() -> String {
+fn cpu_signature() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let field = |name: &str| {
         info.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_once(':')).map(|(_, v)| v.trim().to_string()).unwrap_or_default()

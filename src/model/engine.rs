@@ -26,7 +26,7 @@ const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 /// starter model (README, Performance): one single-threaded replica per core beats one replica
 /// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
 /// default every thread gets its own replica while their weights fit `REPLICA_BUDGET_BYTES`.
-pub(crate) fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
+fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     let threads = options.threads.max(1);
     if options.inter_threads > 0 {
         return options.inter_threads.min(threads);

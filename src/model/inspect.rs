@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// Input limit when the model's config.json does not give one.
-pub(crate) const DEFAULT_MAX_INPUT_TOKENS: usize = 256;
+const DEFAULT_MAX_INPUT_TOKENS: usize = 256;
 
 /// How a model folder expects its input, detected from the files it holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -158,7 +158,7 @@ impl ModelInfo {
 /// variable headers (seeking over the weights). CTranslate2 fails a whole batch on input or
 /// output longer than these, so they bound the input limit and the decoding length. Models
 /// with sinusoidal positions computed on the fly have no table: `None`.
-pub(crate) fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<usize>)> {
+fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<usize>)> {
     use std::io::{BufReader, Read as _, Seek, SeekFrom};
     let mut f = BufReader::new(std::fs::File::open(model_bin)?);
     let u32_ = |f: &mut BufReader<std::fs::File>| -> std::io::Result<u32> {

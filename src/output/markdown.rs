@@ -9,7 +9,7 @@ pub(crate) struct Markdown;
 
 /// A table cell: pipes escaped, line breaks as <br>, and `<`/`&` as entities so that text
 /// never turns into HTML when the file is rendered.
-pub(crate) fn cell(s: &str) -> String {
+fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -67,7 +67,7 @@ impl Format {
         }
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Format::Txt => "txt",
             Format::Md => "md",
@@ -171,18 +171,18 @@ pub(crate) fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 
 /// Byte offsets to character offsets, for consumers that index strings by code point
 /// (Python, JavaScript with care). Offsets must be asked for in increasing order.
-pub(crate) struct CharOffsets<'a> {
+struct CharOffsets<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
 }
 
 impl<'a> CharOffsets<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
+    fn new(text: &'a str) -> Self {
         CharOffsets { text, byte: 0, chars: 0 }
     }
 
-    pub(crate) fn at(&mut self, byte: usize) -> usize {
+    fn at(&mut self, byte: usize) -> usize {
         if byte < self.byte {
             self.byte = 0;
             self.chars = 0;

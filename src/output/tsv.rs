@@ -10,10 +10,10 @@ use crate::align::AlignedDocument;
 
 pub(crate) struct Tsv;
 
-pub(crate) const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags";
+const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags";
 
 /// A field with its backslash, tab and line-break characters escaped.
-pub(crate) fn field(s: &str) -> String {
+fn field(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

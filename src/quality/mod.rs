@@ -114,25 +114,25 @@ pub(crate) fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&
 }
 
 /// Below this many non-space characters of source, length ratios are noise ("Ya.", names).
-pub(crate) const RATIO_MIN_SOURCE_CHARS: usize = 20;
+const RATIO_MIN_SOURCE_CHARS: usize = 20;
 /// English output is usually 0.8-1.1 times as long as the Indonesian; outside [LOW, HIGH] is odd.
-pub(crate) const RATIO_LOW: f64 = 0.5;
-pub(crate) const RATIO_HIGH: f64 = 2.0;
+const RATIO_LOW: f64 = 0.5;
+const RATIO_HIGH: f64 = 2.0;
 /// Below this ratio content was almost surely dropped (its own flag, not also LengthRatio).
-pub(crate) const RATIO_DROPPED: f64 = 0.3;
+const RATIO_DROPPED: f64 = 0.3;
 /// Untranslated: the source has at least this many words...
-pub(crate) const UNTRANSLATED_MIN_WORDS: usize = 4;
+const UNTRANSLATED_MIN_WORDS: usize = 4;
 /// ...and this share of source and target words are shared (Dice coefficient over word
 /// multisets). Names and numbers make real translations share ~20-50%.
-pub(crate) const UNTRANSLATED_OVERLAP: f64 = 0.8;
+const UNTRANSLATED_OVERLAP: f64 = 0.8;
 /// Repetition: one word this many times in a row ("the the the the")...
-pub(crate) const REPEAT_UNIGRAM: usize = 4;
+const REPEAT_UNIGRAM: usize = 4;
 /// ...or a 2- to [`REPEAT_MAX_N`]-word n-gram this many times in a row.
-pub(crate) const REPEAT_NGRAM: usize = 3;
-pub(crate) const REPEAT_MAX_N: usize = 6;
+const REPEAT_NGRAM: usize = 3;
+const REPEAT_MAX_N: usize = 6;
 /// Unit lengths (characters) of loops without spaces; single characters ("!!!!", "0000") are
 /// punctuation and numbers, not loops.
-pub(crate) const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
+const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
 
 /// Quality flags of one translated segment, in [`Flag::NAMES`] order (without `MaxLength`,
 /// which the engine reports).

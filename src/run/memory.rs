@@ -23,7 +23,7 @@ pub(crate) struct TranslationMemory {
 
 /// Whitespace runs collapse to one space and the ends are trimmed: two sources that differ
 /// only there share their translation.
-pub(crate) fn normalise(source: &str) -> String {
+fn normalise(source: &str) -> String {
     source.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub(crate) const LOCK_FILE: &str = ".terjemah.lock";
+const LOCK_FILE: &str = ".terjemah.lock";
 
 /// Holds the output folder's lock for the life of the run. The lock is an OS file lock
 /// (flock), so the kernel releases it when the process dies, even by kill -9: a lock file left

@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Term {
+struct Term {
     pub(crate) source: String,
     /// Equal to `source` for do-not-translate terms.
     pub(crate) target: String,
@@ -65,7 +65,7 @@ impl Glossary {
         Ok(Glossary::new(terms))
     }
 
-    pub(crate) fn new(mut terms: Vec<Term>) -> Glossary {
+    fn new(mut terms: Vec<Term>) -> Glossary {
         terms.sort_by(|a, b| b.source.chars().count().cmp(&a.source.chars().count()).then_with(|| a.source.cmp(&b.source)));
         terms.dedup_by(|a, b| a.source == b.source);
         let mut h = blake3::Hasher::new();
@@ -84,13 +84,13 @@ impl Glossary {
     }
 
     #[cfg(test)]
-    pub(crate) fn terms(&self) -> &[Term] {
+    fn terms(&self) -> &[Term] {
         &self.terms
     }
 
     /// Non-overlapping occurrences (byte range, term index), in text order. Matches are
     /// case-sensitive and must start and end at word boundaries.
-    pub(crate) fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+    fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let mut taken: Vec<(Range<usize>, usize)> = Vec::new();
         for (ti, term) in self.terms.iter().enumerate() {
             for (start, m) in text.match_indices(term.source.as_str()) {
