@@ -13,34 +13,34 @@ use crate::text::rules::rule_translate;
 use crate::translate::Translation;
 
 #[derive(Clone, Debug, Serialize)]
-pub struct AlignedSegment {
+pub(crate) struct AlignedSegment {
     /// Byte range in the document's normalised text.
     #[serde(skip)]
-    pub span: Range<usize>,
-    pub action: Action,
-    pub target: String,
+    pub(crate) span: Range<usize>,
+    pub(crate) action: Action,
+    pub(crate) target: String,
     /// Pieces the source was split into for exceeding the model's input limit.
-    pub pieces: usize,
+    pub(crate) pieces: usize,
     /// The output reached --max-decoding-length and may be cut short.
-    pub hit_max_length: bool,
+    pub(crate) hit_max_length: bool,
     /// Quality flags of translated segments (empty for copied, rule and dropped ones).
-    pub flags: Vec<Flag>,
+    pub(crate) flags: Vec<Flag>,
 }
 
 #[derive(Clone, Debug)]
-pub struct AlignedBlock {
-    pub class: BlockClass,
-    pub span: Range<usize>,
-    pub segments: Vec<AlignedSegment>,
+pub(crate) struct AlignedBlock {
+    pub(crate) class: BlockClass,
+    pub(crate) span: Range<usize>,
+    pub(crate) segments: Vec<AlignedSegment>,
 }
 
 impl AlignedBlock {
-    pub fn dropped(&self) -> bool {
+    pub(crate) fn dropped(&self) -> bool {
         self.segments.iter().all(|s| s.action == Action::Dropped)
     }
 
     /// The English text of the block: its segments joined by a space.
-    pub fn target(&self) -> String {
+    pub(crate) fn target(&self) -> String {
         let mut out = String::new();
         for s in self.segments.iter().filter(|s| s.action != Action::Dropped && !s.target.is_empty()) {
             if !out.is_empty() {
@@ -55,8 +55,8 @@ impl AlignedBlock {
 /// A document with its translation, block by block and segment by segment.
 #[derive(Clone, Debug)]
 pub struct AlignedDocument {
-    pub doc: Document,
-    pub blocks: Vec<AlignedBlock>,
+    pub(crate) doc: Document,
+    pub(crate) blocks: Vec<AlignedBlock>,
 }
 
 impl AlignedDocument {
@@ -94,13 +94,13 @@ impl AlignedDocument {
         AlignedDocument { doc, blocks }
     }
 
-    pub fn source(&self, span: &Range<usize>) -> &str {
+    pub(crate) fn source(&self, span: &Range<usize>) -> &str {
         &self.doc.text[span.clone()]
     }
 
     /// The English article with the source's layout: the text between blocks (blank lines,
     /// indentation) is kept; dropped blocks are left out with their line.
-    pub fn english(&self) -> String {
+    pub(crate) fn english(&self) -> String {
         let text = &self.doc.text;
         let mut out = String::with_capacity(text.len());
         let mut pos = 0;
@@ -121,7 +121,7 @@ impl AlignedDocument {
     }
 
     /// Every segment with its block index, its index in the block, and its block.
-    pub fn segments(&self) -> impl Iterator<Item = (usize, usize, &AlignedBlock, &AlignedSegment)> {
+    pub(crate) fn segments(&self) -> impl Iterator<Item = (usize, usize, &AlignedBlock, &AlignedSegment)> {
         self.blocks.iter().enumerate().flat_map(|(bi, b)| b.segments.iter().enumerate().map(move |(si, s)| (bi, si, b, s)))
     }
 }

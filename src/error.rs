@@ -2,39 +2,67 @@
 
 use std::path::{Path, PathBuf};
 
+/// The library's result: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Why a command or library call stopped; the message names the file, folder or model and,
+/// where there is one, what to do. [`Error::exit_code`] maps it to the binary's exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A whole-run problem with the command line or its inputs (exit code 2).
     #[error("{0}")]
     Usage(String),
 
+    /// Reading or writing a file or folder failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder (`-` or `<stdout>` for the standard streams).
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
 
     /// A file that cannot be read as an article: binary, undecodable, empty...
     #[error("{path}: {reason}")]
-    Input { path: PathBuf, reason: String },
+    Input {
+        /// The input file.
+        path: PathBuf,
+        /// Why it cannot be read, for the user.
+        reason: String,
+    },
 
     /// The model folder is missing, incomplete or inconsistent.
     #[error("model {dir}: {reason}")]
-    Model { dir: PathBuf, reason: String },
+    Model {
+        /// The model folder.
+        dir: PathBuf,
+        /// What is wrong and how to get a usable model.
+        reason: String,
+    },
 
     /// CTranslate2 or SentencePiece failed while translating.
     #[error("translation engine: {0}")]
     Engine(String),
 
+    /// An output (file, folder, translation memory) that cannot be written, the reason in plain
+    /// words where there are some ("disk full", "permission denied").
     #[error("{path}: {reason}")]
-    Output { path: PathBuf, reason: String },
+    Output {
+        /// The output file or folder.
+        path: PathBuf,
+        /// Why it cannot be written.
+        reason: String,
+    },
 
     /// A failure with a given exit code (`eval` keeps sacrebleu's codes).
     #[error("{message}")]
-    Exit { code: i32, message: String },
+    Exit {
+        /// The process exit code.
+        code: i32,
+        /// The message printed.
+        message: String,
+    },
 }
 
 /// Eval's errors keep their message and exit code (sacrebleu's).
@@ -50,15 +78,16 @@ impl From<terjemah_eval::Error> for Error {
 }
 
 impl Error {
+    /// An [`Error::Io`] on `path`.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io { path: path.as_ref().to_path_buf(), source }
     }
 
-    pub fn input(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
+    pub(crate) fn input(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
         Error::Input { path: path.as_ref().to_path_buf(), reason: reason.into() }
     }
 
-    pub fn model(dir: impl AsRef<Path>, reason: impl Into<String>) -> Self {
+    pub(crate) fn model(dir: impl AsRef<Path>, reason: impl Into<String>) -> Self {
         Error::Model { dir: dir.as_ref().to_path_buf(), reason: reason.into() }
     }
 

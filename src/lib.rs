@@ -3,9 +3,9 @@
 //!
 //! The modules follow the data, one direction:
 //!
-//! read ([`input`]) → segment and plan ([`text`]) → [`translate`] (through a [`model`]) →
+//! read ([`input`]) → segment and plan ([`text`]) → [`translate`] (through a `model`) →
 //! [`align`] → write ([`output`]), with [`quality`] flags on each translated segment.
-//! [`run`] drives the stages over files, folders, datasets or lines; [`commands`] are the
+//! `run` drives the stages over files, folders, datasets or lines; [`commands`] are the
 //! binary's subcommands as library calls, taking [`options`]. Scoring lives in the
 //! `terjemah-eval` crate (crates/eval), re-exported as [`eval`]; [`commands::eval`] adds its
 //! article scores to a translate run's `index.html`.
@@ -17,11 +17,11 @@ pub mod commands;
 pub mod error;
 mod fault; // a testing hook (tests/reliability.rs)
 pub mod input;
-pub mod model;
+pub(crate) mod model;
 pub mod options;
 pub mod output;
 pub mod quality;
-pub mod run;
+pub(crate) mod run;
 pub mod text;
 pub mod translate;
 

@@ -11,81 +11,82 @@ use crate::text::plan::Boilerplate;
 
 /// What folders are searched for: articles and saved pages, less terjemah's own HTML outputs
 /// (review pages and translated pages left in an input folder by an earlier run elsewhere).
-pub const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
+const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
 
-/// `terjemah translate`'s options.
+/// `terjemah translate`'s options, parsed from the command line by clap (`clap::Args`).
 #[derive(Clone, Debug, clap::Args)]
 pub struct TranslateOptions {
     /// Files or folders of articles (folders are searched recursively); `-` reads standard input
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Output folder (mirrors the input tree); with --lines, an output file
     #[arg(long, short)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// CTranslate2 model folder [default: $TERJEMAH_MODEL, else the bundled models/id-en-starter:
     /// see its MODEL_CARD.md for what it is and its scores]
     #[arg(long, short)]
-    pub model: Option<PathBuf>,
+    pub(crate) model: Option<PathBuf>,
     /// Output formats, comma-separated: txt (NAME.en.txt), md (NAME.bi.md), jsonl (NAME.align.jsonl),
     /// html (NAME.bi.html + index.html), tmx (NAME.tmx), tsv (NAME.tsv)
     #[arg(long, value_delimiter = ',', default_value = "txt,md,jsonl")]
-    pub formats: Vec<Format>,
+    pub(crate) formats: Vec<Format>,
     /// File name patterns searched in folders (repeatable; `!PATTERN` excludes) [default: *.txt, *.md,
     /// *.html, *.htm, except terjemah's *.bi.html and *.en.html]
     #[arg(long = "glob")]
-    pub globs: Vec<String>,
+    pub(crate) globs: Vec<String>,
     /// Boilerplate lines (Baca Juga, Editor:, Sumber:, tags): keep verbatim, translate, or drop
     #[arg(long, value_enum, default_value_t = Boilerplate::Keep)]
-    pub boilerplate: Boilerplate,
+    pub(crate) boilerplate: Boilerplate,
     /// Translate each input line on its own: exactly one output line per input line
     #[arg(long)]
-    pub lines: bool,
+    pub(crate) lines: bool,
     #[command(flatten)]
-    pub engine: EngineOptions,
+    pub(crate) engine: EngineOptions,
     /// Most sentences held in memory at once (larger chunks batch better)
     #[arg(long, default_value_t = 4096)]
-    pub chunk_sentences: usize,
+    pub(crate) chunk_sentences: usize,
     /// No progress bar or log lines (errors are still reported)
     #[arg(long, short)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Progress as JSON lines on stderr (events: start, failure, warning, note, progress, done)
     #[arg(long, conflicts_with = "quiet")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Translate every document again, even those whose outputs in --out are current
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Translation memory (SQLite) [default: $TERJEMAH_TM, else ~/.cache/terjemah/tm.sqlite]
     #[arg(long, value_name = "PATH", conflicts_with = "no_tm")]
-    pub tm: Option<PathBuf>,
+    pub(crate) tm: Option<PathBuf>,
     /// Translate every sentence with the model, without reading or filling the translation memory
     #[arg(long)]
-    pub no_tm: bool,
+    pub(crate) no_tm: bool,
     /// Translate only shard K of N (0 <= K < N, by a hash of each file's path) so that N
     /// processes share one folder; each writes manifest.shard-K-of-N.json
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<(usize, usize)>,
+    pub(crate) shard: Option<(usize, usize)>,
     /// Glossary (TSV): `source<TAB>target` for a fixed translation, `source` alone to keep a
     /// term as it is; terms are protected through translation, misses are flagged
     #[arg(long, value_name = "TSV")]
-    pub glossary: Option<PathBuf>,
+    pub(crate) glossary: Option<PathBuf>,
     /// Datasets (.jsonl, .csv, .tsv): the fields (keys or columns) to translate, comma-separated
     /// [default: title,text]
     #[arg(long, value_delimiter = ',', value_name = "FIELDS")]
-    pub fields: Option<Vec<String>>,
+    pub(crate) fields: Option<Vec<String>>,
     /// Datasets: the field holding each record's id, which keys the alignment rows [default: the
     /// record's line number]
     #[arg(long, value_name = "FIELD")]
-    pub id_field: Option<String>,
+    pub(crate) id_field: Option<String>,
     /// Datasets: the translation of field F is added as F + SUFFIX
     #[arg(long, value_name = "SUFFIX", default_value = "_en")]
-    pub target_suffix: String,
+    pub(crate) target_suffix: String,
     /// HTML pages (*.html, *.htm): translate the main article (Readability) or every text block
     #[arg(long, value_enum, default_value_t = Extract::Main)]
-    pub html_extract: Extract,
+    pub(crate) html_extract: Extract,
 }
 
 impl TranslateOptions {
     /// Options as the command line gives them with no arguments but the inputs and `--out`.
-    pub fn new(inputs: Vec<PathBuf>, out: Option<PathBuf>) -> TranslateOptions {
+    #[cfg(test)]
+    fn new(inputs: Vec<PathBuf>, out: Option<PathBuf>) -> TranslateOptions {
         #[derive(clap::Parser)]
         struct Defaults {
             #[command(flatten)]
@@ -97,7 +98,7 @@ impl TranslateOptions {
     }
 
     /// How progress is shown.
-    pub fn progress(&self) -> Progress {
+    pub(crate) fn progress(&self) -> Progress {
         if self.quiet {
             Progress::Quiet
         } else if self.json {
@@ -108,7 +109,7 @@ impl TranslateOptions {
     }
 
     /// The file name patterns folders are searched with.
-    pub fn globs(&self) -> Vec<String> {
+    pub(crate) fn globs(&self) -> Vec<String> {
         if self.globs.is_empty() {
             DEFAULT_GLOBS.iter().map(|s| s.to_string()).collect()
         } else {

@@ -44,7 +44,7 @@ struct Piece {
 
 /// Translate many texts at once. Texts longer than the input limit are split, translated in
 /// pieces and joined. Duplicates are the caller's business (the run removes them first).
-pub fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
+fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let limit = engine.piece_limit();
     let per_text: Vec<Vec<Piece>> = texts
         .par_iter()
@@ -99,16 +99,16 @@ pub fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
 
 /// How glossary protection went for a batch of texts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct GlossaryUse {
+pub(crate) struct GlossaryUse {
     /// Texts that held a glossary term and went through with placeholders.
-    pub protected: usize,
+    pub(crate) protected: usize,
     /// Texts whose placeholders did not survive, translated again without them.
-    pub retranslated: usize,
+    pub(crate) retranslated: usize,
 }
 
 /// [`translate`], protecting glossary terms with placeholders; a text whose placeholders did
 /// not survive is translated again without them (its missing terms are flagged later).
-pub fn translate_protected(engine: &Engine, glossary: Option<&Glossary>, texts: &[&str]) -> Result<(Vec<Translation>, GlossaryUse)> {
+pub(crate) fn translate_protected(engine: &Engine, glossary: Option<&Glossary>, texts: &[&str]) -> Result<(Vec<Translation>, GlossaryUse)> {
     let Some(g) = glossary.filter(|g| !g.is_empty()) else {
         return Ok((translate(engine, texts)?, GlossaryUse::default()));
     };

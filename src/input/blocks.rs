@@ -1,4 +1,4 @@
-//! An article as the pipeline sees it: normalised text (see [`super::decode`]) cut into
+//! An article as the pipeline sees it: normalised text (BOM removed, line ends as LF) cut into
 //! classified blocks (title, dateline, caption, paragraph, boilerplate).
 //!
 //! Offsets everywhere in terjemah are byte ranges into [`Document::text`]. Writers that
@@ -20,11 +20,13 @@ use crate::text::lexicon;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockClass {
+    /// The headline: the first block, when it has at most 30 words and no final full stop.
     Title,
     /// "- 28 Januari 2022, 11:09 WIB": month and day names are mapped by rule, never by the model.
     Dateline,
     /// Photo caption and its credit line.
     Caption,
+    /// Article text: everything no other class claims.
     Paragraph,
     /// "Baca Juga: ..." and similar links to other articles.
     Related,
@@ -38,6 +40,8 @@ pub enum BlockClass {
 }
 
 impl BlockClass {
+    /// The class's name in outputs and the manifest: `title`, `dateline`, ... (lower case, as
+    /// serialised).
     pub fn as_str(self) -> &'static str {
         match self {
             BlockClass::Title => "title",
@@ -52,7 +56,7 @@ impl BlockClass {
     }
 
     /// Boilerplate is copied verbatim by default (`--boilerplate translate|drop` changes that).
-    pub fn is_boilerplate(self) -> bool {
+    pub(crate) fn is_boilerplate(self) -> bool {
         matches!(self, BlockClass::Related | BlockClass::Metadata | BlockClass::Navigation | BlockClass::Promo)
     }
 }
@@ -62,18 +66,24 @@ impl BlockClass {
 /// editor initials close the last ("(asp/asp)").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
+    /// What the block is.
     pub class: BlockClass,
+    /// Byte range in the document's text, trimmed of whitespace; never empty.
     pub span: Range<usize>,
 }
 
+/// An article: its normalised text and its blocks.
 #[derive(Clone, Debug)]
 pub struct Document {
     /// The path as given or found (for messages and the manifest); `-` for stdin.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
+    /// The text with line ends normalised to LF (and a file's BOM removed); block and segment
+    /// spans index it.
     pub text: String,
+    /// The classified parts of `text`: in order, not overlapping, only whitespace between them.
     pub blocks: Vec<Block>,
     /// Things the user should know that did not stop the file (e.g. transcoding).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Document {
@@ -98,12 +108,12 @@ impl Document {
 
     /// A document whose every non-empty line is a paragraph, with no article structure
     /// (line mode, where one input line must give one output line).
-    pub fn from_lines(path: &Path, text: String) -> Document {
+    pub(crate) fn from_lines(path: &Path, text: String) -> Document {
         let blocks = lines(&text).filter(|r| !r.is_empty()).map(|span| Block { class: BlockClass::Paragraph, span }).collect();
         Document { path: path.to_path_buf(), text, blocks, warnings: Vec::new() }
     }
 
-    pub fn block_text(&self, block: &Block) -> &str {
+    pub(crate) fn block_text(&self, block: &Block) -> &str {
         &self.text[block.span.clone()]
     }
 }

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 /// The kind of a dataset file, from its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// One JSON object a line (`.jsonl`, `.ndjson`).
     Jsonl,
     /// Comma-separated values with a header row (`.csv`).
@@ -28,7 +28,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn of(path: &Path) -> Option<Kind> {
+    pub(crate) fn of(path: &Path) -> Option<Kind> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "jsonl" | "ndjson" => Some(Kind::Jsonl),
             "csv" => Some(Kind::Csv),
@@ -38,7 +38,7 @@ impl Kind {
     }
 
     /// Extension of the translated dataset: `NAME.en.jsonl`, `NAME.en.csv`, `NAME.en.tsv`.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Kind::Jsonl => "jsonl",
             Kind::Csv => "csv",
@@ -57,17 +57,17 @@ impl Kind {
 
 /// Which fields are translated and how records are named.
 #[derive(Clone, Debug, Serialize)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// Fields (JSONL keys, CSV/TSV columns) to translate, in order.
-    pub fields: Vec<String>,
+    pub(crate) fields: Vec<String>,
     /// Field holding the record id; `None`: the record's line number.
-    pub id_field: Option<String>,
+    pub(crate) id_field: Option<String>,
     /// Appended to a field's name to name its translation (`text` -> `text_en`).
-    pub suffix: String,
+    pub(crate) suffix: String,
 }
 
 impl Fields {
-    pub fn target_name(&self, field: &str) -> String {
+    fn target_name(&self, field: &str) -> String {
         format!("{field}{}", self.suffix)
     }
 }
@@ -75,11 +75,9 @@ impl Fields {
 /// One record: its id, the texts of the fields to translate (`None`: absent or not text), and
 /// what the writer needs to write it back.
 #[derive(Debug)]
-pub struct Record {
-    /// 1-based line number where the record starts.
-    pub line: u64,
-    pub id: String,
-    pub texts: Vec<Option<String>>,
+pub(crate) struct Record {
+    pub(crate) id: String,
+    pub(crate) texts: Vec<Option<String>>,
     raw: Raw,
 }
 
@@ -92,28 +90,28 @@ enum Raw {
 
 /// What the reader gives: a record, or a line that could not be read as one.
 #[derive(Debug)]
-pub enum Item {
+pub(crate) enum Item {
     Record(Record),
     Malformed { line: u64, reason: String },
 }
 
 /// Where reading stopped: the byte offset of the next record and its line number.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Position {
-    pub offset: u64,
-    pub line: u64,
+pub(crate) struct Position {
+    pub(crate) offset: u64,
+    pub(crate) line: u64,
 }
 
 /// Streams the records of a dataset from a [`Position`].
-pub enum RecordReader {
+pub(crate) enum RecordReader {
     Jsonl { file: BufReader<File>, pos: Position, fields: Fields, buf: Vec<u8> },
-    Csv { reader: csv::Reader<File>, columns: Vec<Option<usize>>, id: Option<usize>, headers: csv::StringRecord, fields: Fields },
+    Csv { reader: csv::Reader<File>, columns: Vec<Option<usize>>, id: Option<usize>, headers: csv::StringRecord },
 }
 
 impl RecordReader {
     /// Open `path` and go to `from` (the start of the first record when `None`). For CSV/TSV the
     /// header row is read first; a field of `fields` that is not a column is a usage error.
-    pub fn open(path: &Path, kind: Kind, fields: &Fields, from: Option<Position>) -> Result<RecordReader> {
+    pub(crate) fn open(path: &Path, kind: Kind, fields: &Fields, from: Option<Position>) -> Result<RecordReader> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         match kind {
             Kind::Jsonl => {
@@ -143,13 +141,13 @@ impl RecordReader {
                     p.set_byte(from.offset).set_line(from.line);
                     reader.seek(p).map_err(|e| Error::input(path, format!("cannot resume at byte {}: {e}", from.offset)))?;
                 }
-                Ok(RecordReader::Csv { reader, columns, id, headers, fields: fields.clone() })
+                Ok(RecordReader::Csv { reader, columns, id, headers })
             }
         }
     }
 
     /// The header row of a CSV/TSV dataset.
-    pub fn headers(&self) -> Option<&csv::StringRecord> {
+    pub(crate) fn headers(&self) -> Option<&csv::StringRecord> {
         match self {
             RecordReader::Csv { headers, .. } => Some(headers),
             RecordReader::Jsonl { .. } => None,
@@ -157,7 +155,7 @@ impl RecordReader {
     }
 
     /// Where the next record starts.
-    pub fn position(&self) -> Position {
+    pub(crate) fn position(&self) -> Position {
         match self {
             RecordReader::Jsonl { pos, .. } => *pos,
             RecordReader::Csv { reader, .. } => Position { offset: reader.position().byte(), line: reader.position().line() },
@@ -165,7 +163,7 @@ impl RecordReader {
     }
 
     /// The next record or malformed line; `None` at the end. Blank JSONL lines are skipped.
-    pub fn next_item(&mut self) -> io::Result<Option<Item>> {
+    pub(crate) fn next_item(&mut self) -> io::Result<Option<Item>> {
         match self {
             RecordReader::Jsonl { file, pos, fields, buf } => loop {
                 buf.clear();
@@ -187,7 +185,7 @@ impl RecordReader {
                 }
                 return Ok(Some(json_record(text, line, fields)));
             },
-            RecordReader::Csv { reader, columns, id, headers, fields: _ } => {
+            RecordReader::Csv { reader, columns, id, headers } => {
                 let mut row = csv::StringRecord::new();
                 let line = reader.position().line();
                 match reader.read_record(&mut row) {
@@ -200,7 +198,7 @@ impl RecordReader {
                         let line = row.position().map_or(line, |p| p.line());
                         let texts = columns.iter().map(|c| c.and_then(|c| row.get(c)).map(str::to_string)).collect();
                         let id = id.and_then(|c| row.get(c)).map_or_else(|| line.to_string(), str::to_string);
-                        Ok(Some(Item::Record(Record { line, id, texts, raw: Raw::Row(row) })))
+                        Ok(Some(Item::Record(Record { id, texts, raw: Raw::Row(row) })))
                     }
                     Err(e) => match e.kind() {
                         csv::ErrorKind::Io(_) => Err(io::Error::other(e.to_string())),
@@ -234,11 +232,11 @@ fn json_record(text: &str, line: u64, fields: &Fields) -> Item {
     };
     let texts = fields.fields.iter().map(|f| value.get(f).and_then(|v| v.as_str().map(str::to_string))).collect();
     let id = fields.id_field.as_ref().and_then(|f| value.get(f)).and_then(as_text).unwrap_or_else(|| line.to_string());
-    Item::Record(Record { line, id, texts, raw: Raw::Json(text.to_string()) })
+    Item::Record(Record { id, texts, raw: Raw::Json(text.to_string()) })
 }
 
 /// Appends translated records to the output dataset.
-pub enum RecordWriter<W: Write> {
+pub(crate) enum RecordWriter<W: Write> {
     Jsonl(W),
     Csv(Box<csv::Writer<W>>),
 }
@@ -246,7 +244,7 @@ pub enum RecordWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     /// A writer for `kind`; `header`: the input's header row for a new CSV/TSV file, with the
     /// target columns added (`None` when appending to a file that has it).
-    pub fn new(kind: Kind, out: W, header: Option<(&csv::StringRecord, &Fields)>) -> io::Result<RecordWriter<W>> {
+    pub(crate) fn new(kind: Kind, out: W, header: Option<(&csv::StringRecord, &Fields)>) -> io::Result<RecordWriter<W>> {
         match kind {
             Kind::Jsonl => Ok(RecordWriter::Jsonl(out)),
             Kind::Csv | Kind::Tsv => {
@@ -263,7 +261,7 @@ impl<W: Write> RecordWriter<W> {
 
     /// Write `record` with the translations of its fields (`None` for a field that was absent:
     /// no JSON key is added, the CSV cell is empty).
-    pub fn write(&mut self, record: &Record, fields: &Fields, targets: &[Option<String>]) -> io::Result<()> {
+    pub(crate) fn write(&mut self, record: &Record, fields: &Fields, targets: &[Option<String>]) -> io::Result<()> {
         match (self, &record.raw) {
             (RecordWriter::Jsonl(w), Raw::Json(text)) => {
                 // The record as read, with the new fields added before its closing brace.
@@ -288,7 +286,7 @@ impl<W: Write> RecordWriter<W> {
         }
     }
 
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         match self {
             RecordWriter::Jsonl(w) => w.flush(),
             RecordWriter::Csv(w) => w.flush(),
@@ -296,7 +294,7 @@ impl<W: Write> RecordWriter<W> {
     }
 
     /// The output written to (flush first to see everything written).
-    pub fn get_ref(&self) -> &W {
+    pub(crate) fn get_ref(&self) -> &W {
         match self {
             RecordWriter::Jsonl(w) => w,
             RecordWriter::Csv(w) => w.get_ref(),
@@ -320,11 +318,11 @@ mod tests {
             .unwrap();
         let mut r = RecordReader::open(&p, Kind::Jsonl, &fields(), None).unwrap();
         let Some(Item::Record(a)) = r.next_item().unwrap() else { panic!() };
-        assert_eq!((a.id.as_str(), a.line, &a.texts[..]), ("7", 1, &[Some("Judul".to_string()), Some("Isi.".to_string())][..]));
+        assert_eq!((a.id.as_str(), &a.texts[..]), ("7", &[Some("Judul".to_string()), Some("Isi.".to_string())][..]));
         let resume = r.position();
         assert!(matches!(r.next_item().unwrap(), Some(Item::Malformed { line: 3, .. })));
         let Some(Item::Record(b)) = r.next_item().unwrap() else { panic!() };
-        assert_eq!((b.id.as_str(), b.line), ("b", 4));
+        assert_eq!(b.id.as_str(), "b");
         assert!(r.next_item().unwrap().is_none());
         let mut out = Vec::new();
         let mut w = RecordWriter::new(Kind::Jsonl, &mut out, None).unwrap();
@@ -333,6 +331,18 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), "{\"id\":\"b\",\"text\":\"Dua.\",\"n\":1.50,\"text_en\":\"Two.\"}\n");
         let mut r = RecordReader::open(&p, Kind::Jsonl, &fields(), Some(resume)).unwrap();
         assert!(matches!(r.next_item().unwrap(), Some(Item::Malformed { line: 3, .. })));
+        assert_eq!(ids_by_line(&p, Kind::Jsonl), ["1", "4"]);
+    }
+
+    /// The ids of the records of `path` read without an id field: their line numbers.
+    fn ids_by_line(path: &Path, kind: Kind) -> Vec<String> {
+        let mut r = RecordReader::open(path, kind, &Fields { id_field: None, ..fields() }, None).unwrap();
+        std::iter::from_fn(|| r.next_item().unwrap())
+            .filter_map(|i| match i {
+                Item::Record(rec) => Some(rec.id),
+                Item::Malformed { .. } => None,
+            })
+            .collect()
     }
 
     #[test]
@@ -368,7 +378,7 @@ mod tests {
         std::fs::write(&p, "id,title,text\n1,Judul,\"Baris satu.\nBaris dua.\"\n2,kurang\n3,J3,T3\n").unwrap();
         let mut r = RecordReader::open(&p, Kind::Csv, &fields(), None).unwrap();
         let Some(Item::Record(a)) = r.next_item().unwrap() else { panic!() };
-        assert_eq!((a.id.as_str(), a.line), ("1", 2));
+        assert_eq!(a.id.as_str(), "1");
         assert_eq!(a.texts[1].as_deref(), Some("Baris satu.\nBaris dua."));
         let resume = r.position();
         assert!(matches!(r.next_item().unwrap(), Some(Item::Malformed { line: 4, .. })));
@@ -383,5 +393,6 @@ mod tests {
         drop(w);
         assert_eq!(String::from_utf8(out).unwrap(), "id,title,text,title_en,text_en\n3,J3,T3,\"T, \"\"3\"\"\",X\n");
         assert!(RecordReader::open(&p, Kind::Csv, &Fields { fields: vec!["body".into()], ..fields() }, None).is_err());
+        assert_eq!(ids_by_line(&p, Kind::Csv), ["2", "5"]);
     }
 }

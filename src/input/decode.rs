@@ -5,7 +5,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// What a user should read when a file cannot be read.
-pub fn read_reason(e: &std::io::Error) -> String {
+pub(crate) fn read_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied: cannot read the file".into(),
         std::io::ErrorKind::NotFound => "not found (a dangling link or a file removed during the run)".into(),
@@ -20,7 +20,7 @@ pub fn read_reason(e: &std::io::Error) -> String {
 ///   Windows-1252 (a superset of Latin-1 for text), with a warning.
 /// - UTF-8 with invalid bytes in it is refused, naming the line: guessing would garble it.
 /// - Binary files (NUL bytes, known magic numbers) are refused.
-pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Vec<String>), String> {
+pub(crate) fn decode(bytes: &[u8]) -> std::result::Result<(String, Vec<String>), String> {
     let mut warnings = Vec::new();
     let text = if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         if enc == UTF_8 {
@@ -106,7 +106,7 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// CRLF and lone CR become LF; nothing else changes.
-pub fn normalize_newlines(s: &str) -> String {
+pub(crate) fn normalize_newlines(s: &str) -> String {
     if !s.contains('\r') {
         return s.to_owned();
     }

@@ -15,15 +15,15 @@ use crate::run::manifest::Failure;
 
 /// A file to translate and where its outputs go.
 #[derive(Clone, Debug)]
-pub struct Input {
-    pub path: PathBuf,
+pub(crate) struct Input {
+    pub(crate) path: PathBuf,
     /// Output path without suffix: `OUT/sub/NAME`.
-    pub stem: PathBuf,
+    pub(crate) stem: PathBuf,
 }
 
 /// Shard of an input: a hash of its path relative to the output folder, so that every process
 /// of a job computes the same split whatever machine or order it runs in.
-pub fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
+pub(crate) fn shard_of(input: &Input, out: &Path, n: usize) -> usize {
     let rel = input.stem.strip_prefix(out).unwrap_or(&input.stem);
     let h = blake3::hash(rel.to_string_lossy().as_bytes());
     (u64::from_le_bytes(h.as_bytes()[..8].try_into().expect("8 bytes")) % n as u64) as usize
@@ -44,7 +44,7 @@ fn globset(globs: &[String]) -> Result<(GlobSet, GlobSet)> {
 
 /// Expand files and folders into inputs (sorted within each folder), with the failures met on
 /// the way (unreadable folders, symlink loops, dangling links, output name collisions).
-pub fn collect_inputs(inputs: &[PathBuf], globs: &[String], out: &Path) -> Result<(Vec<Input>, Vec<Failure>)> {
+pub(crate) fn collect_inputs(inputs: &[PathBuf], globs: &[String], out: &Path) -> Result<(Vec<Input>, Vec<Failure>)> {
     let (include, exclude) = globset(globs)?;
     let out_canon = out.canonicalize().ok();
     let mut found = Vec::new();

@@ -10,7 +10,7 @@
 //!
 //! The article text handed to the rest of terjemah is the blocks in page order, one a line with
 //! a blank line between them, so blocks, classes, sentences and offsets work as for `.txt`
-//! articles. [`translated_page`] puts the English back into the page: each translated block's
+//! articles. [`Page::translated_page`] puts the English back into the page: each translated block's
 //! text replaces its run (a run that is one element, a link, keeps the element), everything
 //! else (head, navigation, images, links, blocks kept verbatim) is left as it was.
 
@@ -31,7 +31,7 @@ pub enum Extract {
 }
 
 /// True for the file names read as HTML pages.
-pub fn is_html(path: &std::path::Path) -> bool {
+pub(crate) fn is_html(path: &std::path::Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
 }
 
@@ -140,7 +140,7 @@ pub struct Page {
     runs: Vec<Run>,
     /// Indices into `runs` of the blocks to translate, in page order.
     chosen: Vec<usize>,
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 fn collapse(s: &str) -> String {
@@ -285,7 +285,7 @@ impl Page {
 }
 
 /// Decode a page's bytes (as text files are decoded) and parse it; an error is the reason.
-pub fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
+fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
     let (text, mut warnings) = crate::input::decode::decode(bytes)?;
     let mut page = Page::parse(&text, extract);
     warnings.append(&mut page.warnings);
@@ -297,7 +297,7 @@ pub fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
 }
 
 /// A page as an article: its chosen blocks structured like a text article's lines.
-pub fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -> crate::Result<crate::input::Document> {
+pub(crate) fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -> crate::Result<crate::input::Document> {
     let page = read_page(bytes, extract).map_err(|reason| crate::Error::input(path, reason))?;
     let mut doc = crate::input::Document::from_text(path, &page.text());
     doc.warnings = page.warnings;
@@ -305,7 +305,7 @@ pub fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -> crate
 }
 
 /// `NAME.en.html`: the page `bytes` with the English of `aligned` (made from it) in place.
-pub fn write_translated(bytes: &[u8], extract: Extract, aligned: &crate::align::AlignedDocument) -> Result<String, String> {
+pub(crate) fn write_translated(bytes: &[u8], extract: Extract, aligned: &crate::align::AlignedDocument) -> Result<String, String> {
     Ok(read_page(bytes, extract)?.translated_page(&english_lines(aligned)))
 }
 
@@ -321,7 +321,7 @@ fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
 
 /// The lines of `text` (the article text of a page) as their blocks are translated: for each
 /// chosen block, the English of the blocks of its line joined as in the source.
-pub fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
+fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
     let text = &aligned.doc.text;
     let mut out = Vec::new();
     for line in crate::input::blocks::lines(text).filter(|l| !l.is_empty()) {

@@ -1,12 +1,12 @@
-//! Reading: finding the inputs ([`discover`]), bytes to text ([`decode`]), text to classified
-//! blocks ([`blocks`], with the outlet rules of [`outlets`]), and the other input kinds: saved
-//! web pages ([`html`]) and JSONL/CSV/TSV datasets ([`dataset`]).
+//! Reading: finding the inputs (`discover`), bytes to text (`decode`), text to classified
+//! blocks ([`blocks`], with the outlet rules of `outlets`), and the other input kinds: saved
+//! web pages ([`html`]) and JSONL/CSV/TSV datasets (`dataset`).
 
 pub mod blocks;
-pub mod dataset;
-pub mod decode;
-pub mod discover;
+pub(crate) mod dataset;
+pub(crate) mod decode;
+pub(crate) mod discover;
 pub mod html;
-pub mod outlets;
+pub(crate) mod outlets;
 
 pub use blocks::{Block, BlockClass, Document};

@@ -30,7 +30,7 @@ static PLACE_DATELINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"
 
 /// Length in bytes of the dateline that opens `line` ("Jakarta, CNN Indonesia --"), without
 /// the space after it. `first_paragraph`: the bare place form ("Jakarta -") is accepted too.
-pub fn dateline_prefix(line: &str, first_paragraph: bool) -> Option<usize> {
+pub(crate) fn dateline_prefix(line: &str, first_paragraph: bool) -> Option<usize> {
     let m = AGENCY_DATELINE.find(line).or_else(|| first_paragraph.then(|| PLACE_DATELINE.find(line)).flatten())?;
     Some(m.as_str().trim_end().len())
 }
@@ -42,7 +42,7 @@ static INITIALS_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^
 static INITIALS_AT_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r#"[.!?"”’]\s*({INITIALS})$"#)).unwrap());
 
 /// Start (byte offset) of editor initials at the end of a paragraph: "... kata dia. (asp/asp)".
-pub fn initials_suffix(line: &str) -> Option<usize> {
+pub(crate) fn initials_suffix(line: &str) -> Option<usize> {
     INITIALS_AT_END.captures(line).map(|c| c.get(1).expect("group 1").start())
 }
 
@@ -74,7 +74,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-pub fn is_metadata(line: &str) -> bool {
+pub(crate) fn is_metadata(line: &str) -> bool {
     METADATA.is_match(line) || INITIALS_LINE.is_match(line) || (BYLINE.is_match(line) && line.split_whitespace().count() <= 8)
 }
 
@@ -85,12 +85,12 @@ static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-pub fn ends_with_photo_credit(line: &str) -> bool {
+pub(crate) fn ends_with_photo_credit(line: &str) -> bool {
     PHOTO_CREDIT.is_match(line)
 }
 
 /// "Foto: " followed by a described scene (more than a credit) and a credit: a caption.
-pub fn is_photo_caption(line: &str) -> bool {
+pub(crate) fn is_photo_caption(line: &str) -> bool {
     let lower = line.to_lowercase();
     lower.starts_with("foto:") && line.split_whitespace().count() > 8 && ends_with_photo_credit(line)
 }
@@ -128,7 +128,7 @@ static COOKIE_NOTICE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Advertising, embeds, invitations ("Ikuti berita terkini dari ... di Google News") and
 /// cookie notices.
-pub fn is_promo(line: &str) -> bool {
+pub(crate) fn is_promo(line: &str) -> bool {
     if AD_OR_EMBED.is_match(line) || (COOKIE_NOTICE.is_match(line) && line.split_whitespace().count() <= 60) {
         return true;
     }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Indonesian news sentences of typical length, translated to time each compute type. The
 /// first two warm the engine up (oneDNN generates its kernels on first use) and are not timed.
-pub const CALIBRATION: &[&str] = &[
+pub(crate) const CALIBRATION: &[&str] = &[
     "Pemerintah menetapkan harga bahan bakar minyak yang baru mulai pekan depan.",
     "Hujan deras mengguyur Jakarta sejak pagi hari.",
     "Menteri Keuangan mengatakan pertumbuhan ekonomi pada kuartal ketiga mencapai 5,2 persen, lebih tinggi dari perkiraan para analis.",
@@ -32,22 +32,22 @@ pub const CALIBRATION: &[&str] = &[
 ];
 
 /// Sentences of `CALIBRATION` that warm the engine up before timing.
-pub const WARM_UP: usize = 2;
+pub(crate) const WARM_UP: usize = 2;
 
 /// One measured (or cached) choice.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// The compute type chosen ("int8", "float32").
-    pub compute: String,
+    pub(crate) compute: String,
     /// Seconds to translate the timed calibration sentences, per compute type.
-    pub seconds: BTreeMap<String, f64>,
+    pub(crate) seconds: BTreeMap<String, f64>,
     /// When it was measured (Unix seconds).
-    pub measured_unix: u64,
+    pub(crate) measured_unix: u64,
 }
 
 impl Choice {
     /// The reason shown in the manifest and the run's note.
-    pub fn reason(&self, cached: bool) -> String {
+    pub(crate) fn reason(&self, cached: bool) -> String {
         let times: Vec<String> = self.seconds.iter().map(|(c, s)| format!("{c} {s:.2} s")).collect();
         let how = if cached { "measured earlier on this machine" } else { "measured now" };
         format!(
@@ -61,7 +61,7 @@ impl Choice {
 
 /// `$XDG_CACHE_HOME/terjemah`, else `~/.cache/terjemah`: the translation memory and the
 /// compute-type measurements live there.
-pub fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     std::env::var_os("XDG_CACHE_HOME")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
@@ -71,14 +71,14 @@ pub fn cache_dir() -> PathBuf {
 }
 
 /// The file of cached measurements, keyed by [`key`].
-pub fn cache_file() -> PathBuf {
+pub(crate) fn cache_file() -> PathBuf {
     cache_dir().join("compute-types.json")
 }
 
 /// What the choice depends on besides the model: the CPU (name and the instruction sets the
 /// GEMM kernels use, and oneDNN's ISA cap), the GEMM backends of this build, and how the
 /// threads are split into replicas.
-pub fn key(fingerprint: &str, replicas: usize, threads_per_replica: usize) -> String {
+pub(crate) fn key(fingerprint: &str, replicas: usize, threads_per_replica: usize) -> String {
     format!("{fingerprint} | {} | {} | {replicas}x{threads_per_replica}", cpu_signature(), backends())
 }
 
@@ -94,7 +94,7 @@ fn backends() -> &'static str {
 
 /// CPU model and the ISA extensions that decide GEMM speed, e.g.
 /// `AMD EPYC avx2 avx512f avx512_vnni avx512_bf16` (plus `ONEDNN_MAX_CPU_ISA=...` when set).
-pub fn cpu_signature() -> String {
+fn cpu_signature() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let field = |name: &str| {
         info.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_once(':')).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
@@ -116,7 +116,7 @@ pub fn cpu_signature() -> String {
 }
 
 /// The cached choice for `key`, if any.
-pub fn cached(file: &Path, key: &str) -> Option<Choice> {
+pub(crate) fn cached(file: &Path, key: &str) -> Option<Choice> {
     let bytes = std::fs::read(file).ok()?;
     let mut all: BTreeMap<String, Choice> = serde_json::from_slice(&bytes).ok()?;
     all.remove(key)
@@ -125,7 +125,7 @@ pub fn cached(file: &Path, key: &str) -> Option<Choice> {
 /// Add a measurement to the cache (atomically: concurrent runs each leave a valid file). An
 /// unwritable cache only means measuring again next time, so failures are returned for a
 /// warning, not raised.
-pub fn store(file: &Path, key: &str, choice: &Choice) -> std::io::Result<()> {
+pub(crate) fn store(file: &Path, key: &str, choice: &Choice) -> std::io::Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut all: BTreeMap<String, Choice> = std::fs::read(file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
@@ -137,7 +137,7 @@ pub fn store(file: &Path, key: &str, choice: &Choice) -> std::io::Result<()> {
 }
 
 /// Pick the faster of the measured compute types (ties go to the first measured).
-pub fn fastest(seconds: &BTreeMap<String, f64>, order: &[&str]) -> String {
+pub(crate) fn fastest(seconds: &BTreeMap<String, f64>, order: &[&str]) -> String {
     let mut best = order[0];
     for c in order {
         if seconds.get(*c).copied().unwrap_or(f64::INFINITY) < seconds.get(best).copied().unwrap_or(f64::INFINITY) {

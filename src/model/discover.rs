@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 
 /// Folder name of the bundled model under `models/`.
-pub const DEFAULT_MODEL: &str = "id-en-starter";
+pub(crate) const DEFAULT_MODEL: &str = "id-en-starter";
 
 /// Candidate locations of the bundled model, in order: `$TERJEMAH_MODEL` (alone when set),
 /// `./models/NAME`, and the source tree the binary was built from.
-pub fn default_model_candidates() -> Vec<PathBuf> {
+pub(crate) fn default_model_candidates() -> Vec<PathBuf> {
     if let Some(p) = std::env::var_os("TERJEMAH_MODEL").filter(|p| !p.is_empty()) {
         return vec![PathBuf::from(p)];
     }
@@ -21,14 +21,14 @@ pub fn default_model_candidates() -> Vec<PathBuf> {
 
 /// The model folder to use when `--model` is not given: the first candidate that exists, else
 /// the first candidate (so that the error names where we looked first).
-pub fn default_model_dir() -> PathBuf {
+pub(crate) fn default_model_dir() -> PathBuf {
     let c = default_model_candidates();
     c.iter().find(|p| p.join("model.bin").is_file()).cloned().unwrap_or_else(|| c[0].clone())
 }
 
 /// Model folders under `roots` (a root that is itself a model folder counts as one), each
 /// inspected; folders that hold a `model.bin` but fail inspection are returned as errors.
-pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::model::ModelInfo>> {
+pub(crate) fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::model::ModelInfo>> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for root in roots {
         if root.join("model.bin").is_file() {
@@ -45,7 +45,7 @@ pub fn discover(roots: &[PathBuf]) -> Vec<crate::Result<crate::model::ModelInfo>
 }
 
 /// Where `terjemah models` looks without arguments: the folders holding the default model.
-pub fn default_roots() -> Vec<PathBuf> {
+pub(crate) fn default_roots() -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = default_model_candidates().into_iter().filter_map(|p| p.parent().map(Path::to_path_buf)).collect();
     roots.retain(|r| r.is_dir());
     let mut seen = Vec::new();
@@ -59,7 +59,7 @@ pub fn default_roots() -> Vec<PathBuf> {
 }
 
 /// One line of `terjemah models`: name, layout, languages, size, fingerprint, note.
-pub fn describe(info: &crate::model::ModelInfo) -> String {
+pub(crate) fn describe(info: &crate::model::ModelInfo) -> String {
     let name = info.dir.file_name().map_or_else(|| info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let languages = match &info.layout {
         crate::model::Layout::Multilingual { src_lang, tgt_lang, .. } => format!("{src_lang} -> {tgt_lang}"),

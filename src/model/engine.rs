@@ -26,7 +26,7 @@ const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 /// starter model (README, Performance): one single-threaded replica per core beats one replica
 /// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
 /// default every thread gets its own replica while their weights fit `REPLICA_BUDGET_BYTES`.
-pub fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
+fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     let threads = options.threads.max(1);
     if options.inter_threads > 0 {
         return options.inter_threads.min(threads);
@@ -55,7 +55,7 @@ fn set_openblas_threads(n: usize) {
 
 /// Compute types accepted by `--compute-type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Compute(pub ComputeType);
+pub(crate) struct Compute(pub(crate) ComputeType);
 
 impl FromStr for Compute {
     type Err = String;
@@ -92,41 +92,41 @@ const DEFAULT_BATCH_TOKENS: usize = 2048;
 /// Decoding and threading options; these (with the model fingerprint) decide the output.
 /// Also the engine part of `terjemah translate`'s command line.
 #[derive(Clone, Debug, Serialize, clap::Args)]
-pub struct EngineOptions {
+pub(crate) struct EngineOptions {
     /// Beam size (1 = greedy)
     #[arg(long, default_value_t = DEFAULT_BEAM)]
-    pub beam: usize,
+    pub(crate) beam: usize,
     /// Longest output in tokens for one sentence (reaching it is reported in the manifest)
     #[arg(long, default_value_t = DEFAULT_MAX_DECODING_LENGTH)]
-    pub max_decoding_length: usize,
+    pub(crate) max_decoding_length: usize,
     /// Tokens per batch handed to CTranslate2 (padded source tokens)
     #[arg(long, default_value_t = DEFAULT_BATCH_TOKENS)]
-    pub batch_tokens: usize,
+    pub(crate) batch_tokens: usize,
     /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
     /// [default: the faster of int8 and float32 for this model on this CPU, measured on the
     /// first run and cached in ~/.cache/terjemah/compute-types.json]
     #[arg(long, env = "TERJEMAH_COMPUTE_TYPE")]
-    pub compute_type: Option<Compute>,
+    pub(crate) compute_type: Option<Compute>,
     /// Why the compute type is what it is (filled by `Engine::load`, for the manifest).
     #[arg(skip)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compute_reason: Option<String>,
+    pub(crate) compute_reason: Option<String>,
     /// CPU threads for translation [default: all cores]
     #[arg(long, default_value_t = all_cores(), hide_default_value = true)]
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads.
     /// 0: one per thread while their weights fit in 1 GiB (each replica holds a copy)
     #[arg(long, default_value_t = 0)]
-    pub inter_threads: usize,
+    pub(crate) inter_threads: usize,
     /// Longest input in tokens before a sentence is split [default: from the model's config, else 256]
     #[arg(long)]
-    pub max_input_tokens: Option<usize>,
+    pub(crate) max_input_tokens: Option<usize>,
     /// Source language code of multilingual models [default: ind_Latn for NLLB, __id__ for M2M-100]
     #[arg(long)]
-    pub src_lang: Option<String>,
+    pub(crate) src_lang: Option<String>,
     /// Target language code of multilingual models [default: eng_Latn for NLLB, __en__ for M2M-100]
     #[arg(long)]
-    pub tgt_lang: Option<String>,
+    pub(crate) tgt_lang: Option<String>,
 }
 
 fn all_cores() -> usize {
@@ -153,25 +153,25 @@ impl Default for EngineOptions {
 
 /// The engine's output for one input sequence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Output {
+pub(crate) struct Output {
     /// Detokenized text.
-    pub text: String,
+    pub(crate) text: String,
     /// Target tokens produced.
-    pub tokens: usize,
+    pub(crate) tokens: usize,
     /// The output reached `max_decoding_length` and may be cut short.
-    pub hit_max_length: bool,
+    pub(crate) hit_max_length: bool,
 }
 
 /// A loaded model: CTranslate2 translator, tokenizers, and the options it runs with.
-pub struct Engine {
-    pub info: ModelInfo,
-    pub options: EngineOptions,
+pub(crate) struct Engine {
+    pub(crate) info: ModelInfo,
+    pub(crate) options: EngineOptions,
     translator: Translator,
     source_spm: SentencePieceProcessor,
     target_spm: SentencePieceProcessor,
     max_input_tokens: usize,
     /// Set when this load measured the compute type (a note for the run's output).
-    pub compute_note: Option<String>,
+    pub(crate) compute_note: Option<String>,
 }
 
 /// The decoding length asked for, within the decoder's position table (the target language
@@ -191,7 +191,7 @@ fn open_tokenizers(info: &ModelInfo) -> Result<(SentencePieceProcessor, Sentence
 impl Engine {
     /// Load a model folder. Without a compute type in `options`, the faster of int8 and
     /// float32 on this machine is used: measured once per model and machine (see `compute`).
-    pub fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
+    pub(crate) fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
         let (info, vocab) = ModelInfo::inspect_with_vocabulary(dir, options.src_lang.as_deref(), options.tgt_lang.as_deref())?;
         let (source_spm, target_spm) = open_tokenizers(&info)?;
         let mut tokenizers = vec![(info.source_spm.as_path(), &source_spm)];
@@ -294,12 +294,12 @@ impl Engine {
         Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, compute_note: None })
     }
 
-    pub fn max_input_tokens(&self) -> usize {
+    pub(crate) fn max_input_tokens(&self) -> usize {
         self.max_input_tokens
     }
 
     /// Source SentencePiece pieces of `text`, without special tokens.
-    pub fn tokenize(&self, text: &str) -> Result<Vec<String>> {
+    pub(crate) fn tokenize(&self, text: &str) -> Result<Vec<String>> {
         let pieces = self.source_spm.encode(text).map_err(|e| Error::Engine(format!("tokenizing {text:?}: {e}")))?;
         Ok(pieces.into_iter().map(|p| p.piece).collect())
     }
@@ -323,20 +323,20 @@ impl Engine {
 
     /// The most source pieces one input may hold: the model's limit less room for `</s>` and a
     /// language code. [`crate::translate`] splits longer texts before they reach the engine.
-    pub fn piece_limit(&self) -> usize {
+    pub(crate) fn piece_limit(&self) -> usize {
         self.max_input_tokens.saturating_sub(2).max(1)
     }
 
     /// Translate token sequences (source pieces without special tokens, each within
     /// [`Engine::piece_limit`]) in one CTranslate2 call, which sorts them by length, batches by
     /// tokens and spreads the batches over its replicas. Detokenizes on all cores.
-    pub fn translate_tokens(&self, inputs: &[Vec<String>]) -> Result<Vec<Output>> {
+    pub(crate) fn translate_tokens(&self, inputs: &[Vec<String>]) -> Result<Vec<Output>> {
         self.decode(inputs, 0)
     }
 
     /// [`Engine::translate_tokens`] with no n-gram of `ngram` tokens allowed twice in an output:
     /// the second try for outputs caught in a loop ("Zelensky Zelensky Zelensky ...").
-    pub fn translate_tokens_without_repeats(&self, inputs: &[Vec<String>], ngram: usize) -> Result<Vec<Output>> {
+    pub(crate) fn translate_tokens_without_repeats(&self, inputs: &[Vec<String>], ngram: usize) -> Result<Vec<Output>> {
         self.decode(inputs, ngram)
     }
 

@@ -12,12 +12,12 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 /// Input limit when the model's config.json does not give one.
-pub const DEFAULT_MAX_INPUT_TOKENS: usize = 256;
+const DEFAULT_MAX_INPUT_TOKENS: usize = 256;
 
 /// How a model folder expects its input, detected from the files it holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Layout {
+pub(crate) enum Layout {
     /// OPUS-MT / Marian: `source.spm`, `target.spm`; input is pieces + `</s>`.
     Marian,
     /// NLLB-200 or M2M-100: `sentencepiece.bpe.model`; input is `[src_lang] + pieces + </s>`,
@@ -36,20 +36,20 @@ impl fmt::Display for Layout {
 
 /// What `terjemah` knows of a model folder before loading the weights.
 #[derive(Clone, Debug, Serialize)]
-pub struct ModelInfo {
-    pub dir: PathBuf,
-    pub layout: Layout,
+pub(crate) struct ModelInfo {
+    pub(crate) dir: PathBuf,
+    pub(crate) layout: Layout,
     /// Short content hash of the weights, configuration, vocabulary and tokenizers.
-    pub fingerprint: String,
-    pub max_input_tokens: usize,
+    pub(crate) fingerprint: String,
+    pub(crate) max_input_tokens: usize,
     /// Longest output the decoder's position table allows (None: no table, no limit).
-    pub max_output_tokens: Option<usize>,
-    pub vocabulary_size: usize,
-    pub size_bytes: u64,
+    pub(crate) max_output_tokens: Option<usize>,
+    pub(crate) vocabulary_size: usize,
+    pub(crate) size_bytes: u64,
     /// The note a model's `terjemah.json` carries (e.g. "interim model"), if any.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Languages recorded in `terjemah.json` ("id -> en"), for layouts that do not name them.
-    pub languages: Option<String>,
+    pub(crate) languages: Option<String>,
     #[serde(skip)]
     pub(crate) source_spm: PathBuf,
     #[serde(skip)]
@@ -60,7 +60,7 @@ const VOCAB_FILES: &[&str] = &["shared_vocabulary.json", "shared_vocabulary.txt"
 
 impl ModelInfo {
     /// Inspect a model folder; `src_lang`/`tgt_lang` override the multilingual defaults.
-    pub fn inspect(dir: &Path, src_lang: Option<&str>, tgt_lang: Option<&str>) -> Result<ModelInfo> {
+    pub(crate) fn inspect(dir: &Path, src_lang: Option<&str>, tgt_lang: Option<&str>) -> Result<ModelInfo> {
         Self::inspect_with_vocabulary(dir, src_lang, tgt_lang).map(|(info, _)| info)
     }
 
@@ -158,7 +158,7 @@ impl ModelInfo {
 /// variable headers (seeking over the weights). CTranslate2 fails a whole batch on input or
 /// output longer than these, so they bound the input limit and the decoding length. Models
 /// with sinusoidal positions computed on the fly have no table: `None`.
-pub fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<usize>)> {
+fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<usize>)> {
     use std::io::{BufReader, Read as _, Seek, SeekFrom};
     let mut f = BufReader::new(std::fs::File::open(model_bin)?);
     let u32_ = |f: &mut BufReader<std::fs::File>| -> std::io::Result<u32> {
@@ -301,7 +301,7 @@ mod spm_pieces {
     }
 
     /// The ordinary pieces (no control, unknown, byte or unused entries).
-    pub fn normal(spm: &SentencePieceProcessor) -> Result<Vec<String>, prost::DecodeError> {
+    pub(crate) fn normal(spm: &SentencePieceProcessor) -> Result<Vec<String>, prost::DecodeError> {
         let model: ModelProto = prost::Message::decode(spm.to_serialized_proto().as_slice())?;
         Ok(model.pieces.into_iter().filter(|p| p.kind.unwrap_or(1) == 1).filter_map(|p| p.piece).collect())
     }

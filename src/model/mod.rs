@@ -2,10 +2,10 @@
 //! ([`inspect`]), loading and running them ([`engine`]), and choosing the compute type by
 //! measurement ([`compute`]).
 
-pub mod compute;
-pub mod discover;
-pub mod engine;
-pub mod inspect;
+pub(crate) mod compute;
+pub(crate) mod discover;
+pub(crate) mod engine;
+pub(crate) mod inspect;
 
-pub use engine::{Compute, Engine, EngineOptions};
-pub use inspect::{Layout, ModelInfo};
+pub(crate) use engine::{Engine, EngineOptions};
+pub(crate) use inspect::{Layout, ModelInfo};

@@ -14,7 +14,7 @@ use crate::align::AlignedDocument;
 use crate::text::plan::Action;
 use crate::quality::Flag;
 
-pub struct Html;
+pub(crate) struct Html;
 
 // The pages are single files that work offline, so their CSS and JS are inlined; they are kept
 // as files next to this one to be edited as CSS and JS.
@@ -176,6 +176,8 @@ impl Writer for Html {
 pub struct Score {
     /// Column heading: "BLEU", "chrF", ...
     pub label: String,
+    /// The score as `eval` reports it (BLEU, chrF: 0 to 100); shown with two decimals, sorted
+    /// on the full value.
     pub value: f64,
 }
 
@@ -186,14 +188,17 @@ pub struct IndexEntry {
     pub page: PathBuf,
     /// The input as given or found, shown as the article's name.
     pub source: String,
+    /// Blocks of the article, dropped ones included.
     pub blocks: usize,
+    /// Segments of the article, whatever their action.
     pub segments: usize,
     /// Segments sent to the model.
     pub translated: usize,
     /// Segments with at least one flag.
     pub flagged: usize,
-    /// Segments per flag name ([`Flag::name`]).
+    /// Segments per flag name (see [`Flag::NAMES`]); a flag no segment has may be left out.
     pub flags: BTreeMap<String, usize>,
+    /// Scores against the article's reference, one column each; empty without `eval`.
     pub scores: Vec<Score>,
 }
 
@@ -232,18 +237,15 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
     write!(w, r#"<td data-v="{n}"{class}>{n}</td>"#)
 }
 
-/// Write `OUT/index.html`: every article with its counts, flags and scores, sortable by
-/// clicking a column heading. Flag columns appear for flags some article has; score columns
-/// for every score label given.
-/// Index entries for the documents of a run's manifest that have an HTML page (so that the
-/// index lists every article, also those a resumed run found up to date).
 /// The side-by-side page a document's run wrote, if HTML was among its formats.
-pub fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
+pub(crate) fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
     d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))
 }
 
-/// One index row per document with a page, in the documents' order.
-pub fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
+/// Index entries for the documents of a run's manifest that have an HTML page, in the
+/// documents' order (so that the index lists every article, also those a resumed run found up
+/// to date).
+pub(crate) fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
     documents
         .iter()
         .filter_map(|d| {
@@ -262,6 +264,9 @@ pub fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::Document
         .collect()
 }
 
+/// Write `OUT/index.html` (atomically): every article with its counts, flags and scores,
+/// sortable by clicking a column heading. Flag columns appear for flags some article has;
+/// score columns for every score label given. With no entries the page says so.
 pub fn write_index(out_dir: &Path, entries: &[IndexEntry]) -> crate::Result<()> {
     write_atomic(&out_dir.join("index.html"), |w| index(w, entries))
 }

@@ -10,7 +10,7 @@ use crate::align::AlignedDocument;
 use crate::text::plan::Action;
 use crate::quality::Flag;
 
-pub struct Jsonl;
+pub(crate) struct Jsonl;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -53,7 +53,7 @@ impl Writer for Jsonl {
 
 /// The alignment rows of `doc`; `record`: `(record id, field)` of a dataset record's field,
 /// written first in every row (offsets are then into that field's text).
-pub fn write_rows(doc: &AlignedDocument, record: Option<(&str, &str)>, w: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_rows(doc: &AlignedDocument, record: Option<(&str, &str)>, w: &mut dyn Write) -> io::Result<()> {
     let mut offsets = CharOffsets::new(&doc.doc.text);
     for (bi, si, b, s) in doc.segments() {
         let row = Row {

@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use super::{Context, Writer};
 use crate::align::AlignedDocument;
 
-pub struct Markdown;
+pub(crate) struct Markdown;
 
 /// A table cell: pipes escaped, line breaks as <br>, and `<`/`&` as entities so that text
 /// never turns into HTML when the file is rendered.
-pub fn cell(s: &str) -> String {
+fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -17,17 +17,22 @@ mod tmx;
 mod tsv;
 mod txt;
 
-pub use jsonl::write_rows as write_alignment_rows;
+pub(crate) use jsonl::write_rows as write_alignment_rows;
 
 /// What a writer may want to know about the run (headers, provenance).
 pub struct Context<'a> {
+    /// The model's folder name ("id-en-starter").
     pub model_name: &'a str,
+    /// The model's fingerprint: 16 hex digits of a hash of its files.
     pub model_fingerprint: &'a str,
 }
 
+/// Writes an aligned document in one output format; [`Format::writer`] gives the writer of a
+/// format.
 pub trait Writer: Sync {
     /// Written after the input's stem: `NAME.en.txt`, `NAME.bi.md`, ...
     fn suffix(&self) -> &'static str;
+    /// Write `doc` in this format to `w`; only `w`'s errors are returned.
     fn write(&self, doc: &AlignedDocument, ctx: &Context, w: &mut dyn Write) -> io::Result<()>;
 }
 
@@ -35,15 +40,22 @@ pub trait Writer: Sync {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// `NAME.en.txt`: the English article with the source's layout.
     Txt,
+    /// `NAME.bi.md`: side-by-side Markdown, one table row per block.
     Md,
+    /// `NAME.align.jsonl`: one JSON object per segment, with character offsets.
     Jsonl,
+    /// `NAME.bi.html`: a self-contained review page, with the run's `index.html`.
     Html,
+    /// `NAME.tmx`: a TMX 1.4b translation memory for CAT tools.
     Tmx,
+    /// `NAME.tsv`: one row per segment, source and target first.
     Tsv,
 }
 
 impl Format {
+    /// The writer of this format.
     pub fn writer(self) -> &'static dyn Writer {
         match self {
             Format::Txt => &txt::Txt,
@@ -55,7 +67,7 @@ impl Format {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Format::Txt => "txt",
             Format::Md => "md",
@@ -75,13 +87,13 @@ impl fmt::Display for Format {
 
 /// A file written under a temporary name in its folder and renamed into place by
 /// [`AtomicFile::commit`] (after fsync). Dropped without commit, it leaves nothing behind.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     path: PathBuf,
     w: BufWriter<tempfile::NamedTempFile>,
 }
 
 impl AtomicFile {
-    pub fn create(path: &Path) -> Result<AtomicFile> {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|e| output_error(dir, "cannot create the folder", e))?;
         let mut builder = tempfile::Builder::new();
@@ -99,7 +111,7 @@ impl AtomicFile {
         Ok(AtomicFile { path: path.to_path_buf(), w: BufWriter::new(tmp) })
     }
 
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         crate::fault::crash_point(); // testing hook (src/fault.rs)
         let path = self.path;
         self.w.flush().map_err(|e| output_error(&path, "cannot write", e))?;
@@ -123,7 +135,7 @@ impl Write for AtomicFile {
 
 /// Write a file atomically: a temporary file in the same folder, flushed and fsynced, then
 /// renamed over the target. A crash leaves either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     fill(&mut f).map_err(|e| output_error(path, "cannot write", e))?;
     f.commit()
@@ -135,7 +147,7 @@ fn output_error(path: &Path, what: &str, e: io::Error) -> Error {
 }
 
 /// The plain words for the usual reasons a write fails.
-pub fn write_failure(e: &io::Error) -> Option<&'static str> {
+pub(crate) fn write_failure(e: &io::Error) -> Option<&'static str> {
     match e.kind() {
         io::ErrorKind::StorageFull => Some("disk full"),
         io::ErrorKind::ReadOnlyFilesystem => Some("read-only file system"),
@@ -145,14 +157,14 @@ pub fn write_failure(e: &io::Error) -> Option<&'static str> {
 }
 
 /// Output paths for an input whose path relative to its root is `rel`: `OUT/dir/STEM.SUFFIX`.
-pub fn output_stem(out: &Path, rel: &Path) -> PathBuf {
+pub(crate) fn output_stem(out: &Path, rel: &Path) -> PathBuf {
     let stem = rel.file_stem().unwrap_or(rel.as_os_str());
     let mut p = out.join(rel.parent().unwrap_or(Path::new("")));
     p.push(stem);
     p
 }
 
-pub fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
     let mut s = stem.as_os_str().to_os_string();
     s.push(".");
     s.push(suffix);
@@ -161,18 +173,18 @@ pub fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 
 /// Byte offsets to character offsets, for consumers that index strings by code point
 /// (Python, JavaScript with care). Offsets must be asked for in increasing order.
-pub struct CharOffsets<'a> {
+struct CharOffsets<'a> {
     text: &'a str,
     byte: usize,
     chars: usize,
 }
 
 impl<'a> CharOffsets<'a> {
-    pub fn new(text: &'a str) -> Self {
+    fn new(text: &'a str) -> Self {
         CharOffsets { text, byte: 0, chars: 0 }
     }
 
-    pub fn at(&mut self, byte: usize) -> usize {
+    fn at(&mut self, byte: usize) -> usize {
         if byte < self.byte {
             self.byte = 0;
             self.chars = 0;

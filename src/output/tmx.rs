@@ -7,7 +7,7 @@ use super::{Context, Writer};
 use crate::align::AlignedDocument;
 use crate::text::plan::Action;
 
-pub struct Tmx;
+pub(crate) struct Tmx;
 
 /// Text for XML 1.0 content or attribute values (also valid HTML): markup characters as
 /// entities, and characters XML 1.0 forbids (C0 controls other than tab/LF/CR, U+FFFE,

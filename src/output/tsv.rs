@@ -8,12 +8,12 @@ use super::tmx::action_name;
 use super::{Context, Writer};
 use crate::align::AlignedDocument;
 
-pub struct Tsv;
+pub(crate) struct Tsv;
 
-pub const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags";
+const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags";
 
 /// A field with its backslash, tab and line-break characters escaped.
-pub fn field(s: &str) -> String {
+fn field(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

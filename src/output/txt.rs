@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::{Context, Writer};
 use crate::align::AlignedDocument;
 
-pub struct Txt;
+pub(crate) struct Txt;
 
 impl Writer for Txt {
     fn suffix(&self) -> &'static str {

@@ -1,6 +1,6 @@
 //! Quality flags: per-segment signs that a translation deserves a reviewer's look.
 //!
-//! [`check`] is a pure function of the source and target text. The checks are heuristics tuned
+//! `check` is a pure function of the source and target text. The checks are heuristics tuned
 //! for Indonesian to English news; thresholds are the consts below. They aim at few false
 //! alarms: a reviewer who sees a flag should usually find something wrong.
 
@@ -18,19 +18,41 @@ pub enum Flag {
     MaxLength,
     /// The output (nearly) repeats the source: the model copied instead of translating.
     Untranslated,
-    /// Output length / source length (characters without spaces) outside
-    /// [`RATIO_LOW`, `RATIO_HIGH`] (below [`RATIO_DROPPED`] it is [`Flag::DroppedContent`]).
-    LengthRatio { ratio: f64 },
+    /// Output length / source length (characters without spaces) outside 0.5 to 2 (`RATIO_LOW`,
+    /// `RATIO_HIGH`) for a source of 20 such characters or more; below 0.3 (`RATIO_DROPPED`) it
+    /// is [`Flag::DroppedContent`] instead.
+    LengthRatio {
+        /// Output length / source length, to two decimals.
+        ratio: f64,
+    },
     /// An n-gram repeated back to back, `count` times: a decoding loop (hallucination).
-    Repetition { ngram: String, count: usize },
-    /// The output is much shorter than the source (empty, or ratio below [`RATIO_DROPPED`]).
-    DroppedContent { ratio: f64 },
+    Repetition {
+        /// The repeated unit, lower-cased: words joined by a space, or the characters of a
+        /// loop inside a word.
+        ngram: String,
+        /// How many times it occurs in a row.
+        count: usize,
+    },
+    /// The output is much shorter than the source (empty, or ratio below `RATIO_DROPPED`, 0.3).
+    DroppedContent {
+        /// Output length / source length, to two decimals (0 for an empty output).
+        ratio: f64,
+    },
     /// Numbers of the source (as written there) that the output does not contain.
-    MissingNumbers { numbers: Vec<String> },
+    MissingNumbers {
+        /// The numbers, as written in the source, in source order.
+        numbers: Vec<String>,
+    },
     /// Unknown pieces in the output (`<unk>`, or ` ⁇ ` as SentencePiece decodes them).
-    Unknown { count: usize },
+    Unknown {
+        /// Unknown pieces in the output beyond those in the source.
+        count: usize,
+    },
     /// Glossary terms of the source whose fixed target is not in the output.
-    GlossaryMissing { terms: Vec<String> },
+    GlossaryMissing {
+        /// The fixed targets missing from the output, as the glossary writes them.
+        terms: Vec<String>,
+    },
 }
 
 impl Flag {
@@ -39,7 +61,7 @@ impl Flag {
         &["max_length", "untranslated", "length_ratio", "repetition", "dropped_content", "missing_numbers", "unknown", "glossary_missing"];
 
     /// Short stable name (JSON `flag` value, HTML class, manifest counts).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Flag::MaxLength => "max_length",
             Flag::Untranslated => "untranslated",
@@ -68,7 +90,7 @@ impl Flag {
     }
 
     /// One line for a reviewer: what was found, with its evidence.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Flag::MaxLength => "the output reached --max-decoding-length and may be cut short".into(),
             Flag::Untranslated => "the output nearly repeats the source".into(),
@@ -83,7 +105,7 @@ impl Flag {
 }
 
 /// How many segments carry each flag, by name (manifest and index counts).
-pub fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static str, usize> {
+pub(crate) fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static str, usize> {
     let mut counts = BTreeMap::new();
     for f in flags {
         *counts.entry(f.name()).or_insert(0) += 1;
@@ -92,29 +114,29 @@ pub fn count<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeMap<&'static
 }
 
 /// Below this many non-space characters of source, length ratios are noise ("Ya.", names).
-pub const RATIO_MIN_SOURCE_CHARS: usize = 20;
+const RATIO_MIN_SOURCE_CHARS: usize = 20;
 /// English output is usually 0.8-1.1 times as long as the Indonesian; outside [LOW, HIGH] is odd.
-pub const RATIO_LOW: f64 = 0.5;
-pub const RATIO_HIGH: f64 = 2.0;
+const RATIO_LOW: f64 = 0.5;
+const RATIO_HIGH: f64 = 2.0;
 /// Below this ratio content was almost surely dropped (its own flag, not also LengthRatio).
-pub const RATIO_DROPPED: f64 = 0.3;
+const RATIO_DROPPED: f64 = 0.3;
 /// Untranslated: the source has at least this many words...
-pub const UNTRANSLATED_MIN_WORDS: usize = 4;
+const UNTRANSLATED_MIN_WORDS: usize = 4;
 /// ...and this share of source and target words are shared (Dice coefficient over word
 /// multisets). Names and numbers make real translations share ~20-50%.
-pub const UNTRANSLATED_OVERLAP: f64 = 0.8;
+const UNTRANSLATED_OVERLAP: f64 = 0.8;
 /// Repetition: one word this many times in a row ("the the the the")...
-pub const REPEAT_UNIGRAM: usize = 4;
+const REPEAT_UNIGRAM: usize = 4;
 /// ...or a 2- to [`REPEAT_MAX_N`]-word n-gram this many times in a row.
-pub const REPEAT_NGRAM: usize = 3;
-pub const REPEAT_MAX_N: usize = 6;
+const REPEAT_NGRAM: usize = 3;
+const REPEAT_MAX_N: usize = 6;
 /// Unit lengths (characters) of loops without spaces; single characters ("!!!!", "0000") are
 /// punctuation and numbers, not loops.
-pub const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
+const REPEAT_UNIT_CHARS: std::ops::RangeInclusive<usize> = 2..=20;
 
 /// Quality flags of one translated segment, in [`Flag::NAMES`] order (without `MaxLength`,
 /// which the engine reports).
-pub fn check(source: &str, target: &str) -> Vec<Flag> {
+pub(crate) fn check(source: &str, target: &str) -> Vec<Flag> {
     let mut flags = Vec::new();
     if untranslated(source, target) {
         flags.push(Flag::Untranslated);

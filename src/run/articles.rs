@@ -103,7 +103,7 @@ impl Outputs<'_> {
 
 /// Translate files and folders into `--out`, writing `manifest.json` there (or
 /// `manifest.shard-K-of-N.json` for a shard).
-pub fn run(job: &Job) -> Result<Summary> {
+pub(crate) fn run(job: &Job) -> Result<Summary> {
     let (opts, with, engine) = (job.options, job.with, job.with.engine);
     let started = Instant::now();
     let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating files or folders".into()))?;

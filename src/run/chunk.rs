@@ -17,11 +17,11 @@ use crate::translate::{translate_protected, Translation};
 
 /// What a chunk is translated with.
 #[derive(Clone, Copy)]
-pub struct Translating<'a> {
+pub(crate) struct Translating<'a> {
     /// The loaded model.
-    pub engine: &'a Engine,
+    pub(crate) engine: &'a Engine,
     /// Terms kept or translated in a fixed way.
-    pub glossary: Option<&'a Glossary>,
+    pub(crate) glossary: Option<&'a Glossary>,
 }
 
 /// Plan every document of a chunk, translate the distinct texts once (those the translation

@@ -65,7 +65,7 @@ fn synced_len(f: &File, path: &Path) -> Result<u64> {
 /// `NAME.align.jsonl` (the usual alignment rows, keyed by record id and field). Memory is
 /// bounded by one chunk; progress is recorded after every chunk so that a killed run resumes
 /// where it stopped; malformed records are reported by line number and skipped.
-pub fn run(job: &Job, fields: &Fields) -> Result<Summary> {
+pub(crate) fn run(job: &Job, fields: &Fields) -> Result<Summary> {
     let (opts, with, engine) = (job.options, job.with, job.with.engine);
     let started = Instant::now();
     let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating datasets".into()))?;

@@ -13,7 +13,7 @@ use crate::run::progress::{notice, Progress};
 use crate::text::plan::{plan, plan_whole, Boilerplate};
 
 /// `terjemah translate -`: one article from standard input, English on standard output.
-pub fn run_stdin(
+pub(crate) fn run_stdin(
     with: Translating,
     tm: Option<&mut TranslationMemory>,
     boilerplate: Boilerplate,
@@ -34,7 +34,7 @@ pub fn run_stdin(
 /// `--lines`: every input line translated on its own, whole (split, at clause punctuation
 /// first, only when longer than the model accepts); exactly one output line per input line,
 /// empty for empty: what evaluation against a line-aligned test set needs. Streams in chunks.
-pub fn run_lines(
+pub(crate) fn run_lines(
     with: Translating,
     mut tm: Option<&mut TranslationMemory>,
     input: &mut dyn BufRead,

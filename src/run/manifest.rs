@@ -10,42 +10,42 @@ use serde::{Deserialize, Serialize};
 use crate::model::Engine;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Failure {
-    pub source: PathBuf,
-    pub reason: String,
+pub(crate) struct Failure {
+    pub(crate) source: PathBuf,
+    pub(crate) reason: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Counts {
-    pub documents: usize,
-    pub succeeded: usize,
+pub(crate) struct Counts {
+    pub(crate) documents: usize,
+    pub(crate) succeeded: usize,
     /// Documents whose outputs were complete and current: not translated again.
-    pub up_to_date: usize,
-    pub failed: usize,
-    pub blocks: usize,
-    pub segments: usize,
+    pub(crate) up_to_date: usize,
+    pub(crate) failed: usize,
+    pub(crate) blocks: usize,
+    pub(crate) segments: usize,
     /// Segments sent to the model (others were copied, mapped by rule or dropped).
-    pub translated_segments: usize,
+    pub(crate) translated_segments: usize,
     /// Distinct texts actually translated by the model (after removing duplicates within each
     /// chunk and those found in the translation memory).
-    pub unique_translated: usize,
+    pub(crate) unique_translated: usize,
     /// Distinct texts found in the translation memory.
-    pub tm_hits: usize,
+    pub(crate) tm_hits: usize,
     /// Texts translated with glossary placeholders, and those of them translated again without
     /// because the model did not copy a placeholder.
     #[serde(default)]
-    pub glossary_protected: usize,
+    pub(crate) glossary_protected: usize,
     #[serde(default)]
-    pub glossary_retranslated: usize,
-    pub split_for_length: usize,
-    pub hit_max_length: usize,
+    pub(crate) glossary_retranslated: usize,
+    pub(crate) split_for_length: usize,
+    pub(crate) hit_max_length: usize,
     /// Texts whose translation looped and was decoded again without repeated n-grams.
     #[serde(default)]
-    pub redecoded: usize,
-    pub source_tokens: usize,
-    pub target_tokens: usize,
+    pub(crate) redecoded: usize,
+    pub(crate) source_tokens: usize,
+    pub(crate) target_tokens: usize,
     /// Quality flags raised, by flag name.
-    pub flags: HashMap<String, usize>,
+    pub(crate) flags: HashMap<String, usize>,
 }
 
 /// Adding counts: shards of one job, chunks of one dataset.
@@ -79,33 +79,33 @@ impl std::ops::AddAssign<&Counts> for Counts {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DocumentEntry {
-    pub source: PathBuf,
-    pub outputs: Vec<PathBuf>,
+pub(crate) struct DocumentEntry {
+    pub(crate) source: PathBuf,
+    pub(crate) outputs: Vec<PathBuf>,
     /// BLAKE3 of the source bytes as read (before decoding).
-    pub source_hash: String,
-    pub model_fingerprint: String,
+    pub(crate) source_hash: String,
+    pub(crate) model_fingerprint: String,
     /// Hash of the options that decide the output (see [`options_key`]).
-    pub options_key: String,
-    pub blocks: usize,
-    pub segments: usize,
+    pub(crate) options_key: String,
+    pub(crate) blocks: usize,
+    pub(crate) segments: usize,
     /// Segments sent to the model.
     #[serde(default)]
-    pub translated: usize,
+    pub(crate) translated: usize,
     /// Segments with at least one quality flag.
     #[serde(default)]
-    pub flagged: usize,
+    pub(crate) flagged: usize,
     /// Segments per quality flag name.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
-    pub flags: HashMap<String, usize>,
+    pub(crate) flags: HashMap<String, usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl DocumentEntry {
     /// True when this entry describes outputs made from `source_hash` with the same model and
     /// options, and every output it lists (one per requested format) is still there.
-    pub fn is_current(&self, source_hash: &str, fingerprint: &str, options_key: &str, expected_outputs: &[PathBuf]) -> bool {
+    pub(crate) fn is_current(&self, source_hash: &str, fingerprint: &str, options_key: &str, expected_outputs: &[PathBuf]) -> bool {
         self.source_hash == source_hash
             && self.model_fingerprint == fingerprint
             && self.options_key == options_key
@@ -114,34 +114,34 @@ impl DocumentEntry {
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Timings {
-    pub total_s: f64,
-    pub translate_s: f64,
-    pub segments_per_s: f64,
-    pub target_tokens_per_s: f64,
+pub(crate) struct Timings {
+    pub(crate) total_s: f64,
+    pub(crate) translate_s: f64,
+    pub(crate) segments_per_s: f64,
+    pub(crate) target_tokens_per_s: f64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Manifest {
-    pub tool: String,
-    pub version: String,
-    pub model: serde_json::Value,
-    pub options: serde_json::Value,
-    pub options_key: String,
-    pub started_unix: u64,
+pub(crate) struct Manifest {
+    pub(crate) tool: String,
+    pub(crate) version: String,
+    pub(crate) model: serde_json::Value,
+    pub(crate) options: serde_json::Value,
+    pub(crate) options_key: String,
+    pub(crate) started_unix: u64,
     /// `[k, n]` for shard k of n (`--shard K/N`); absent for a whole run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<(usize, usize)>,
+    pub(crate) shard: Option<(usize, usize)>,
     /// False while the run is going on (or when it was killed).
-    pub complete: bool,
-    pub counts: Counts,
-    pub timings: Timings,
-    pub documents: Vec<DocumentEntry>,
-    pub failures: Vec<Failure>,
+    pub(crate) complete: bool,
+    pub(crate) counts: Counts,
+    pub(crate) timings: Timings,
+    pub(crate) documents: Vec<DocumentEntry>,
+    pub(crate) failures: Vec<Failure>,
 }
 
 impl Manifest {
-    pub fn new(engine: &Engine, options: serde_json::Value, options_key: String) -> Manifest {
+    pub(crate) fn new(engine: &Engine, options: serde_json::Value, options_key: String) -> Manifest {
         Manifest {
             tool: "terjemah".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -160,7 +160,7 @@ impl Manifest {
 
     /// The documents of a previous run's manifest, by source path; empty when there is none
     /// or it cannot be read (then everything is translated again).
-    pub fn previous_documents(path: &Path) -> HashMap<PathBuf, DocumentEntry> {
+    pub(crate) fn previous_documents(path: &Path) -> HashMap<PathBuf, DocumentEntry> {
         std::fs::read(path)
             .ok()
             .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
@@ -183,7 +183,7 @@ pub fn shard_from_name(path: &Path) -> Option<(usize, usize)> {
 /// same model and options and be shards of the same N, each at most once. Also returned: one
 /// line per shard that is missing (no manifest given) or incomplete (its run died or is still
 /// going), empty when the job is finished; the merged manifest is complete only then.
-pub fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)> {
+pub(crate) fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)> {
     use crate::error::Error;
     let mut merged: Option<Manifest> = None;
     let mut first_path = PathBuf::new();
@@ -267,7 +267,7 @@ pub fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)> {
 /// A short hash of everything that decides a document's outputs besides its source and the
 /// model: decoding options, input limit, boilerplate policy, and the terjemah version
 /// (segmentation rules change between versions).
-pub fn options_key(decisive: &serde_json::Value) -> String {
+pub(crate) fn options_key(decisive: &serde_json::Value) -> String {
     let text = format!("{}|{}", env!("CARGO_PKG_VERSION"), decisive);
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }

@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::translate::Translation;
 use crate::error::{Error, Result};
 
-pub struct TranslationMemory {
+pub(crate) struct TranslationMemory {
     conn: Connection,
     path: PathBuf,
     /// `fingerprint/options_key`: the part of the key shared by every lookup of a run.
@@ -29,13 +29,13 @@ pub struct TranslationMemory {
 
 /// Whitespace runs collapse to one space and the ends are trimmed: two sources that differ
 /// only there share their translation.
-pub fn normalise(source: &str) -> String {
+fn normalise(source: &str) -> String {
     source.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Where the memory lives when `--tm` is not given: `$TERJEMAH_TM`, else
 /// `$XDG_CACHE_HOME/terjemah/tm.sqlite`, else `~/.cache/terjemah/tm.sqlite`.
-pub fn default_path() -> PathBuf {
+pub(crate) fn default_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TERJEMAH_TM").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
@@ -43,7 +43,7 @@ pub fn default_path() -> PathBuf {
 }
 
 impl TranslationMemory {
-    pub fn open(path: &Path, fingerprint: &str, options_key: &str) -> Result<TranslationMemory> {
+    pub(crate) fn open(path: &Path, fingerprint: &str, options_key: &str) -> Result<TranslationMemory> {
         if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
@@ -51,16 +51,12 @@ impl TranslationMemory {
         Ok(TranslationMemory { conn, path: path.to_path_buf(), scope: format!("{fingerprint}/{options_key}") })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, e: rusqlite::Error) -> Error {
         tm_error(&self.path, e)
     }
 
     /// Known translations of `sources`, by index.
-    pub fn lookup(&self, sources: &[&str]) -> Result<HashMap<usize, Translation>> {
+    pub(crate) fn lookup(&self, sources: &[&str]) -> Result<HashMap<usize, Translation>> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -90,7 +86,7 @@ impl TranslationMemory {
     }
 
     /// Store new translations, all or nothing.
-    pub fn store(&mut self, items: &[(&str, &Translation)]) -> Result<()> {
+    pub(crate) fn store(&mut self, items: &[(&str, &Translation)]) -> Result<()> {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| tm_error(&path, e))?;

@@ -15,40 +15,40 @@ use crate::error::Result;
 use crate::options::TranslateOptions;
 use crate::output;
 
-pub mod articles;
+pub(crate) mod articles;
 mod chunk;
-pub mod datasets;
-pub mod lines;
-pub mod manifest;
-pub mod memory;
-pub mod outdir;
-pub mod progress;
+pub(crate) mod datasets;
+pub(crate) mod lines;
+pub(crate) mod manifest;
+pub(crate) mod memory;
+pub(crate) mod outdir;
+pub(crate) mod progress;
 
-pub use chunk::Translating;
+pub(crate) use chunk::Translating;
 use manifest::{options_key, Counts, Failure, Manifest, Timings};
 use memory::TranslationMemory;
 
 /// A run over files: the options as given, and what was resolved from them before the run.
-pub struct Job<'a> {
+pub(crate) struct Job<'a> {
     /// `terjemah translate`'s options.
-    pub options: &'a TranslateOptions,
+    pub(crate) options: &'a TranslateOptions,
     /// The model and glossary to translate with.
-    pub with: Translating<'a>,
+    pub(crate) with: Translating<'a>,
     /// The translation memory in use (given, default, or none).
-    pub tm: Option<PathBuf>,
+    pub(crate) tm: Option<PathBuf>,
     /// Messages for the user found while setting up (reported once the run's output starts).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// The outcome of a run, for the exit code and the summary line.
 #[derive(Debug)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Documents and segments, as in the manifest.
-    pub counts: Counts,
+    pub(crate) counts: Counts,
     /// Inputs that failed, with why.
-    pub failures: Vec<Failure>,
+    pub(crate) failures: Vec<Failure>,
     /// Wall-clock seconds.
-    pub elapsed_s: f64,
+    pub(crate) elapsed_s: f64,
 }
 
 /// The options that decide a sentence's translation (with the model fingerprint).
@@ -76,7 +76,7 @@ fn decisive_options(with: Translating, options: &TranslateOptions) -> serde_json
 /// The translation memory to use: the one given (an error if it cannot be opened), else the
 /// default one when it can be opened (the memory only saves time: a run without it is still
 /// right, so an unwritable cache folder is a warning, returned for the run to report), else none.
-pub fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<PathBuf>, Option<String>)> {
+pub(crate) fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<PathBuf>, Option<String>)> {
     if disabled {
         return Ok((None, None));
     }
@@ -92,7 +92,7 @@ pub fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -
 }
 
 /// Open the translation memory for this engine's model and decoding options.
-pub fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
+pub(crate) fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
     TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)))
 }
 

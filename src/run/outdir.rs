@@ -7,26 +7,26 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub const LOCK_FILE: &str = ".terjemah.lock";
+const LOCK_FILE: &str = ".terjemah.lock";
 
 /// Holds the output folder's lock for the life of the run. The lock is an OS file lock
 /// (flock), so the kernel releases it when the process dies, even by kill -9: a lock file left
 /// by a killed run is found unlocked and taken over.
 #[derive(Debug)]
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     /// The output folder.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The lock file: `.terjemah.lock`, or `.terjemah.shard-K-of-N.lock` for a shard.
-    pub lock_path: PathBuf,
+    pub(crate) lock_path: PathBuf,
     lock: File,
     /// Set when a killed run's lock was taken over: "pid N, started ...".
-    pub took_over: Option<String>,
+    pub(crate) took_over: Option<String>,
 }
 
 impl OutputDir {
     /// Lock `path` for this run; `tag` ("shard-1-of-3") gives each shard its own lock, so that
     /// shards share one output folder.
-    pub fn open(path: &Path, tag: Option<&str>) -> Result<OutputDir> {
+    pub(crate) fn open(path: &Path, tag: Option<&str>) -> Result<OutputDir> {
         std::fs::create_dir_all(path).map_err(|e| not_writable(path, e))?;
         let lock_path = path.join(tag.map_or_else(|| LOCK_FILE.to_string(), |t| format!(".terjemah.{t}.lock")));
         let mut lock =

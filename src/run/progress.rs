@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::run::manifest::{Counts, Failure};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
+pub(crate) enum Progress {
     /// A bar on a terminal, log lines otherwise.
     Auto,
     Quiet,
@@ -20,7 +20,7 @@ pub enum Progress {
     Json,
 }
 
-pub struct Reporter {
+pub(crate) struct Reporter {
     mode: Progress,
     bar: Option<ProgressBar>,
     total: u64,
@@ -36,7 +36,7 @@ fn event(v: serde_json::Value) {
 }
 
 impl Reporter {
-    pub fn new(total: u64, mode: Progress) -> Reporter {
+    pub(crate) fn new(total: u64, mode: Progress) -> Reporter {
         let bar = (mode == Progress::Auto && io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let template = if colour() {
@@ -61,21 +61,21 @@ impl Reporter {
         }
     }
 
-    pub fn note(&self, msg: &str) {
+    pub(crate) fn note(&self, msg: &str) {
         match self.mode {
             Progress::Json => event(json!({"event": "note", "message": msg})),
             _ => self.line(msg),
         }
     }
 
-    pub fn failure(&self, f: &Failure) {
+    pub(crate) fn failure(&self, f: &Failure) {
         match self.mode {
             Progress::Json => event(json!({"event": "failure", "source": f.source, "reason": f.reason})),
             _ => self.line(&format!("failed {}: {}", f.source.display(), f.reason)),
         }
     }
 
-    pub fn warning(&self, source: &Path, msg: &str) {
+    pub(crate) fn warning(&self, source: &Path, msg: &str) {
         match self.mode {
             Progress::Json => event(json!({"event": "warning", "source": source, "message": msg})),
             _ => self.line(&format!("warning {}: {msg}", source.display())),
@@ -83,7 +83,7 @@ impl Reporter {
     }
 
     /// After a chunk is translated: the bar's rate and translation-memory message.
-    pub fn rate(&self, counts: &Counts, started: Instant) {
+    pub(crate) fn rate(&self, counts: &Counts, started: Instant) {
         if let Some(b) = &self.bar {
             let secs = started.elapsed().as_secs_f64().max(1e-9);
             let n = counts.translated_segments;
@@ -97,7 +97,7 @@ impl Reporter {
     }
 
     /// After a chunk is written.
-    pub fn progress(&self, done: u64, written: &Counts, started: Instant) {
+    pub(crate) fn progress(&self, done: u64, written: &Counts, started: Instant) {
         let secs = started.elapsed().as_secs_f64();
         match (self.mode, &self.bar) {
             (_, Some(b)) => b.set_position(done),
@@ -111,7 +111,7 @@ impl Reporter {
     }
 
     /// After a chunk of a dataset's records is written and recorded.
-    pub fn records(&self, source: &Path, records: u64, started: Instant) {
+    pub(crate) fn records(&self, source: &Path, records: u64, started: Instant) {
         let secs = started.elapsed().as_secs_f64();
         match (self.mode, &self.bar) {
             (_, Some(b)) => b.set_message(format!("{records} records of {}", source.display())),
@@ -121,14 +121,14 @@ impl Reporter {
         }
     }
 
-    pub fn finish(&self, counts: &Counts, seconds: f64) {
+    pub(crate) fn finish(&self, counts: &Counts, seconds: f64) {
         self.clear();
         if self.mode == Progress::Json {
             event(json!({"event": "done", "seconds": seconds, "counts": counts}));
         }
     }
 
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
@@ -137,7 +137,7 @@ impl Reporter {
 
 /// A message outside a [`Reporter`]'s run (the streaming modes): a JSON `note` event with
 /// `--json`, else a line on stderr (also with `--quiet`: these are warnings).
-pub fn notice(mode: Progress, msg: &str) {
+pub(crate) fn notice(mode: Progress, msg: &str) {
     match mode {
         Progress::Json => event(json!({"event": "note", "message": msg})),
         _ => eprintln!("{msg}"),

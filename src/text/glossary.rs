@@ -16,32 +16,32 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Term {
-    pub source: String,
+struct Term {
+    pub(crate) source: String,
     /// Equal to `source` for do-not-translate terms.
-    pub target: String,
+    pub(crate) target: String,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Glossary {
+pub(crate) struct Glossary {
     /// Longest source first, so that "Bank Indonesia" wins over "Bank".
     terms: Vec<Term>,
     /// Short hash of the terms (part of the translation memory key and the manifest).
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
 }
 
 /// A sentence with its glossary terms replaced by placeholders.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Protected {
-    pub text: String,
+pub(crate) struct Protected {
+    pub(crate) text: String,
     /// (placeholder, term index) in order of appearance.
-    pub slots: Vec<(String, usize)>,
+    pub(crate) slots: Vec<(String, usize)>,
 }
 
 impl Glossary {
     /// Read a TSV file: `source<TAB>target` for a fixed translation, `source` alone (or with an
     /// empty target) for a term kept as it is. Blank lines and lines starting with `#` are skipped.
-    pub fn load(path: &Path) -> Result<Glossary> {
+    pub(crate) fn load(path: &Path) -> Result<Glossary> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8(bytes)
             .map_err(|e| Error::input(path, format!("glossary is not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
@@ -65,7 +65,7 @@ impl Glossary {
         Ok(Glossary::new(terms))
     }
 
-    pub fn new(mut terms: Vec<Term>) -> Glossary {
+    fn new(mut terms: Vec<Term>) -> Glossary {
         terms.sort_by(|a, b| b.source.chars().count().cmp(&a.source.chars().count()).then_with(|| a.source.cmp(&b.source)));
         terms.dedup_by(|a, b| a.source == b.source);
         let mut h = blake3::Hasher::new();
@@ -79,17 +79,18 @@ impl Glossary {
         Glossary { terms, fingerprint }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
 
-    pub fn terms(&self) -> &[Term] {
+    #[cfg(test)]
+    fn terms(&self) -> &[Term] {
         &self.terms
     }
 
     /// Non-overlapping occurrences (byte range, term index), in text order. Matches are
     /// case-sensitive and must start and end at word boundaries.
-    pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+    fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         let mut taken: Vec<(Range<usize>, usize)> = Vec::new();
         for (ti, term) in self.terms.iter().enumerate() {
             for (start, m) in text.match_indices(term.source.as_str()) {
@@ -107,7 +108,7 @@ impl Glossary {
     }
 
     /// The text with each term replaced by a placeholder, or None when no term occurs.
-    pub fn protect(&self, text: &str) -> Option<Protected> {
+    pub(crate) fn protect(&self, text: &str) -> Option<Protected> {
         let found = self.find(text);
         if found.is_empty() {
             return None;
@@ -129,7 +130,7 @@ impl Glossary {
 
     /// Put the terms' targets in place of the placeholders; None when a placeholder is missing
     /// or repeated in the output (then the caller translates without placeholders).
-    pub fn restore(&self, protected: &Protected, output: &str) -> Option<String> {
+    pub(crate) fn restore(&self, protected: &Protected, output: &str) -> Option<String> {
         let mut out = output.to_string();
         for (p, ti) in &protected.slots {
             let hits: Vec<usize> = out.match_indices(p.as_str()).map(|(i, _)| i).collect();
@@ -147,7 +148,7 @@ impl Glossary {
     }
 
     /// Targets of the terms in `source` that `target` does not contain.
-    pub fn missing(&self, source: &str, target: &str) -> Vec<String> {
+    pub(crate) fn missing(&self, source: &str, target: &str) -> Vec<String> {
         let mut missing: Vec<String> = Vec::new();
         for (_, ti) in self.find(source) {
             let t = &self.terms[ti].target;

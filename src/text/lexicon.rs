@@ -2,7 +2,7 @@
 //! sentence splitter and the rule-based translation of datelines and labels all read these.
 
 /// Month names (and their common variant spellings) with their English names.
-pub const MONTHS: &[(&str, &str)] = &[
+pub(crate) const MONTHS: &[(&str, &str)] = &[
     ("januari", "January"),
     ("februari", "February"),
     ("pebruari", "February"),
@@ -19,15 +19,15 @@ pub const MONTHS: &[(&str, &str)] = &[
 ];
 
 /// English month names that scraped Indonesian pages also use in datelines.
-pub const ENGLISH_MONTHS: &[&str] = &["january", "february", "march", "may", "june", "july", "august", "october", "december"];
+pub(crate) const ENGLISH_MONTHS: &[&str] = &["january", "february", "march", "may", "june", "july", "august", "october", "december"];
 
 /// Month abbreviations, Indonesian and English, as written (capitalised) before a number:
 /// "Jan. 2022", "Agt 2021", "Sept. 11".
-pub const MONTH_ABBREVIATIONS: &[&str] =
+pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
     &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Agu", "Agt", "Ags", "Aug", "Sep", "Sept", "Okt", "Oct", "Nov", "Des", "Dec"];
 
 /// Day names (and variants) with their English names.
-pub const DAYS: &[(&str, &str)] = &[
+pub(crate) const DAYS: &[(&str, &str)] = &[
     ("senin", "Monday"),
     ("selasa", "Tuesday"),
     ("rabu", "Wednesday"),
@@ -40,7 +40,7 @@ pub const DAYS: &[(&str, &str)] = &[
 ];
 
 /// Labels that open a link to another article ("Baca Juga: ..."), with their English.
-pub const RELATED_LABELS: &[(&str, &str)] = &[
+pub(crate) const RELATED_LABELS: &[(&str, &str)] = &[
     ("baca juga", "Read also"),
     ("baca pula", "Read also"),
     ("baca selengkapnya", "Read more"),
@@ -55,7 +55,7 @@ pub const RELATED_LABELS: &[(&str, &str)] = &[
 
 /// Labels of metadata lines ("Editor: ...", "Sumber: ..."), Indonesian and the English ones
 /// outlets also use, with their English.
-pub const METADATA_LABELS: &[(&str, &str)] = &[
+pub(crate) const METADATA_LABELS: &[(&str, &str)] = &[
     ("editor", "Editor"),
     ("penyunting", "Editor"),
     ("redaktur", "Editor"),
@@ -84,12 +84,12 @@ pub const METADATA_LABELS: &[(&str, &str)] = &[
 
 /// `a|b|c` of the first column, for building regular expressions (a space matches any run of
 /// whitespace).
-pub fn alternation(words: &[(&str, &str)]) -> String {
+pub(crate) fn alternation(words: &[(&str, &str)]) -> String {
     words.iter().map(|(id, _)| id.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
 }
 
 /// The English of an Indonesian month or day name (any case).
-pub fn english(word: &str) -> Option<&'static str> {
+pub(crate) fn english(word: &str) -> Option<&'static str> {
     let w = word.to_lowercase();
     MONTHS.iter().chain(DAYS).find(|(id, _)| *id == w).map(|(_, en)| *en)
 }

@@ -1,9 +1,9 @@
 //! Text stages between reading and translating: sentences ([`segment`]), what to do with each
-//! part of a document ([`plan`]), fixed translations of datelines and labels ([`rules`]),
-//! glossary terms ([`glossary`]), and the Indonesian calendar words they share ([`lexicon`]).
+//! part of a document ([`plan`]), fixed translations of datelines and labels (`rules`),
+//! glossary terms (`glossary`), and the Indonesian calendar words they share (`lexicon`).
 
-pub mod glossary;
-pub mod lexicon;
+pub(crate) mod glossary;
+pub(crate) mod lexicon;
 pub mod plan;
-pub mod rules;
+pub(crate) mod rules;
 pub mod segment;

@@ -26,7 +26,7 @@ pub enum Boilerplate {
 /// How a segment's target was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub(crate) enum Action {
     Translated,
     /// Copied verbatim (boilerplate, names).
     Copied,
@@ -38,20 +38,26 @@ pub enum Action {
 /// A segment of a block: a sentence, or a label/value part of a boilerplate line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
+    /// Byte range in the document's text, trimmed: never empty or only whitespace.
     pub span: Range<usize>,
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
+/// A block of the document with its segments, in text order.
 #[derive(Clone, Debug)]
 pub struct PlannedBlock {
+    /// The block's class, as structured.
     pub class: BlockClass,
+    /// The block's byte range in the document's text, as structured.
     pub span: Range<usize>,
+    /// The block's segments: ordered, non-overlapping, inside `span`, with only whitespace
+    /// between them.
     pub segments: Vec<Segment>,
 }
 
 /// Every block one segment, translated whole (line mode: a test set's lines are its units;
 /// the engine still splits a line longer than the model's input limit).
-pub fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
+pub(crate) fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
     doc.blocks
         .iter()
         .map(|b| PlannedBlock {
@@ -62,7 +68,8 @@ pub fn plan_whole(doc: &Document) -> Vec<PlannedBlock> {
         .collect()
 }
 
-/// Split every block into segments and decide what happens to each.
+/// Split every block into segments and decide what happens to each: one [`PlannedBlock`] per
+/// block of `doc`, in order. Every non-whitespace character of a block is in one segment.
 pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
     doc.blocks
         .iter()

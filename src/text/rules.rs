@@ -23,7 +23,7 @@ static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A dateline or a boilerplate label in English: labels from [`lexicon`], month and day names
 /// from [`lexicon`]; everything else (numbers, names, punctuation) as it is.
-pub fn rule_translate(text: &str) -> String {
+pub(crate) fn rule_translate(text: &str) -> String {
     let lower = text.to_lowercase();
     for (id, en) in lexicon::RELATED_LABELS.iter().chain(lexicon::METADATA_LABELS) {
         if let Some(rest) = lower.strip_prefix(id).filter(|_| text.is_char_boundary(id.len())) {
