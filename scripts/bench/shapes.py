@@ -80,6 +80,8 @@ def main():
     ap.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
     ap.add_argument("--models-dir", default=os.path.expanduser("~/.cache/terjemah-bench-models"))
     ap.add_argument("--models", default="starter,opus-base,transformer-big,nllb-600m")
+    ap.add_argument("--starter", default=os.path.join(REPO, "models", "id-en-starter"),
+                    help="the model folder the 'starter' row runs (e.g. an earlier starter model, to compare)")
     ap.add_argument("--isa", default="native,AVX2", help="native (this CPU) and/or oneDNN ISA caps (AVX2, AVX512_CORE...)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--beam", type=int, default=2)
@@ -102,7 +104,7 @@ def main():
     rows, results = [], []
     for name in a.models.split(","):
         if name == "starter":
-            model, src = os.path.join(REPO, "models", "id-en-starter"), os.path.join(a.work, "starter.id")
+            model, src = a.starter, os.path.join(a.work, "starter.id")
             n, maxlen = sentences(news, 100000, src), 256
         else:
             model, src = os.path.join(a.models_dir, name), os.path.join(a.work, f"shape-{a.sentences}.id")
