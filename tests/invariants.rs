@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use terjemah::text::plan::{plan, Boilerplate};
 use terjemah::input::blocks::{lines, Document};
 use terjemah::input::html::{Extract, Page};
+use terjemah::text::plan::{plan, Boilerplate};
 use terjemah::text::segment::{sentences, split_long};
 
 /// Text that looks like scraped Indonesian news, with the hard parts over-represented.

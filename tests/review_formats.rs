@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use terjemah::align::AlignedDocument;
 use terjemah::input::Document;
 use terjemah::output::html::write_index;
-use terjemah::text::plan::{plan, Boilerplate};
-use terjemah::translate::Translation;
 use terjemah::output::{Context, Format};
 use terjemah::quality::Flag;
+use terjemah::text::plan::{plan, Boilerplate};
+use terjemah::translate::Translation;
 
 const TRICKY: &str = "tricky & 'odd' name";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";

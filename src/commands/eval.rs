@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use terjemah_eval::articles::{ArticleReport, ArticlesResult};
 use terjemah_eval::EvalJob;
 
-use crate::run::manifest::Manifest;
 use crate::output::html;
+use crate::run::manifest::Manifest;
 use crate::Result;
 
 /// Runs an evaluation and returns what to print; in article mode, adds the scores to the

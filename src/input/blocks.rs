@@ -138,8 +138,12 @@ pub fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     let abbreviations = lexicon::MONTH_ABBREVIATIONS.iter().map(|a| a.to_lowercase());
-    let months: Vec<String> =
-        lexicon::MONTHS.iter().map(|(id, _)| id.to_string()).chain(lexicon::ENGLISH_MONTHS.iter().map(|m| m.to_string())).chain(abbreviations).collect();
+    let months: Vec<String> = lexicon::MONTHS
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .chain(lexicon::ENGLISH_MONTHS.iter().map(|m| m.to_string()))
+        .chain(abbreviations)
+        .collect();
     let months = months.join("|");
     Regex::new(
         &r"(?xi)
@@ -150,8 +154,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
           |\d{1,2}[/-]\d{1,2}[/-]\d{2,4})
         (?:\s*[,|\-–]?\s*(?:pukul\s+)?\d{1,2}[.:]\d{2}(?:[.:]\d{2})?\s*(?:WIB|WITA|WIT|GMT|UTC)?)?
         \s*$"
-        .replace("DAYS", &lexicon::alternation(lexicon::DAYS))
-        .replace("MONTHS", &months),
+            .replace("DAYS", &lexicon::alternation(lexicon::DAYS))
+            .replace("MONTHS", &months),
     )
     .unwrap()
 });

@@ -113,7 +113,6 @@ pub(crate) fn normalize_newlines(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

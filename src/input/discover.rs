@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::output::output_stem;
 use crate::run::manifest::Failure;
 
-
 /// A file to translate and where its outputs go.
 #[derive(Clone, Debug)]
 pub(crate) struct Input {

@@ -64,7 +64,11 @@ impl ModelInfo {
         Self::inspect_with_vocabulary(dir, src_lang, tgt_lang).map(|(info, _)| info)
     }
 
-    pub(crate) fn inspect_with_vocabulary(dir: &Path, src_lang: Option<&str>, tgt_lang: Option<&str>) -> Result<(ModelInfo, HashSet<String>)> {
+    pub(crate) fn inspect_with_vocabulary(
+        dir: &Path,
+        src_lang: Option<&str>,
+        tgt_lang: Option<&str>,
+    ) -> Result<(ModelInfo, HashSet<String>)> {
         if !dir.is_dir() {
             return Err(Error::model(
                 dir,
@@ -232,7 +236,6 @@ fn fingerprint(files: &[PathBuf]) -> Result<(String, u64)> {
     Ok((h.finalize().to_hex()[..16].to_string(), size))
 }
 
-
 /// The tokenizers must be the ones the model was trained with. Two checks, because OPUS-MT
 /// ships two SentencePiece models (one per language) with ONE joint vocabulary, their union:
 /// 1. what each tokenizer emits must be in the vocabulary (a piece outside it becomes `<unk>`):
@@ -306,7 +309,6 @@ mod spm_pieces {
         Ok(model.pieces.into_iter().filter(|p| p.kind.unwrap_or(1) == 1).filter_map(|p| p.piece).collect())
     }
 }
-
 
 #[cfg(test)]
 mod tests {

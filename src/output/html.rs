@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 use super::tmx::{action_name, escape};
 use super::{write_atomic, Context, Writer};
 use crate::align::AlignedDocument;
-use crate::text::plan::Action;
 use crate::quality::Flag;
+use crate::text::plan::Action;
 
 pub(crate) struct Html;
 

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{CharOffsets, Context, Writer};
 use crate::align::AlignedDocument;
-use crate::text::plan::Action;
 use crate::quality::Flag;
+use crate::text::plan::Action;
 
 pub(crate) struct Jsonl;
 

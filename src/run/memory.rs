@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::translate::Translation;
 use crate::error::{Error, Result};
+use crate::translate::Translation;
 
 pub(crate) struct TranslationMemory {
     conn: Connection,

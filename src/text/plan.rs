@@ -114,4 +114,3 @@ fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     let t = s.trim();
     (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
 }
-

@@ -14,7 +14,6 @@ pub(crate) fn label_end(text: &str) -> Option<usize> {
     LABEL.find(text).map(|m| m.end())
 }
 
-
 /// Month and day names, and "pukul" (o'clock) before a time.
 static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
     let words = format!("{}|{}", lexicon::alternation(lexicon::MONTHS), lexicon::alternation(lexicon::DAYS));
@@ -33,9 +32,7 @@ pub(crate) fn rule_translate(text: &str) -> String {
             }
         }
     }
-    CALENDAR
-        .replace_all(text, |c: &regex::Captures| lexicon::english(&c[1]).unwrap_or("at"))
-        .into_owned()
+    CALENDAR.replace_all(text, |c: &regex::Captures| lexicon::english(&c[1]).unwrap_or("at")).into_owned()
 }
 
 #[cfg(test)]

@@ -45,7 +45,6 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Yang", "The", "It", "In",
 ];
 
-
 const TERMINAL: &[char] = &['.', '!', '?', '…'];
 const CLOSING: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
 const OPENING: &[char] = &['"', '\'', '“', '‘', '(', '[', '«', '{', '¿', '¡'];

@@ -18,8 +18,8 @@ use walkdir::WalkDir;
 
 use crate::input::read_lines;
 use crate::tokenize::{is_py_space, py_lower};
-use crate::{Metric, Score};
 use crate::{Error, Result};
+use crate::{Metric, Score};
 
 /// Suffix of the English text `terjemah translate` writes.
 pub(crate) const HYP_SUFFIX: &str = ".en.txt";

@@ -167,7 +167,8 @@ impl Metric for Bleu {
         let b = self.parts::<f64>(stats);
         let (sys_len, ref_len) = (stats[0] as u64, stats[1] as u64);
         // Like sacrebleu, the counts and totals reported include add-k's additions.
-        let details = BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len };
+        let details =
+            BleuScore { score: b.score, counts: b.correct, totals: b.total, precisions: b.precisions, bp: b.bp, sys_len, ref_len };
         Score { bleu: Some(details), ..Score::new(self.name(), b.score) }
     }
 

@@ -123,7 +123,6 @@ impl Metric for Chrf {
             }
         }
     }
-
 }
 
 impl Chrf {

@@ -15,8 +15,8 @@ use clap::{Args, ValueEnum};
 use crate::bleu::Smooth;
 use crate::significance::{PairedTest, DEFAULT_SEED};
 use crate::tokenize::Tokenizer;
-use crate::{EvalJob, Format, MetricName, MetricOptions};
 use crate::{Error, Result};
+use crate::{EvalJob, Format, MetricName, MetricOptions};
 
 /// sacrebleu's single-dash long options and their long forms.
 const SINGLE_DASH: [(&str, &str); 16] = [

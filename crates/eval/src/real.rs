@@ -11,7 +11,9 @@
 use std::ops::{Add, Div, Mul, Sub};
 
 /// Numbers as a sacrebleu score function sees them.
-pub(crate) trait Real: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> {
+pub(crate) trait Real:
+    Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+{
     /// A Python float or int constant (or a value computed from Python numbers only).
     fn py(x: f64) -> Self;
     /// A summed statistic.

@@ -126,7 +126,8 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
     let set = read_test_set(job)?;
     let n_sys = set.systems.len();
     let format = job.format.unwrap_or(Format::Json);
-    let sig = |m: &dyn Metric, extra: &[(&'static str, String)]| m.signature(set.refs.len(), extra).format(job.short && format != Format::Json);
+    let sig =
+        |m: &dyn Metric, extra: &[(&'static str, String)]| m.signature(set.refs.len(), extra).format(job.short && format != Format::Json);
 
     if job.sentence_level {
         if n_sys > 1 {

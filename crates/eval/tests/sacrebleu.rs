@@ -241,7 +241,8 @@ fn paired_tests_equal_sacrebleu() {
         let hyps: Vec<PathBuf> = case["hyps"].as_array().unwrap().iter().map(|h| fx().join(h.as_str().unwrap())).collect();
         let refs: Vec<PathBuf> = case["refs"].as_array().unwrap().iter().map(|r| fx().join(r.as_str().unwrap())).collect();
         let set = TestSet::read(&hyps, &refs).unwrap();
-        let metrics: Vec<Box<dyn Metric>> = case["metrics"].as_array().unwrap().iter().map(|m| metric_of(&m["kind"], &m["kwargs"], false)).collect();
+        let metrics: Vec<Box<dyn Metric>> =
+            case["metrics"].as_array().unwrap().iter().map(|m| metric_of(&m["kind"], &m["kwargs"], false)).collect();
         let n = case["n"].as_u64().unwrap() as usize;
         let test = if case["test"] == "bs" { PairedTest::Bootstrap(n) } else { PairedTest::Randomization(n) };
         let r = significance::paired(&set, &metrics, test, Some(case["seed"].as_u64().unwrap()));
@@ -274,7 +275,8 @@ fn confidence_intervals_equal_sacrebleu() {
         let set = TestSet::read(&[fx().join(case["hyp"].as_str().unwrap())], &refs).unwrap();
         let m = metric_of(&case["kind"], &case["kwargs"], false);
         let st = m.corpus_stats(&set.systems[0].lines, &set.refs);
-        let (mean, ci) = significance::confidence(m.as_ref(), &st, case["n"].as_u64().unwrap() as usize, Some(case["seed"].as_u64().unwrap()));
+        let (mean, ci) =
+            significance::confidence(m.as_ref(), &st, case["n"].as_u64().unwrap() as usize, Some(case["seed"].as_u64().unwrap()));
         let what = format!("{} {} on {}", case["kind"], case["kwargs"], case["hyp"]);
         assert_eq!(ci.to_bits(), float(&case["ci"]).to_bits(), "{what}: ci {ci:?} vs {}", case["ci"]);
         assert_eq!(mean.to_bits(), float(&case["mean"]).to_bits(), "{what}: mean {mean:?} vs {}", case["mean"]);
@@ -286,9 +288,9 @@ fn confidence_intervals_equal_sacrebleu() {
 /// merged, a block left untranslated, boilerplate added on one side.
 #[test]
 fn alignment_recovers_synthetic_edits() {
-    use terjemah_eval::articles::align_blocks;
     use rand::{RngExt, SeedableRng};
     use rand_xorshift::XorShiftRng;
+    use terjemah_eval::articles::align_blocks;
     let read = |f: &str| fs::read_to_string(fx().join(f)).unwrap().lines().map(String::from).collect::<Vec<_>>();
     let (hyp, refs, src) = (read("mt.gnmt.en"), read("mt.ref.en"), read("news.src.id"));
     let mut rng = XorShiftRng::seed_from_u64(2024);
