@@ -46,6 +46,8 @@ def parse_args():
     ap.add_argument("--shards-out", help="when done: write the average of the last --average snapshots as fp16 "
                     "shards under 15 MiB with config.json here (to bring weights back from a GPU machine)")
     ap.add_argument("--average", type=int, default=4)
+    ap.add_argument("--profile-steps", type=int, default=0,
+                    help="profile this many steps after 50 of warm-up and print the top operations (torch.profiler)")
     ap.add_argument("--init", help="start from this state dict (ct2_to_hf.py's init.pt: the shipped model) "
                     "when the work folder has no checkpoint yet; the schedule goes on from its step")
     ap.add_argument("--rewarm", type=int, default=300,
@@ -171,7 +173,10 @@ def collate(corpus, idx, pad, device):
         x[k, : len(a)] = torch.tensor(a)
         y[k, : len(b)] = torch.tensor(b)
         d[k, 1 : len(b)] = torch.tensor(b[:-1])
-    return x.to(device), (x != pad).to(device), d.to(device), y.to(device)
+    ntok = int((y != -100).sum())  # counted here, on the CPU: no GPU sync per step
+    if device.type == "cuda":  # pinned memory lets the copies overlap the previous step
+        return (*(t.pin_memory().to(device, non_blocking=True) for t in (x, x != pad, d, y)), ntok)
+    return x, x != pad, d, y, ntok
 
 
 def zero_start_row(model, pad):
@@ -266,6 +271,11 @@ def main():
         with open(os.path.join(a.work, "log.json"), "w") as f:
             json.dump(state["log"], f)
 
+    # --profile-steps: where a step's time goes (kernels, copies, Python), after a warm-up.
+    profiler, profile_from, profile_t0 = None, state["step"] + 50, 0.0
+    if a.profile_steps:
+        activities = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if cuda else [])
+        profiler = torch.profiler.profile(activities=activities)
     t0 = time.time()  # this invocation's budget
     start = t0  # trained seconds not yet added to state["seconds"]
     last_save = t0
@@ -277,7 +287,10 @@ def main():
         batches = make_batches(corpus, batch_tokens, rng)
         while state["batch"] < len(batches):
             idx = batches[state["batch"]]
-            x, m, d, y = collate(corpus, idx, pad, device)
+            if profiler is not None and state["step"] == profile_from:
+                profiler.start()
+                profile_t0 = time.time()
+            x, m, d, y, ntok = collate(corpus, idx, pad, device)
             lr = lr_at(state["step"] + 1, peak, warmup)
             if "init_step" in state:  # a fresh optimizer on trained weights: ramp up again
                 lr *= min(1.0, (state["step"] + 1 - state["init_step"]) / a.rewarm)
@@ -287,7 +300,6 @@ def main():
                 logits = model(input_ids=x, attention_mask=m, decoder_input_ids=d).logits
             loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), y.view(-1),
                                    ignore_index=-100, label_smoothing=a.label_smoothing, reduction="sum")
-            ntok = int((y != -100).sum())
             opt.zero_grad(set_to_none=True)
             (loss / ntok).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -295,12 +307,23 @@ def main():
             zero_start_row(model, pad)
             state["step"] += 1
             state["batch"] += 1
-            window_loss += float(loss.detach())
+            window_loss += loss.detach()  # a tensor: read (one sync) only when logged
             window_tok += ntok
+            if profiler is not None and state["step"] > profile_from:
+                profiler.step()
+                if state["step"] == profile_from + a.profile_steps:
+                    if cuda:
+                        torch.cuda.synchronize()
+                    per_step = (time.time() - profile_t0) / a.profile_steps
+                    profiler.stop()
+                    print(f"profiled {a.profile_steps} steps: {per_step * 1000:.1f} ms a step (wall, with the profiler)", flush=True)
+                    print(profiler.key_averages().table(sort_by="self_cuda_time_total" if cuda else "self_cpu_time_total",
+                                                        row_limit=20), flush=True)
+                    profiler = None
             now = time.time()
             if state["step"] % 100 == 0:
                 rate = window_tok / (now - window_t)
-                entry = {"step": state["step"], "epoch": state["epoch"], "loss": window_loss / window_tok,
+                entry = {"step": state["step"], "epoch": state["epoch"], "loss": float(window_loss) / window_tok,
                          "tok_per_s": rate, "minutes": (state["seconds"] + now - start) / 60}
                 state["log"].append(entry)
                 print(json.dumps(entry), flush=True)
