@@ -47,7 +47,7 @@ def parse_args():
                     "shards under 15 MiB with config.json here (to bring weights back from a GPU machine)")
     ap.add_argument("--average", type=int, default=4)
     ap.add_argument("--profile-steps", type=int, default=0,
-                    help="profile this many steps after 50 of warm-up and print the top operations (torch.profiler)")
+                    help="profile this many steps after 200 of warm-up and print the top operations (torch.profiler)")
     ap.add_argument("--init", help="start from this state dict (ct2_to_hf.py's init.pt: the shipped model) "
                     "when the work folder has no checkpoint yet; the schedule goes on from its step")
     ap.add_argument("--rewarm", type=int, default=300,
@@ -272,7 +272,7 @@ def main():
             json.dump(state["log"], f)
 
     # --profile-steps: where a step's time goes (kernels, copies, Python), after a warm-up.
-    profiler, profile_from, profile_t0 = None, state["step"] + 50, 0.0
+    profiler, profile_from, profile_t0 = None, state["step"] + 200, 0.0
     if a.profile_steps:
         activities = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if cuda else [])
         profiler = torch.profiler.profile(activities=activities)
