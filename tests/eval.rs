@@ -5,32 +5,14 @@
 //! (`crates/eval/tests/sacrebleu.rs`).
 
 mod common;
+#[path = "../crates/eval/tests/support/expected.rs"]
+mod expected;
 
 use std::fs;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use common::*;
+use expected::{expected, float, fx};
 use serde_json::Value;
-
-fn fx() -> PathBuf {
-    fixtures().join("eval")
-}
-
-fn load(name: &str) -> Value {
-    let p = fx().join(name);
-    serde_json::from_str(&fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
-}
-
-fn expected() -> &'static Value {
-    static E: OnceLock<Value> = OnceLock::new();
-    E.get_or_init(|| load("expected.json"))
-}
-
-/// Floats are stored as Python's `repr` strings: parsing them is exact.
-fn float(v: &Value) -> f64 {
-    v.as_str().unwrap_or_else(|| panic!("expected a float string, got {v}")).parse().unwrap()
-}
 
 /// sacrebleu command lines run unchanged (plus `--spm-model` for the FLORES stand-ins): what
 /// terjemah prints is byte for byte what sacrebleu printed, and the exit code is sacrebleu's.

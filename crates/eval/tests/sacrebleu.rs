@@ -6,36 +6,21 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
 use serde_json::Value;
 use terjemah_eval::significance::{self, PairedTest};
 use terjemah_eval::tokenize::{self, Tokenizer};
 use terjemah_eval::{Metric, MetricName, MetricOptions, TestSet};
 
+#[path = "support/expected.rs"]
+mod expected;
+
+use expected::{expected, float, fx, load};
+
 /// terjemah's test fixtures (the workspace root's `tests/fixtures`).
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-fn fx() -> PathBuf {
-    fixtures().join("eval")
-}
-
-fn load(name: &str) -> Value {
-    let p = fx().join(name);
-    serde_json::from_str(&fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
-}
-
-fn expected() -> &'static Value {
-    static E: OnceLock<Value> = OnceLock::new();
-    E.get_or_init(|| load("expected.json"))
-}
-
-/// Floats are stored as Python's `repr` strings: parsing them is exact.
-fn float(v: &Value) -> f64 {
-    v.as_str().unwrap_or_else(|| panic!("expected a float string, got {v}")).parse().unwrap()
+    fx().parent().expect("tests/fixtures").to_path_buf()
 }
 
 /// The stand-ins for the FLORES SentencePiece models the fixtures were computed with
