@@ -30,13 +30,12 @@ pub fn translate(opts: TranslateOptions) -> Result<bool> {
     let engine = Engine::load(&model_dir, opts.engine.clone())?;
     let glossary = opts.glossary.as_deref().map(Glossary::load).transpose()?;
     let with = Translating { engine: &engine, glossary: glossary.as_ref() };
-    let (tm_path, tm_warning) = run::usable_tm_path(opts.tm.as_deref(), opts.no_tm, with)?;
+    let (mut tm, tm_note) = run::usable_tm(opts.tm.as_deref(), opts.no_tm, with)?;
 
     if opts.lines || stdin_only {
-        if let Some(w) = &tm_warning {
-            notice(opts.progress(), w);
+        if let Some(n) = &tm_note {
+            notice(opts.progress(), n);
         }
-        let mut tm = tm_path.as_deref().map(|p| run::open_tm(with, p)).transpose()?;
         if !opts.lines {
             lines::run_stdin(with, tm.as_mut(), opts.boilerplate, opts.progress(), &mut io::stdout().lock())?;
             return Ok(true);
@@ -58,16 +57,16 @@ pub fn translate(opts: TranslateOptions) -> Result<bool> {
         return Ok(true);
     }
 
-    let job = Job { options: &opts, with, tm: tm_path, notes: tm_warning.into_iter().collect() };
+    let job = Job { options: &opts, with, tm, notes: tm_note.into_iter().collect() };
     let summary = if datasets {
         let fields = Fields {
             fields: opts.fields.clone().unwrap_or_else(|| vec!["title".into(), "text".into()]),
             id_field: opts.id_field.clone(),
             suffix: opts.target_suffix.clone(),
         };
-        run::datasets::run(&job, &fields)?
+        run::datasets::run(job, &fields)?
     } else {
-        run::articles::run(&job)?
+        run::articles::run(job)?
     };
     let c = &summary.counts;
     if opts.progress() == Progress::Auto {

@@ -17,13 +17,14 @@ use crate::input::decode::read_reason;
 use crate::input::discover::{collect_inputs, shard_of, Input};
 use crate::input::html::{self, Extract};
 use crate::input::Document;
+use crate::model::Engine;
 use crate::output::{self, with_suffix, Context, Format};
 use crate::run::chunk::{translate_docs, Translating};
 use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, open_tm, write_json, Job, Summary};
+use crate::run::{complete_manifest, decisive_options, write_json, Job, Summary};
 use crate::text::plan::{plan, Action, Boilerplate};
 
 /// Written next to the other outputs of an HTML page: the page with the English in place.
@@ -103,8 +104,9 @@ impl Outputs<'_> {
 
 /// Translate files and folders into `--out`, writing `manifest.json` there (or
 /// `manifest.shard-K-of-N.json` for a shard).
-pub(crate) fn run(job: &Job) -> Result<Summary> {
-    let (opts, with, engine) = (job.options, job.with, job.with.engine);
+pub(crate) fn run(job: Job) -> Result<Summary> {
+    let Job { options: opts, with, mut tm, notes } = job;
+    let engine = with.engine;
     let started = Instant::now();
     let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating files or folders".into()))?;
     let globs = opts.globs();
@@ -125,7 +127,7 @@ pub(crate) fn run(job: &Job) -> Result<Summary> {
     }
     let outdir = OutputDir::open(&out, tag.as_deref())?;
     let report = Reporter::new(inputs.len() as u64, opts.progress());
-    report_setup(&report, job, &outdir);
+    report_setup(&report, engine, &notes, &outdir);
     let manifest_path = out.join(tag.as_ref().map_or_else(|| "manifest.json".to_string(), |t| format!("manifest.{t}.json")));
     let previous = if opts.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
     let decisive = decisive_options(with, opts);
@@ -144,7 +146,6 @@ pub(crate) fn run(job: &Job) -> Result<Summary> {
         report.failure(f);
     }
     manifest.failures = walk_failures;
-    let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
     let model_name =
         engine.info.dir.file_name().map_or_else(|| engine.info.dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let outputs = Outputs {
@@ -188,15 +189,14 @@ pub(crate) fn run(job: &Job) -> Result<Summary> {
 
 /// What the user should know before the first document: the model's note (e.g. what quality
 /// to expect), how the compute type was chosen, set-up warnings, a taken-over lock.
-fn report_setup(report: &Reporter, job: &Job, outdir: &OutputDir) {
-    let engine = job.with.engine;
+fn report_setup(report: &Reporter, engine: &Engine, notes: &[String], outdir: &OutputDir) {
     if let Some(note) = &engine.info.note {
         report.note(&format!("note: model {}: {note}", engine.info.dir.display()));
     }
     if let Some(note) = &engine.compute_note {
         report.note(&format!("note: {note}"));
     }
-    for note in &job.notes {
+    for note in notes {
         report.note(note);
     }
     if let Some(prev) = &outdir.took_over {

@@ -16,7 +16,7 @@ use crate::run::chunk::translate_docs;
 use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, open_tm, write_json, Job, Summary};
+use crate::run::{complete_manifest, decisive_options, write_json, Job, Summary};
 use crate::text::plan::plan;
 
 /// How far the translation of a dataset got, rewritten (atomically) after every chunk as
@@ -65,8 +65,9 @@ fn synced_len(f: &File, path: &Path) -> Result<u64> {
 /// `NAME.align.jsonl` (the usual alignment rows, keyed by record id and field). Memory is
 /// bounded by one chunk; progress is recorded after every chunk so that a killed run resumes
 /// where it stopped; malformed records are reported by line number and skipped.
-pub(crate) fn run(job: &Job, fields: &Fields) -> Result<Summary> {
-    let (opts, with, engine) = (job.options, job.with, job.with.engine);
+pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
+    let Job { options: opts, with, mut tm, notes } = job;
+    let engine = with.engine;
     let started = Instant::now();
     let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating datasets".into()))?;
     if opts.shard.is_some() {
@@ -74,7 +75,7 @@ pub(crate) fn run(job: &Job, fields: &Fields) -> Result<Summary> {
     }
     let outdir = OutputDir::open(&out, None)?;
     let report = Reporter::new(opts.inputs.len() as u64, opts.progress());
-    for note in &job.notes {
+    for note in &notes {
         report.note(note);
     }
     let mut decisive = decisive_options(with, opts);
@@ -84,7 +85,6 @@ pub(crate) fn run(job: &Job, fields: &Fields) -> Result<Summary> {
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.counts.documents = opts.inputs.len();
     let manifest_path = out.join("manifest.json");
-    let mut tm = job.tm.as_deref().map(|p| open_tm(with, p)).transpose()?;
     let mut counts = Counts::default();
     let mut translate_s = 0.0;
     for (n, path) in opts.inputs.iter().enumerate() {

@@ -25,6 +25,9 @@ pub(crate) struct TranslationMemory {
     path: PathBuf,
     /// `fingerprint/options_key`: the part of the key shared by every lookup of a run.
     scope: String,
+    /// Set when the file is on a network file system (a rollback journal instead of WAL): what
+    /// the user should know, reported by the run.
+    pub(crate) note: Option<String>,
 }
 
 /// Whitespace runs collapse to one space and the ends are trimmed: two sources that differ
@@ -44,11 +47,8 @@ pub(crate) fn default_path() -> PathBuf {
 
 impl TranslationMemory {
     pub(crate) fn open(path: &Path, fingerprint: &str, options_key: &str) -> Result<TranslationMemory> {
-        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        let conn = connect(path)?;
-        Ok(TranslationMemory { conn, path: path.to_path_buf(), scope: format!("{fingerprint}/{options_key}") })
+        let (conn, note) = connect(path)?;
+        Ok(TranslationMemory { conn, path: path.to_path_buf(), scope: format!("{fingerprint}/{options_key}"), note })
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
@@ -119,22 +119,22 @@ impl TranslationMemory {
 const COLUMNS: &str = "scope, source, target, pieces, hit_max_length, source_tokens, target_tokens, created";
 
 /// Open (creating it if needed) a memory file: busy timeout, journal (WAL on local disks, a
-/// rollback journal on network file systems), the translations table.
-fn connect(path: &Path) -> Result<Connection> {
+/// rollback journal on network file systems, with a note for the user), the translations table.
+fn connect(path: &Path) -> Result<(Connection, Option<String>)> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
     let tm_err = |e| tm_error(path, e);
     let conn = Connection::open(path).map_err(tm_err)?;
     conn.busy_timeout(Duration::from_secs(30)).map_err(tm_err)?;
     let network = path.parent().and_then(|d| network_fs(if d.as_os_str().is_empty() { Path::new(".") } else { d }));
-    if let Some(fs) = &network {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            eprintln!(
-                "note: translation memory {} is on a network file system ({fs}), where SQLite's WAL mode is unsafe: \
-                 using a rollback journal. Give each machine its own memory and join them with `terjemah tm merge`",
-                path.display()
-            )
-        });
-    }
+    let note = network.as_ref().map(|fs| {
+        format!(
+            "note: translation memory {} is on a network file system ({fs}), where SQLite's WAL mode is unsafe: \
+             using a rollback journal. Give each machine its own memory and join them with `terjemah tm merge`",
+            path.display()
+        )
+    });
     conn.pragma_update(None, "journal_mode", if network.is_some() { "DELETE" } else { "WAL" }).map_err(tm_err)?;
     conn.pragma_update(None, "synchronous", "NORMAL").map_err(tm_err)?;
     conn.execute_batch(
@@ -151,17 +151,17 @@ fn connect(path: &Path) -> Result<Connection> {
         ) WITHOUT ROWID;",
     )
     .map_err(tm_err)?;
-    Ok(conn)
+    Ok((conn, note))
 }
 
 /// Copy into the memory `into` (created if missing) every translation of each memory in
 /// `from` that `into` lacks (same model, options and source): the per-shard memories of a job
 /// become one. A translation `into` already holds is kept. Returns the rows added per file.
 pub fn merge(into: &Path, from: &[PathBuf]) -> Result<Vec<usize>> {
-    if let Some(dir) = into.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (conn, note) = connect(into)?;
+    if let Some(note) = note {
+        eprintln!("{note}"); // `tm merge` has no JSON output to keep clean
     }
-    let conn = connect(into)?;
     let target = into.canonicalize().map_err(|e| Error::io(into, e))?;
     let mut added = Vec::new();
     for f in from {

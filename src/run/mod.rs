@@ -7,7 +7,7 @@
 //! Around them: the [`manifest`] each run writes, the [`memory`] of earlier translations, the
 //! output folder's lock ([`outdir`]) and what the user sees ([`progress`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -34,8 +34,8 @@ pub(crate) struct Job<'a> {
     pub(crate) options: &'a TranslateOptions,
     /// The model and glossary to translate with.
     pub(crate) with: Translating<'a>,
-    /// The translation memory in use (given, default, or none).
-    pub(crate) tm: Option<PathBuf>,
+    /// The translation memory in use (given, default, or none), opened once.
+    pub(crate) tm: Option<TranslationMemory>,
     /// Messages for the user found while setting up (reported once the run's output starts).
     pub(crate) notes: Vec<String>,
 }
@@ -73,27 +73,25 @@ fn decisive_options(with: Translating, options: &TranslateOptions) -> serde_json
     v
 }
 
-/// The translation memory to use: the one given (an error if it cannot be opened), else the
-/// default one when it can be opened (the memory only saves time: a run without it is still
-/// right, so an unwritable cache folder is a warning, returned for the run to report), else none.
-pub(crate) fn usable_tm_path(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<PathBuf>, Option<String>)> {
+/// The translation memory to use, opened for this engine's model and decoding options: the one
+/// given (an error if it cannot be opened), else the default one when it can be opened (the
+/// memory only saves time: a run without it is still right, so an unwritable cache folder is a
+/// warning), else none. With it, what the user should be told (that warning, or the memory's
+/// own note), for the run to report.
+pub(crate) fn usable_tm(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<TranslationMemory>, Option<String>)> {
     if disabled {
         return Ok((None, None));
     }
-    if let Some(p) = given {
-        open_tm(with, p)?;
-        return Ok((Some(p.to_path_buf()), None));
-    }
-    let p = memory::default_path();
-    match open_tm(with, &p) {
-        Ok(_) => Ok((Some(p), None)),
-        Err(e) => Ok((None, Some(format!("warning: running without a translation memory: {e}")))),
-    }
-}
-
-/// Open the translation memory for this engine's model and decoding options.
-pub(crate) fn open_tm(with: Translating, path: &Path) -> Result<TranslationMemory> {
-    TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)))
+    let open = |path: &Path| TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)));
+    let tm = match given {
+        Some(p) => open(p)?,
+        None => match open(&memory::default_path()) {
+            Ok(tm) => tm,
+            Err(e) => return Ok((None, Some(format!("warning: running without a translation memory: {e}")))),
+        },
+    };
+    let note = tm.note.clone();
+    Ok((Some(tm), note))
 }
 
 /// A finished run's manifest: the document counts it kept, the engine's `counts` and the
