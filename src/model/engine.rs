@@ -304,12 +304,14 @@ impl Engine {
         Ok(pieces.into_iter().map(|p| p.piece).collect())
     }
 
-    fn wrap_source(&self, mut pieces: Vec<String>) -> Vec<String> {
-        if let Layout::Multilingual { src_lang, .. } = &self.info.layout {
-            pieces.insert(0, src_lang.clone());
-        }
-        pieces.push("</s>".to_string());
-        pieces
+    /// The model's input for `pieces`: the source language code first (multilingual models),
+    /// `</s>` last.
+    fn wrap_source(&self, pieces: &[String]) -> Vec<String> {
+        let lang = match &self.info.layout {
+            Layout::Multilingual { src_lang, .. } => Some(src_lang.clone()),
+            Layout::Marian => None,
+        };
+        lang.into_iter().chain(pieces.iter().cloned()).chain(["</s>".to_string()]).collect()
     }
 
     fn detokenize(&self, mut pieces: Vec<String>) -> Result<String> {
@@ -330,21 +332,13 @@ impl Engine {
     /// Translate token sequences (source pieces without special tokens, each within
     /// [`Engine::piece_limit`]) in one CTranslate2 call, which sorts them by length, batches by
     /// tokens and spreads the batches over its replicas. Detokenizes on all cores.
-    pub(crate) fn translate_tokens(&self, inputs: &[Vec<String>]) -> Result<Vec<Output>> {
-        self.decode(inputs, 0)
-    }
-
-    /// [`Engine::translate_tokens`] with no n-gram of `ngram` tokens allowed twice in an output:
-    /// the second try for outputs caught in a loop ("Zelensky Zelensky Zelensky ...").
-    pub(crate) fn translate_tokens_without_repeats(&self, inputs: &[Vec<String>], ngram: usize) -> Result<Vec<Output>> {
-        self.decode(inputs, ngram)
-    }
-
-    fn decode(&self, inputs: &[Vec<String>], no_repeat_ngram_size: usize) -> Result<Vec<Output>> {
+    /// `no_repeat_ngram_size` > 0 forbids any n-gram of that many tokens twice in an output (the
+    /// second try for outputs caught in a loop); 0 leaves decoding free.
+    pub(crate) fn translate_tokens(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Output>> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
-        let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t.clone())).collect();
+        let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t)).collect();
         let options = TranslationOptions::<String, String> {
             beam_size: self.options.beam.max(1),
             max_decoding_length: self.options.max_decoding_length,
@@ -375,7 +369,7 @@ impl Engine {
     /// Translate short texts whole (the compute-type calibration sentences).
     fn translate_short(&self, texts: &[&str]) -> Result<Vec<Output>> {
         let tokens = texts.iter().map(|t| self.tokenize(t)).collect::<Result<Vec<_>>>()?;
-        self.translate_tokens(&tokens)
+        self.translate_tokens(&tokens.iter().map(Vec::as_slice).collect::<Vec<_>>(), 0)
     }
 }
 
