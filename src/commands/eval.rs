@@ -25,9 +25,7 @@ pub fn run(job: &EvalJob) -> Result<String> {
 /// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
 /// (the index's sortable score columns).
 pub fn annotate_index(hyp_dir: &Path, result: &ArticlesResult) -> Result<()> {
-    let manifest_path = hyp_dir.join("manifest.json");
-    let Ok(bytes) = std::fs::read(&manifest_path) else { return Ok(()) };
-    let Ok(manifest) = serde_json::from_slice::<Manifest>(&bytes) else { return Ok(()) };
+    let Some(manifest) = Manifest::read_if_any(&hyp_dir.join("manifest.json")) else { return Ok(()) };
     let mut entries = html::index_entries(hyp_dir, &manifest.documents);
     if entries.is_empty() {
         return Ok(());

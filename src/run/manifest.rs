@@ -158,14 +158,16 @@ impl Manifest {
         }
     }
 
+    /// The manifest at `path`, if there is one that can be read (a missing or damaged one is
+    /// no error for the callers: they go on as if there were none).
+    pub(crate) fn read_if_any(path: &Path) -> Option<Manifest> {
+        std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+    }
+
     /// The documents of a previous run's manifest, by source path; empty when there is none
     /// or it cannot be read (then everything is translated again).
     pub(crate) fn previous_documents(path: &Path) -> HashMap<PathBuf, DocumentEntry> {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-            .map(|m| m.documents.into_iter().map(|d| (d.source.clone(), d)).collect())
-            .unwrap_or_default()
+        Manifest::read_if_any(path).map(|m| m.documents.into_iter().map(|d| (d.source.clone(), d)).collect()).unwrap_or_default()
     }
 }
 
