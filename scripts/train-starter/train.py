@@ -6,10 +6,12 @@ Resumable: model, optimizer, schedule and data position are saved to WORK/last.p
 Runs on CPU or CUDA; --minutes bounds one invocation so it can be re-run until done.
 """
 import argparse
+import glob
 import json
 import math
 import os
 import random
+import shutil
 import time
 
 import sentencepiece as spm
@@ -72,8 +74,6 @@ def write_shards(work, out, average, limit=15 * 2**20):
     same rows to the same integers), so the shipped int8 model loses nothing; small tensors
     (biases, norms) stay fp32.
     """
-    import glob
-    import shutil
     snaps = sorted(glob.glob(os.path.join(work, "snapshots", "*.pt")))[-average:]
     avg, tied = None, {}
     for p in snaps:
@@ -117,7 +117,6 @@ def write_shards(work, out, average, limit=15 * 2**20):
 
 def read_shards(folder):
     """The fp32 state dict that write_shards wrote (int8 rows scaled back, tied tensors restored)."""
-    import glob
     sd, tied = {}, {}
     for path in sorted(glob.glob(os.path.join(folder, "weights-*.pt"))):
         for k, v in torch.load(path, map_location="cpu").items():
