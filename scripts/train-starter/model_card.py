@@ -68,15 +68,17 @@ def main():
             f"{cfg['encoder_attention_heads']} heads, FFN {cfg['encoder_ffn_dim']}, ReLU, post-norm, tied embeddings, dropout {cfg['dropout']}, "
             f"{cfg['max_position_embeddings']} positions; {training['parameters'] / 1e6:.1f} M parameters. Vocabulary: one SentencePiece unigram "
             f"model of {cfg['vocab_size'] - 1} pieces for both sides (`source.spm` = `target.spm`). CTranslate2 int8, {size / 1e6:.1f} MB on disk.", ""]
+    history = training.get("history") or []
+    # A run that trained on from a shipped model counts its steps from that model's, its passes from zero.
+    this_run = f" in all, {last['step'] - history[-1]['until_step']:,} in this run" if history and "step" in last else ""
     out += ["## Training", "",
-            f"Hardware: {a.hardware}. Optimizer steps: {last.get('step', '?')} ({last.get('epoch', '?')} full passes over the data and part of the next); "
+            f"Hardware: {a.hardware}. Optimizer steps: {last.get('step', 0):,}{this_run} ({last.get('epoch', '?')} full passes over the data and part of the next); "
             f"wall time {last.get('minutes', 0) / 60:.1f} h{' (the machine was shared with builds and tests)' if a.hardware.endswith('(CPU)') else ''}. Label-smoothed loss at the end: "
             f"{last.get('loss', float('nan')):.2f}. Exported model: average of the last snapshots {', '.join(training['averaged'])}.", ""]
-    history = training.get("history") or []
     if history:
         before = sum(h.get("hours", 0) for h in history)
-        out += [f"Trained on from the previous shipped model (up to step {history[-1]['until_step']:,}, {before:.1f} h), "
-                f"so {before + last.get('minutes', 0) / 60:.1f} h of CPU training in all.", ""]
+        out += [f"Trained on from the previous shipped model (up to step {history[-1]['until_step']:,}, {before:.2f} h), "
+                f"so {before + last.get('minutes', 0) / 60:.2f} h of training in all.", ""]
     curve = training.get("curve") or []
     header = "Learning curve of this run (single snapshots, held-out dev set, beam 2, float32):"
     if isinstance(curve, dict):  # {"note": how it was measured, "points": [...]}
