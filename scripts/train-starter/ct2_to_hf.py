@@ -187,9 +187,10 @@ def main():
     averaged = info.get("averaged") or []
     if averaged:  # the newest averaged snapshot's step (step00003828.pt) is where training stood
         step = max(step, int(averaged[-1].removeprefix("step").removesuffix(".pt")))
-    # Earlier runs that produced this model, for the card's training history.
+    # The runs that produced this model (earlier ones, then the one that exported it: its log's
+    # minutes count from its own start), for the card's training history.
     last = info.get("last_log") or {}
-    history = info.get("history") or [{"until_step": step, "hours": round(last.get("minutes", 0) / 60, 2)}]
+    history = (info.get("history") or []) + [{"until_step": step, "hours": round(last.get("minutes", 0) / 60, 2)}]
     torch.save({"model": model.state_dict(), "step": step, "from": os.path.abspath(a.model), "history": history},
                os.path.join(a.out, "init.pt"))
     print(f"rebuilt {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters from {a.model} "

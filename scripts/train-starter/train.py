@@ -161,10 +161,11 @@ def make_batches(corpus, batch_tokens, rng):
     return batches
 
 
-def collate(corpus, idx, pad, device):
+def collate(corpus, idx, pad, device, multiple=1):
     src = [corpus[i][0] for i in idx]
     tgt = [corpus[i][1] for i in idx]
-    ls, lt = max(map(len, src)), max(map(len, tgt))
+    # Widths rounded up to `multiple`: fewer distinct shapes, so fewer kernel plans to build.
+    ls, lt = (-(-max(map(len, seqs)) // multiple) * multiple for seqs in (src, tgt))
     x = torch.full((len(idx), ls), pad, dtype=torch.long)
     y = torch.full((len(idx), lt), -100, dtype=torch.long)
     d = torch.full((len(idx), lt), pad, dtype=torch.long)  # decoder starts from <pad>, Marian style
@@ -233,8 +234,15 @@ def main():
         )
         config.save_pretrained(a.work)
     torch.manual_seed(a.seed)
+    if cuda and hasattr(torch.backends.cuda, "enable_cudnn_sdp"):
+        # --profile-steps on an H100 (20 steps at step 3,523, batch 24,000): the GPU was busy 36 ms of
+        # a 361 ms step, and cuDNN's attention spent 7 ms of CPU per call planning for each new
+        # (batch, length) shape, 65% of the step. The memory-efficient kernel plans nothing.
+        torch.backends.cuda.enable_cudnn_sdp(False)
     model = MarianMTModel(config).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), eps=1e-9, weight_decay=1e-4)
+    # fused: the update in a few kernels on CUDA instead of a loop over 181 tensors (4.2 ms a step).
+    opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.98), eps=1e-9, weight_decay=1e-4,
+                            **({"fused": True} if cuda else {}))
     state = {"step": 0, "epoch": 0, "batch": 0, "seconds": 0.0, "log": []}
     last = os.path.join(a.work, "last.pt")
     if os.path.exists(last):
@@ -289,7 +297,7 @@ def main():
             if profiler is not None and state["step"] == profile_from:
                 profiler.start()
                 profile_t0 = time.time()
-            x, m, d, y, ntok = collate(corpus, idx, pad, device)
+            x, m, d, y, ntok = collate(corpus, idx, pad, device, 8 if cuda else 1)
             lr = lr_at(state["step"] + 1, peak, warmup)
             if "init_step" in state:  # a fresh optimizer on trained weights: ramp up again
                 lr *= min(1.0, (state["step"] + 1 - state["init_step"]) / a.rewarm)
