@@ -71,9 +71,9 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let pieces: Vec<Piece> = per_text.into_iter().flatten().filter(|p| !p.tokens.is_empty()).collect();
     let mut outputs = engine.translate_tokens(&pieces.iter().map(|p| p.tokens.as_slice()).collect::<Vec<_>>(), 0)?;
     // A small model sometimes loops ("Zelenskyr Zelenskyr Zelenskyr ..."). Decoding those
-    // pieces again with no repeated trigram ends the loop; measured on the starter model's news
-    // test (the 11.5-minute GPU model), 23 of 1,954 lines: BLEU unchanged (14.80), chrF +0.03. Only looping pieces are
-    // decoded again, so no other output changes.
+    // pieces again with no repeated trigram ends the loop; measured on the news test with the
+    // 11.5-minute GPU starter model, 23 of 1,954 lines: BLEU unchanged (14.80), chrF +0.03.
+    // Only looping pieces are decoded again, so no other output changes.
     let looping: Vec<usize> = (0..outputs.len()).filter(|&i| quality::is_looping(&outputs[i].text)).collect();
     let again = engine.translate_tokens(&looping.iter().map(|&i| pieces[i].tokens.as_slice()).collect::<Vec<_>>(), NO_REPEAT_NGRAM)?;
     let mut redecoded = vec![false; outputs.len()];
