@@ -8,7 +8,7 @@ use std::fs;
 use std::path::PathBuf;
 
 fn starter() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/id-en-starter")
+    manifest_dir().join("models/id-en-starter")
 }
 
 #[test]
@@ -42,6 +42,18 @@ fn the_bundled_model_is_the_default_and_says_what_it_is() {
     let english_function_words =
         words.iter().filter(|w| ["the", "of", "and", "to", "in", "a", "is", "was", "said"].contains(&w.as_str())).count();
     assert!(english_function_words * 10 >= words.len(), "{english_function_words} English function words in {} words", words.len());
+}
+
+#[test]
+fn a_dataset_run_says_what_the_model_is_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("data.jsonl");
+    fs::write(&input, "{\"id\": 1, \"text\": \"Harga beras naik.\"}\n").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-decoding-length", "8"]);
+    assert_ok(&o);
+    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(starter().join("terjemah.json")).unwrap()).unwrap();
+    assert!(stderr(&o).contains(meta["note"].as_str().unwrap()), "{}", stderr(&o));
 }
 
 #[test]

@@ -17,14 +17,13 @@ use crate::input::decode::read_reason;
 use crate::input::discover::{collect_inputs, shard_of, Input};
 use crate::input::html::{self, Extract};
 use crate::input::Document;
-use crate::model::Engine;
 use crate::output::{self, with_suffix, Context, Format};
 use crate::run::chunk::{translate_docs, Translating};
 use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, write_json, Job, Summary};
+use crate::run::{complete_manifest, decisive_options, report_setup, write_json, Job, Summary};
 use crate::text::plan::{plan, Action, Boilerplate};
 
 /// Written next to the other outputs of an HTML page: the page with the English in place.
@@ -79,7 +78,12 @@ impl Outputs<'_> {
         }
         if html::is_html(&input.path) {
             let path = with_suffix(&input.stem, TRANSLATED_PAGE);
+            // Read again rather than held through translation (a chunk of pages in memory); the
+            // hash says whether these are still the bytes that were translated.
             let bytes = std::fs::read(&input.path).map_err(|e| fail(read_reason(&e)))?;
+            if content_hash(&bytes) != hash {
+                return Err(fail("the file changed while it was being translated; run again to translate the new version".into()));
+            }
             let page = html::write_translated(&bytes, self.extract, &aligned).map_err(fail)?;
             output::write_atomic(&path, |out| out.write_all(page.as_bytes())).map_err(|e| fail(e.to_string()))?;
             outputs.push(path);
@@ -187,23 +191,6 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
     Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
 }
 
-/// What the user should know before the first document: the model's note (e.g. what quality
-/// to expect), how the compute type was chosen, set-up warnings, a taken-over lock.
-fn report_setup(report: &Reporter, engine: &Engine, notes: &[String], outdir: &OutputDir) {
-    if let Some(note) = &engine.info.note {
-        report.note(&format!("note: model {}: {note}", engine.info.dir.display()));
-    }
-    if let Some(note) = &engine.compute_note {
-        report.note(&format!("note: {note}"));
-    }
-    for note in notes {
-        report.note(note);
-    }
-    if let Some(prev) = &outdir.took_over {
-        report.note(&format!("note: took over {} from an interrupted run ({prev})", outdir.lock_path.display()));
-    }
-}
-
 /// The translate stage (the calling thread): one engine call per chunk. Returns the seconds
 /// spent translating; stops at the first engine error, or when the writer has stopped.
 #[allow(clippy::too_many_arguments)]
@@ -301,6 +288,11 @@ fn record(manifest: &mut Manifest, report: &Reporter, outcome: std::result::Resu
     }
 }
 
+/// The source hash the manifest records (and resumed runs compare).
+fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
+}
+
 /// Read one input: skipped when the previous run's outputs are current, else structured.
 fn read_input(
     input: &Input,
@@ -312,7 +304,7 @@ fn read_input(
         Ok(b) => b,
         Err(e) => return Loaded::Failed(Failure { source: input.path.clone(), reason: read_reason(&e) }),
     };
-    let hash = blake3::hash(&bytes).to_hex()[..16].to_string();
+    let hash = content_hash(&bytes);
     if let Some(entry) = previous.get(&input.path).filter(|e| current(e, &hash, input)) {
         return Loaded::UpToDate(entry.clone());
     }

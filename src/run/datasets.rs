@@ -16,7 +16,7 @@ use crate::run::chunk::translate_docs;
 use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, write_json, Job, Summary};
+use crate::run::{complete_manifest, decisive_options, report_setup, write_json, Job, Summary};
 use crate::text::plan::plan;
 
 /// How far the translation of a dataset got, rewritten (atomically) after every chunk as
@@ -75,9 +75,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
     }
     let outdir = OutputDir::open(&out, None)?;
     let report = Reporter::new(opts.inputs.len() as u64, opts.progress());
-    for note in &notes {
-        report.note(note);
-    }
+    report_setup(&report, engine, &notes, &outdir);
     let mut decisive = decisive_options(with, opts);
     decisive["fields"] = serde_json::to_value(fields).unwrap_or_default();
     let key = options_key(&decisive);

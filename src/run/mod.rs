@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::model::Engine;
 use crate::options::TranslateOptions;
 use crate::output;
 
@@ -27,6 +28,8 @@ pub(crate) mod progress;
 pub(crate) use chunk::Translating;
 use manifest::{options_key, Counts, Failure, Manifest, Timings};
 use memory::TranslationMemory;
+use outdir::OutputDir;
+use progress::Reporter;
 
 /// A run over files: the options as given, and what was resolved from them before the run.
 pub(crate) struct Job<'a> {
@@ -92,6 +95,23 @@ pub(crate) fn usable_tm(given: Option<&Path>, disabled: bool, with: Translating)
     };
     let note = tm.note.clone();
     Ok((Some(tm), note))
+}
+
+/// What the user should know before the first document: the model's note (e.g. what quality
+/// to expect), how the compute type was chosen, set-up warnings, a taken-over lock.
+pub(crate) fn report_setup(report: &Reporter, engine: &Engine, notes: &[String], outdir: &OutputDir) {
+    if let Some(note) = &engine.info.note {
+        report.note(&format!("note: model {}: {note}", engine.info.dir.display()));
+    }
+    if let Some(note) = &engine.compute_note {
+        report.note(&format!("note: {note}"));
+    }
+    for note in notes {
+        report.note(note);
+    }
+    if let Some(prev) = &outdir.took_over {
+        report.note(&format!("note: took over {} from an interrupted run ({prev})", outdir.lock_path.display()));
+    }
 }
 
 /// A finished run's manifest: the document counts it kept, the engine's `counts` and the
