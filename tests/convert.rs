@@ -10,11 +10,10 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 use std::process::Command;
 
 fn fetch(args: &[&str]) -> std::process::Output {
-    Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/fetch-model.sh"))
+    Command::new(manifest_dir().join("scripts/fetch-model.sh"))
         .args(args)
         .env("HF_ENDPOINT", "http://127.0.0.1:9") // a closed port: no network, whatever the machine
         .env("HF_HUB_OFFLINE", "1")

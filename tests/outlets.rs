@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+mod common;
+use common::manifest_dir;
 use terjemah::input::blocks::{structure, BlockClass};
 
 /// A labelled article: its text and the expected blocks (class name, byte span).
@@ -84,7 +86,7 @@ fn measure(dir: &Path) -> (BTreeMap<String, (f64, f64)>, f64, usize) {
 }
 
 fn fixtures() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets")
+    manifest_dir().join("tests/fixtures/outlets")
 }
 
 /// The articles the rules were written against.

@@ -314,9 +314,16 @@ mod spm_pieces {
 mod tests {
     use super::*;
 
+    /// A fixture model; the package folder read at run time (a reused test binary may come
+    /// from a clone at another path: tests/common's `manifest_dir`).
+    fn fixture_model(name: &str) -> std::path::PathBuf {
+        let package = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), std::path::PathBuf::from);
+        package.join("tests/fixtures/models").join(name)
+    }
+
     #[test]
     fn position_tables_are_read_from_model_bin() {
-        let m = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-marian/model.bin");
+        let m = fixture_model("tiny-marian").join("model.bin");
         assert_eq!(position_limits(&m).unwrap(), (Some(128), Some(128)));
         let info = ModelInfo::inspect(m.parent().unwrap(), None, None).unwrap();
         assert_eq!((info.max_input_tokens, info.max_output_tokens), (128, Some(128)));
@@ -324,7 +331,7 @@ mod tests {
 
     #[test]
     fn sentencepiece_pieces_are_listed_without_special_entries() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-opus");
+        let dir = fixture_model("tiny-opus");
         let spm = SentencePieceProcessor::open(dir.join("source.spm")).unwrap();
         let pieces = spm_pieces::normal(&spm).unwrap();
         // 800 entries: <unk>, <s>, </s> and 797 ordinary pieces.
@@ -335,7 +342,7 @@ mod tests {
 
     #[test]
     fn opus_mt_layout_two_tokenizers_one_joint_vocabulary() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/tiny-opus");
+        let dir = fixture_model("tiny-opus");
         let (info, vocab) = ModelInfo::inspect_with_vocabulary(&dir, None, None).unwrap();
         let src = SentencePieceProcessor::open(&info.source_spm).unwrap();
         let tgt = SentencePieceProcessor::open(&info.target_spm).unwrap();

@@ -6,8 +6,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The package's folder, read when the test runs (`cargo test` sets it): Cargo reuses a test
+/// binary built from a clone at another path when both share one target folder (as the
+/// scripts' `$HOME/.cache` one is shared), and the compile-time value names that other clone.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    manifest_dir().join("tests/fixtures")
 }
 
 pub fn model(name: &str) -> PathBuf {

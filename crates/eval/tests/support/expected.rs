@@ -3,19 +3,17 @@
 //! metric tests and by terjemah's command-line tests (`#[path]`-included by both).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 /// `tests/fixtures/eval/` of the repository, found from the package being tested (the root
-/// package or `crates/eval`).
+/// package or `crates/eval`). The package folder is read when the test runs: a test binary
+/// reused from a clone at another path (one shared target folder) has that clone's compiled in.
 pub fn fx() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|d| d.join("tests/fixtures/eval"))
-        .find(|p| p.is_dir())
-        .expect("tests/fixtures/eval above the package")
+    let package = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    package.ancestors().map(|d| d.join("tests/fixtures/eval")).find(|p| p.is_dir()).expect("tests/fixtures/eval above the package")
 }
 
 /// A JSON file of the fixtures.
