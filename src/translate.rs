@@ -30,9 +30,6 @@ pub struct Translation {
     pub redecoded: bool,
 }
 
-/// The n-gram size no output may repeat when a looping output is decoded again.
-pub const NO_REPEAT_NGRAM: usize = 3;
-
 /// A part of a text within the engine's input limit.
 struct Piece {
     /// Index of the text it belongs to.
@@ -70,12 +67,12 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
         .collect::<Result<_>>()?;
     let pieces: Vec<Piece> = per_text.into_iter().flatten().filter(|p| !p.tokens.is_empty()).collect();
     let mut outputs = engine.translate_tokens(&pieces.iter().map(|p| p.tokens.as_slice()).collect::<Vec<_>>(), 0)?;
-    // A small model sometimes loops ("Zelenskyr Zelenskyr Zelenskyr ..."). Decoding those
-    // pieces again with no repeated trigram ends the loop; measured on the news test with the
-    // 11.5-minute GPU starter model, 23 of 1,954 lines: BLEU unchanged (14.80), chrF +0.03.
-    // Only looping pieces are decoded again, so no other output changes.
-    let looping: Vec<usize> = (0..outputs.len()).filter(|&i| quality::is_looping(&outputs[i].text)).collect();
-    let again = engine.translate_tokens(&looping.iter().map(|&i| pieces[i].tokens.as_slice()).collect::<Vec<_>>(), NO_REPEAT_NGRAM)?;
+    // Outputs caught in a loop are decoded again without repeated n-grams (--loop-retry-ngram);
+    // only those, so no other output changes.
+    let ngram = engine.options.loop_retry_ngram;
+    let looping: Vec<usize> =
+        if ngram == 0 { Vec::new() } else { (0..outputs.len()).filter(|&i| quality::is_looping(&outputs[i].text)).collect() };
+    let again = engine.translate_tokens(&looping.iter().map(|&i| pieces[i].tokens.as_slice()).collect::<Vec<_>>(), ngram)?;
     let mut redecoded = vec![false; outputs.len()];
     for (i, o) in looping.into_iter().zip(again) {
         (outputs[i], redecoded[i]) = (o, true);

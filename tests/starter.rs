@@ -11,6 +11,12 @@ fn starter() -> PathBuf {
     manifest_dir().join("models/id-en-starter")
 }
 
+/// The note the recipe wrote into `terjemah.json`, which every run shows.
+fn starter_note() -> String {
+    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(starter().join("terjemah.json")).unwrap()).unwrap();
+    meta["note"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn the_bundled_model_is_the_default_and_says_what_it_is() {
     let dir = tempfile::tempdir().unwrap();
@@ -21,9 +27,7 @@ fn the_bundled_model_is_the_default_and_says_what_it_is() {
     let m = manifest(&out);
     assert!(m["model"]["dir"].as_str().unwrap().ends_with("models/id-en-starter"), "{}", m["model"]);
     // The model's note (e.g. that it is an interim CPU-trained model) reaches the user.
-    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(starter().join("terjemah.json")).unwrap()).unwrap();
-    let note = meta["note"].as_str().unwrap();
-    assert!(stderr(&o).contains(note), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&starter_note()), "{}", stderr(&o));
 
     let source = fs::read_to_string(seed_article()).unwrap();
     let english = fs::read_to_string(out.join(format!("{SEED}.en.txt"))).unwrap();
@@ -52,8 +56,7 @@ fn a_dataset_run_says_what_the_model_is_too() {
     let out = dir.path().join("out");
     let o = run(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-decoding-length", "8"]);
     assert_ok(&o);
-    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(starter().join("terjemah.json")).unwrap()).unwrap();
-    assert!(stderr(&o).contains(meta["note"].as_str().unwrap()), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&starter_note()), "{}", stderr(&o));
 }
 
 #[test]

@@ -88,6 +88,10 @@ impl Serialize for Compute {
 const DEFAULT_BEAM: usize = 2;
 const DEFAULT_MAX_DECODING_LENGTH: usize = 256;
 const DEFAULT_BATCH_TOKENS: usize = 2048;
+/// A small model sometimes loops ("Zelenskyr Zelenskyr Zelenskyr ..."); decoding such an
+/// output again with no repeated trigram ends the loop (measured on the news test with the
+/// 11.5-minute GPU starter model: 23 of 1,954 lines, BLEU unchanged at 14.80, chrF +0.03).
+const DEFAULT_LOOP_RETRY_NGRAM: usize = 3;
 
 /// Decoding and threading options; these (with the model fingerprint) decide the output.
 /// Also the engine part of `terjemah translate`'s command line.
@@ -102,6 +106,10 @@ pub(crate) struct EngineOptions {
     /// Tokens per batch handed to CTranslate2 (padded source tokens)
     #[arg(long, default_value_t = DEFAULT_BATCH_TOKENS)]
     pub(crate) batch_tokens: usize,
+    /// An output caught in a loop is decoded again with no repeated n-gram of this many tokens
+    /// (counted in the manifest as `redecoded`); 0: never (the engine's output as it is)
+    #[arg(long, default_value_t = DEFAULT_LOOP_RETRY_NGRAM)]
+    pub(crate) loop_retry_ngram: usize,
     /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
     /// [default: the faster of int8 and float32 for this model on this CPU, measured on the
     /// first run and cached in ~/.cache/terjemah/compute-types.json]
@@ -140,6 +148,7 @@ impl Default for EngineOptions {
             beam: DEFAULT_BEAM,
             max_decoding_length: DEFAULT_MAX_DECODING_LENGTH,
             batch_tokens: DEFAULT_BATCH_TOKENS,
+            loop_retry_ngram: DEFAULT_LOOP_RETRY_NGRAM,
             compute_type: None,
             compute_reason: None,
             threads: all_cores(),

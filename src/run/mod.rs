@@ -64,7 +64,7 @@ fn engine_decisive(with: Translating) -> serde_json::Value {
         "max_input_tokens": with.engine.max_input_tokens(),
         "layout": with.engine.info.layout,
         "glossary": with.glossary.map(|g| g.fingerprint.clone()),
-        "loops_redecoded_without_repeated_ngrams": crate::translate::NO_REPEAT_NGRAM,
+        "loops_redecoded_without_repeated_ngrams": o.loop_retry_ngram,
     })
 }
 
