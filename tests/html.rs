@@ -222,7 +222,7 @@ fn gold(path: &Path) -> Vec<String> {
 fn main_text_extraction_precision_and_recall() {
     let names = ["p", "br", "nested-inline", "entities"];
     let mut pages = Vec::new();
-    for (i, path) in outlet_articles(&manifest_dir().join("tests/fixtures/outlets")).iter().enumerate() {
+    for (i, path) in outlet_articles(&fixtures().join("outlets")).iter().enumerate() {
         for (template, name) in names.iter().enumerate().filter(|(t, _)| (i + t) % 2 == 0) {
             pages.push((*name, page(template, &article(path)), gold(path)));
         }
@@ -235,7 +235,7 @@ fn main_text_extraction_precision_and_recall() {
 /// precision 0.741, recall 0.952).
 #[test]
 fn main_text_extraction_on_an_unseen_template() {
-    let dir = manifest_dir().join("tests/fixtures/outlets/heldout");
+    let dir = fixtures().join("outlets/heldout");
     let pages: Vec<_> = outlet_articles(&dir).iter().map(|p| ("unseen (held-out articles)", unseen_page(&article(p)), gold(p))).collect();
     let (precision, recall) = measure(&pages);
     assert!(precision >= 0.6 && recall >= 0.8, "precision {precision:.3}, recall {recall:.3}");
@@ -251,7 +251,7 @@ fn parts(path: &Path) -> Vec<(String, String)> {
 #[test]
 fn a_page_translates_end_to_end_keeping_its_markup() {
     let dir = tempfile::tempdir().unwrap();
-    let lines = article(&manifest_dir().join("tests/fixtures/outlets/cnnindonesia.txt"));
+    let lines = article(&fixtures().join("outlets/cnnindonesia.txt"));
     let html = page(0, &lines);
     let input = dir.path().join("in");
     fs::create_dir(&input).unwrap();

@@ -9,7 +9,6 @@ use std::ops::Range;
 use std::path::Path;
 
 mod common;
-use common::manifest_dir;
 use terjemah::input::blocks::{structure, BlockClass};
 
 /// A labelled article: its text and the expected blocks (class name, byte span).
@@ -86,7 +85,7 @@ fn measure(dir: &Path) -> (BTreeMap<String, (f64, f64)>, f64, usize) {
 }
 
 fn fixtures() -> std::path::PathBuf {
-    manifest_dir().join("tests/fixtures/outlets")
+    common::fixtures().join("outlets")
 }
 
 /// The articles the rules were written against.

@@ -13,8 +13,7 @@ fn starter() -> PathBuf {
 
 /// The note the recipe wrote into `terjemah.json`, which every run shows.
 fn starter_note() -> String {
-    let meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(starter().join("terjemah.json")).unwrap()).unwrap();
-    meta["note"].as_str().unwrap().to_string()
+    read_json(&starter().join("terjemah.json"))["note"].as_str().unwrap().to_string()
 }
 
 #[test]
@@ -53,9 +52,7 @@ fn a_dataset_run_says_what_the_model_is_too() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("data.jsonl");
     fs::write(&input, "{\"id\": 1, \"text\": \"Harga beras naik.\"}\n").unwrap();
-    let out = dir.path().join("out");
-    let o = run(&["translate", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-decoding-length", "8"]);
-    assert_ok(&o);
+    let o = translate(&input, dir.path().join("out")).model_dir(starter()).verbose().ok();
     assert!(stderr(&o).contains(&starter_note()), "{}", stderr(&o));
 }
 

@@ -114,12 +114,7 @@ fn nllb_layout_translates_the_seed_article() {
 fn looping_outputs_are_decoded_again() {
     let counts = |extra: &[&str]| {
         let out = tempfile::tempdir().unwrap();
-        let (seed, m) = (seed_article(), model("tiny-marian"));
-        let mut args = vec!["translate", seed.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--model", m.to_str().unwrap()];
-        args.extend(["--max-decoding-length", "64", "--quiet", "--no-tm"]);
-        args.extend(extra);
-        let o = run(&args);
-        assert_ok(&o);
+        translate(seed_article(), out.path()).max_decoding_length(64).args(["--no-tm"]).args(extra).ok();
         manifest(out.path())["counts"].clone()
     };
     let retried = counts(&[]);
