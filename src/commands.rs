@@ -183,7 +183,7 @@ pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>, allow_incomplete
         eprintln!("warning: merging an unfinished job (the merged manifest is marked incomplete):{list}");
     }
     let out = out.unwrap_or_else(|| paths[0].with_file_name("manifest.json"));
-    output::write_atomic(&out, |w| serde_json::to_writer_pretty(&mut *w, &merged).map_err(io::Error::from))?;
+    crate::run::write_json(&out, &merged)?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let pages = output::html::index_entries(dir, &merged.documents);
     if !pages.is_empty() {

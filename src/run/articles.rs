@@ -19,7 +19,7 @@ use crate::input::html::{self, Extract};
 use crate::input::Document;
 use crate::output::{self, with_suffix, Context, Format};
 use crate::run::chunk::{translate_docs, Translating};
-use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
+use crate::run::manifest::{self, options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
@@ -70,14 +70,14 @@ impl Outputs<'_> {
     /// Write one document's files (each atomically) and return its manifest entry.
     fn write(&self, aligned: AlignedDocument, input: Input, hash: String) -> std::result::Result<DocumentEntry, Failure> {
         let fail = |reason: String| Failure { source: input.path.clone(), reason };
-        let mut outputs = Vec::new();
-        for (f, path) in self.formats.iter().zip(self.paths(&input)) {
+        let mut outputs = self.paths(&input);
+        // paths() puts the translated page of an HTML input last, after one path per format.
+        let page = outputs.split_off(self.formats.len()).pop();
+        for (f, path) in self.formats.iter().zip(&outputs) {
             let w = f.writer();
-            output::write_atomic(&path, |out| w.write(&aligned, &self.ctx, out)).map_err(|e| fail(e.to_string()))?;
-            outputs.push(path);
+            output::write_atomic(path, |out| w.write(&aligned, &self.ctx, out)).map_err(|e| fail(e.to_string()))?;
         }
-        if html::is_html(&input.path) {
-            let path = with_suffix(&input.stem, TRANSLATED_PAGE);
+        if let Some(path) = page {
             // Read again rather than held through translation (a chunk of pages in memory); the
             // hash says whether these are still the bytes that were translated.
             let bytes = std::fs::read(&input.path).map_err(|e| fail(read_reason(&e)))?;
@@ -132,7 +132,7 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
     let outdir = OutputDir::open(&out, tag.as_deref())?;
     let report = Reporter::new(inputs.len() as u64, opts.progress());
     report_setup(&report, engine, &notes, &outdir);
-    let manifest_path = out.join(tag.as_ref().map_or_else(|| "manifest.json".to_string(), |t| format!("manifest.{t}.json")));
+    let manifest_path = out.join(manifest::file_name(opts.shard));
     let previous = if opts.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
     let decisive = decisive_options(with, opts);
     let key = options_key(&decisive);

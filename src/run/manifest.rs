@@ -171,8 +171,13 @@ impl Manifest {
     }
 }
 
-/// Shard `(k, n)` named by a shard manifest's file name, `manifest.shard-K-of-N.json` (for
-/// manifests written before the manifest recorded its shard).
+/// The manifest's file name: `manifest.json`, or `manifest.shard-K-of-N.json` for shard `(k, n)`.
+pub(crate) fn file_name(shard: Option<(usize, usize)>) -> String {
+    shard.map_or_else(|| "manifest.json".to_string(), |(k, n)| format!("manifest.shard-{k}-of-{n}.json"))
+}
+
+/// Shard `(k, n)` named by a shard manifest's file name (`file_name`'s inverse; for manifests
+/// written before the manifest recorded its shard).
 pub fn shard_from_name(path: &Path) -> Option<(usize, usize)> {
     let name = path.file_name()?.to_str()?;
     let (k, n) = name.strip_prefix("manifest.shard-")?.strip_suffix(".json")?.split_once("-of-")?;
@@ -235,13 +240,12 @@ pub(crate) fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)>
         acc.timings.total_s = acc.timings.total_s.max(m.timings.total_s);
         acc.timings.translate_s = acc.timings.translate_s.max(m.timings.translate_s);
         acc.started_unix = acc.started_unix.min(m.started_unix);
-        acc.complete &= m.complete;
         acc.documents.extend(m.documents);
         acc.failures.extend(m.failures);
     }
     let mut m = merged.ok_or_else(|| Error::Usage("no manifests to merge".into()))?;
     for k in (0..shards).filter(|k| !seen.contains_key(k)) {
-        let expected = first_path.with_file_name(format!("manifest.shard-{k}-of-{shards}.json"));
+        let expected = first_path.with_file_name(file_name(Some((k, shards))));
         unfinished.push((
             k,
             if expected.is_file() {
@@ -257,7 +261,7 @@ pub(crate) fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)>
     unfinished.sort();
     let unfinished: Vec<String> = unfinished.into_iter().map(|(_, line)| line).collect();
     m.shard = None;
-    m.complete &= unfinished.is_empty();
+    m.complete = unfinished.is_empty(); // every incomplete shard is one of these
     m.documents.sort_by(|a, b| a.source.cmp(&b.source));
     m.failures.sort_by(|a, b| a.source.cmp(&b.source));
     let secs = m.timings.total_s.max(1e-9);

@@ -135,6 +135,6 @@ fn complete_manifest(manifest: &mut Manifest, counts: Counts, translate_s: f64, 
 }
 
 /// A JSON file (manifest, progress), written atomically.
-fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from))
 }
