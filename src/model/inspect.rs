@@ -183,7 +183,6 @@ fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<u
         string(&mut f)?;
         u32_(&mut f)?;
     }
-    let (mut enc, mut dec) = (None, None);
     let mut sizes: HashMap<String, usize> = HashMap::new();
     for _ in 0..u32_(&mut f)? {
         let name = string(&mut f)?;
@@ -207,9 +206,7 @@ fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<u
             }
         }
     }
-    enc = enc.or(sizes.get("encoder/position_encodings/encodings").copied());
-    dec = dec.or(sizes.get("decoder/position_encodings/encodings").copied());
-    Ok((enc, dec))
+    Ok((sizes.get("encoder/position_encodings/encodings").copied(), sizes.get("decoder/position_encodings/encodings").copied()))
 }
 
 fn read_vocabulary(path: &Path) -> Result<HashSet<String>> {

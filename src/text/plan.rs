@@ -90,12 +90,11 @@ pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
                 (BlockClass::Related | BlockClass::Metadata, _) => match label_end(text) {
                     Some(end) => {
                         let mut segs = vec![Segment { span: at(0..end), action: Action::Rule }];
-                        let rest_action = if b.class == BlockClass::Related { Action::Translated } else { Action::Copied };
                         let rest = end..text.len();
-                        if rest_action == Action::Translated {
+                        if b.class == BlockClass::Related {
                             segs.extend(sentences(rest, Action::Translated));
-                        } else if !text[rest.clone()].trim().is_empty() {
-                            segs.extend(trimmed(text, rest).map(|r| Segment { span: at(r), action: Action::Copied }));
+                        } else {
+                            segs.extend(segment::trimmed(text, rest).map(|r| Segment { span: at(r), action: Action::Copied }));
                         }
                         segs
                     }
@@ -106,11 +105,4 @@ pub fn plan(doc: &Document, boilerplate: Boilerplate) -> Vec<PlannedBlock> {
             PlannedBlock { class: b.class, span: b.span.clone(), segments }
         })
         .collect()
-}
-
-fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
-    let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let t = s.trim();
-    (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
 }

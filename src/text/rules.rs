@@ -45,5 +45,9 @@ mod tests {
         assert_eq!(rule_translate("Jumat, 4 Maret 2022 pukul 10.00"), "Friday, 4 March 2022 at 10.00");
         assert_eq!(rule_translate("Baca Juga:"), "Read also:");
         assert_eq!(rule_translate("Sumber:"), "Source:");
+        // Every label of the lexicon, metadata and related alike (the classifier's lists).
+        assert_eq!(rule_translate("Red: asp"), "Editor: asp");
+        assert_eq!(rule_translate("Rep: Dedi"), "Reporter: Dedi");
+        assert_eq!(rule_translate("Pilihan Editor:"), "Editor's picks:");
     }
 }

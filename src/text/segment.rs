@@ -179,13 +179,16 @@ fn is_roman(w: &str) -> bool {
     !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
 }
 
-fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+/// `r` without its leading and trailing whitespace; `None` when nothing else is left.
+pub(crate) fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let t = s.trim();
-    if !t.is_empty() {
-        out.push(r.start + lead..r.start + lead + t.len());
-    }
+    (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    out.extend(trimmed(text, r));
 }
 
 /// Split `text` into pieces of at most `max_tokens` tokens as counted by `count`: at clause
