@@ -397,11 +397,15 @@ pub fn evaluate(hyp_dir: &Path, ref_dir: &Path, metrics: &[Box<dyn Metric>], ran
     }
     let refs = vec![seg_ref];
     let stats: Vec<_> = metrics.iter().map(|m| m.corpus_stats(&seg_hyp, &refs)).collect();
-    // The ranking metric's statistics are the first metric's when it is the same metric (the
-    // same signature: chrF and TER score sentences as corpora; BLEU turns on effective order).
-    let rank_stats = match metrics.first() {
-        Some(m) if m.signature(1, &[]) == rank.signature(1, &[]) => stats[0].clone(),
-        _ => rank.corpus_stats(&seg_hyp, &refs),
+    // `rank` is the first metric built for sentence-level scoring, which changes how statistics
+    // are scored (BLEU's effective order), never the statistics: the first metric's serve.
+    let computed;
+    let rank_stats = match stats.first() {
+        Some(first) => first,
+        None => {
+            computed = rank.corpus_stats(&seg_hyp, &refs);
+            &computed
+        }
     };
     let seg_scores: Vec<f64> = (0..seg_hyp.len()).map(|i| rank.score(rank_stats.row(i)).score).collect();
 
