@@ -166,7 +166,7 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
     let (translated, (mut manifest, write_error)) = std::thread::scope(|s| {
         let (outputs, previous, report, manifest_path) = (&outputs, &previous, &report, &manifest_path);
         s.spawn(move || {
-            let read = |input: &Input| read_input(input, opts.html_extract, previous, &|e, hash, i| outputs.current(e, hash, i));
+            let read = |input: &Input| read_input(input, outputs, previous);
             read_chunks(&inputs, opts.chunk_sentences.max(1), read, read_tx)
         });
         let writer = s.spawn(move || write_stage(write_rx, outputs, manifest, report, manifest_path, started));
@@ -294,22 +294,20 @@ fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Read one input: skipped when the previous run's outputs are current, else structured.
-fn read_input(
-    input: &Input,
-    extract: Extract,
-    previous: &HashMap<PathBuf, DocumentEntry>,
-    current: &dyn Fn(&DocumentEntry, &str, &Input) -> bool,
-) -> Loaded {
+fn read_input(input: &Input, outputs: &Outputs, previous: &HashMap<PathBuf, DocumentEntry>) -> Loaded {
     let bytes = match std::fs::read(&input.path) {
         Ok(b) => b,
         Err(e) => return Loaded::Failed(Failure { source: input.path.clone(), reason: read_reason(&e) }),
     };
     let hash = content_hash(&bytes);
-    if let Some(entry) = previous.get(&input.path).filter(|e| current(e, &hash, input)) {
+    if let Some(entry) = previous.get(&input.path).filter(|e| outputs.current(e, &hash, input)) {
         return Loaded::UpToDate(entry.clone());
     }
-    let doc =
-        if html::is_html(&input.path) { html::document(&input.path, &bytes, extract) } else { Document::from_bytes(&input.path, &bytes) };
+    let doc = if html::is_html(&input.path) {
+        html::document(&input.path, &bytes, outputs.extract)
+    } else {
+        Document::from_bytes(&input.path, &bytes)
+    };
     match doc {
         Ok(doc) => Loaded::Doc { input: input.clone(), doc, hash },
         Err(Error::Input { reason, .. }) => Loaded::Failed(Failure { source: input.path.clone(), reason }),

@@ -16,7 +16,7 @@ use crate::run::chunk::translate_docs;
 use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, report_setup, write_json, Job, Summary};
+use crate::run::{complete_manifest, decisive_options, read_json_if_any, report_setup, write_json, Job, Summary};
 use crate::text::plan::plan;
 
 /// How far the translation of a dataset got, rewritten (atomically) after every chunk as
@@ -101,14 +101,13 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             options_key: key.clone(),
             ..Default::default()
         };
-        let previous: Option<DatasetProgress> =
-            std::fs::read(&progress_path).ok().and_then(|b| serde_json::from_slice::<DatasetProgress>(&b).ok()).filter(|p| {
-                !opts.force
-                    && (p.source_len, p.source_modified_ns, &p.model_fingerprint, &p.options_key)
-                        == (fresh.source_len, fresh.source_modified_ns, &fresh.model_fingerprint, &fresh.options_key)
-                    && output.is_file()
-                    && align.as_ref().is_none_or(|a| a.is_file())
-            });
+        let previous = read_json_if_any::<DatasetProgress>(&progress_path).filter(|p| {
+            !opts.force
+                && (p.source_len, p.source_modified_ns, &p.model_fingerprint, &p.options_key)
+                    == (fresh.source_len, fresh.source_modified_ns, &fresh.model_fingerprint, &fresh.options_key)
+                && output.is_file()
+                && align.as_ref().is_none_or(|a| a.is_file())
+        });
         let mut progress = previous.clone().unwrap_or(fresh);
         let entry = |progress: &DatasetProgress, c: &Counts, flagged: usize| DocumentEntry {
             source: path.clone(),

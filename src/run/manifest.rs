@@ -161,7 +161,7 @@ impl Manifest {
     /// The manifest at `path`, if there is one that can be read (a missing or damaged one is
     /// no error for the callers: they go on as if there were none).
     pub(crate) fn read_if_any(path: &Path) -> Option<Manifest> {
-        std::fs::read(path).ok().and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        crate::run::read_json_if_any(path)
     }
 
     /// The documents of a previous run's manifest, by source path; empty when there is none

@@ -134,6 +134,12 @@ fn complete_manifest(manifest: &mut Manifest, counts: Counts, translate_s: f64, 
     write_json(path, manifest)
 }
 
+/// A JSON file (manifest, progress) written by an earlier run; `None` when it is missing or
+/// unreadable (then the run starts afresh).
+fn read_json_if_any<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok())
+}
+
 /// A JSON file (manifest, progress), written atomically.
 pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from))
