@@ -7,21 +7,6 @@ use common::*;
 use std::fs;
 use std::path::Path;
 
-/// Run `t`, killed (SIGKILL) by terjemah's testing hook at its `at`-th crash point (src/fault.rs:
-/// before and after each file's rename). Returns whether the run was killed: false when it
-/// finished first, having fewer points.
-fn killed_at(t: &Translate, at: u64) -> bool {
-    use std::os::unix::process::ExitStatusExt;
-    let o = t.command().env("TERJEMAH_TEST_KILL_AT", at.to_string()).output().unwrap();
-    match o.status.signal() {
-        Some(9) => true,
-        _ => {
-            assert_ok(&o);
-            false
-        }
-    }
-}
-
 #[test]
 fn killed_runs_resume_to_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();

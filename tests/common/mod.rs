@@ -182,6 +182,21 @@ impl Translate {
     }
 }
 
+/// Run `t`, killed (SIGKILL) by terjemah's testing hook at its `at`-th crash point (src/fault.rs:
+/// before and after each file's rename). Returns whether the run was killed: false when it
+/// finished first, having fewer points.
+pub fn killed_at(t: &Translate, at: u64) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    let o = t.command().env("TERJEMAH_TEST_KILL_AT", at.to_string()).output().unwrap();
+    match o.status.signal() {
+        Some(9) => true,
+        _ => {
+            assert_ok(&o);
+            false
+        }
+    }
+}
+
 /// Every file under `dir` (relative path -> bytes) but manifests (they hold timings) and lock
 /// files. Temporary files are in: a finished run must leave none.
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
