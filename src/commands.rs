@@ -172,13 +172,10 @@ pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>, allow_incomplete
     if !unfinished.is_empty() {
         let list = unfinished.iter().map(|l| format!("\n  {l}")).collect::<String>();
         if !allow_incomplete {
-            return Err(Error::Exit {
-                code: 1,
-                message: format!(
-                    "the job is not finished:{list}\nRerun those shards (the same `terjemah translate ... --shard K/N`: the \
-                     documents already done are skipped), then merge again; --allow-incomplete merges what is there"
-                ),
-            });
+            return Err(Error::Unfinished(format!(
+                "the job is not finished:{list}\nRerun those shards (the same `terjemah translate ... --shard K/N`: the \
+                 documents already done are skipped), then merge again; --allow-incomplete merges what is there"
+            )));
         }
         eprintln!("warning: merging an unfinished job (the merged manifest is marked incomplete):{list}");
     }

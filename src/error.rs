@@ -55,26 +55,14 @@ pub enum Error {
         reason: String,
     },
 
-    /// A failure with a given exit code (`eval` keeps sacrebleu's codes).
-    #[error("{message}")]
-    Exit {
-        /// The process exit code.
-        code: i32,
-        /// The message printed.
-        message: String,
-    },
-}
+    /// A sharded job merged before all its shards finished (exit code 1): names them and what to
+    /// rerun.
+    #[error("{0}")]
+    Unfinished(String),
 
-/// Eval's errors keep their message and exit code (sacrebleu's).
-impl From<terjemah_eval::Error> for Error {
-    fn from(e: terjemah_eval::Error) -> Self {
-        match e {
-            terjemah_eval::Error::Usage(message) => Error::Usage(message),
-            terjemah_eval::Error::Io { path, source } => Error::Io { path, source },
-            terjemah_eval::Error::Input { path, reason } => Error::Input { path, reason },
-            terjemah_eval::Error::Exit { code, message } => Error::Exit { code, message },
-        }
-    }
+    /// `terjemah eval`'s errors, with its message and exit code (sacrebleu's).
+    #[error(transparent)]
+    Eval(#[from] terjemah_eval::Error),
 }
 
 impl Error {
@@ -96,7 +84,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Model { .. } => 2,
-            Error::Exit { code, .. } => *code,
+            Error::Eval(e) => e.exit_code(),
             _ => 1,
         }
     }
@@ -104,6 +92,10 @@ impl Error {
     /// True when the error is a closed pipe on our output (`terjemah ... | head`), which is
     /// not a failure.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        let source = match self {
+            Error::Io { source, .. } | Error::Eval(terjemah_eval::Error::Io { source, .. }) => source,
+            _ => return false,
+        };
+        source.kind() == std::io::ErrorKind::BrokenPipe
     }
 }
