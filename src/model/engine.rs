@@ -22,6 +22,41 @@ use crate::model::inspect::{check_tokenizer_matches, Layout, ModelInfo};
 /// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
 const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 
+/// The batch size (padded source tokens, at most `cap`) that cuts `lengths` into a whole multiple
+/// of `replicas` batches, packed as CTranslate2 packs them (longest first; a batch takes examples
+/// while their count times its first length fits). Three batches for two replicas leave one
+/// replica idle through the third; four smaller ones keep both busy to the end (README,
+/// Performance: 100 sentences of the OPUS-MT shape).
+fn balanced_batch_tokens(lengths: &[usize], cap: usize, replicas: usize) -> usize {
+    let cap = cap.max(1);
+    if replicas <= 1 || lengths.is_empty() {
+        return cap;
+    }
+    let mut sorted = lengths.to_vec();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    let batches = |size: usize| {
+        let (mut at, mut n) = (0, 0usize);
+        while at < sorted.len() {
+            at += (size / sorted[at].max(1)).max(1);
+            n += 1;
+        }
+        n
+    };
+    let want = batches(cap).next_multiple_of(replicas);
+    // Fewer batches as the size grows. The smallest size that makes no more than `want` fills
+    // them evenly (the largest would leave the last one nearly empty).
+    let (mut lo, mut hi) = (1, cap);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if batches(mid) <= want {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// How many replicas (CTranslate2 inter_threads) share `threads`. Measured on 2 cores with the
 /// starter model (README, Performance): one single-threaded replica per core beats one replica
 /// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
@@ -183,6 +218,8 @@ pub(crate) struct Engine {
     source_spm: SentencePieceProcessor,
     target_spm: SentencePieceProcessor,
     max_input_tokens: usize,
+    /// CTranslate2 replicas (inter_threads).
+    replicas: usize,
     /// Set when this load measured the compute type (a note for the run's output).
     pub(crate) compute_note: Option<String>,
 }
@@ -304,7 +341,7 @@ impl Engine {
         })?;
         let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
         options.max_decoding_length = decoding_limit(&info, options.max_decoding_length);
-        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, compute_note: None })
+        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, replicas: inter, compute_note: None })
     }
 
     pub(crate) fn max_input_tokens(&self) -> usize {
@@ -356,7 +393,11 @@ impl Engine {
             beam_size: self.options.beam.max(1),
             max_decoding_length: self.options.max_decoding_length,
             max_input_length: 0, // never truncate: the caller splits
-            max_batch_size: self.options.batch_tokens,
+            max_batch_size: balanced_batch_tokens(
+                &source.iter().map(Vec::len).collect::<Vec<_>>(),
+                self.options.batch_tokens,
+                self.replicas,
+            ),
             batch_type: BatchType::Tokens,
             no_repeat_ngram_size,
             ..Default::default()
@@ -389,6 +430,33 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_come_in_multiples_of_the_replicas() {
+        // 80 sentences of 25 tokens: 40 per 1024-token batch, two full batches.
+        assert_eq!(balanced_batch_tokens(&[25; 80], 1024, 2), 1000);
+        // 70: 40 + 30 at 1024; evened out to 35 + 35.
+        assert_eq!(balanced_batch_tokens(&[25; 70], 1024, 2), 875);
+        // 100: 40 + 40 + 20 at 1024; balanced, four batches of 25 (625 tokens).
+        assert_eq!(balanced_batch_tokens(&[25; 100], 1024, 2), 625);
+        // 90: 23 + 23 + 23 + 21.
+        assert_eq!(balanced_batch_tokens(&[25; 90], 1024, 2), 575);
+        // One replica, or nothing to translate: the cap as given.
+        assert_eq!(balanced_batch_tokens(&[25; 90], 1024, 1), 1024);
+        assert_eq!(balanced_batch_tokens(&[], 1024, 2), 1024);
+        // Mixed lengths, packed as CTranslate2 packs them (longest first): a multiple of 3
+        // batches for 3 replicas.
+        let mixed: Vec<usize> = (0..200).map(|i| 5 + (i * 37) % 60).collect();
+        let size = balanced_batch_tokens(&mixed, 1024, 3);
+        let mut sorted = mixed.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        let (mut at, mut n) = (0, 0);
+        while at < sorted.len() {
+            at += (size / sorted[at]).max(1);
+            n += 1;
+        }
+        assert!(n % 3 == 0 && size <= 1024, "{n} batches of at most {size} tokens");
+    }
 
     #[test]
     fn replicas_fill_the_threads_while_their_weights_fit() {
