@@ -52,11 +52,16 @@ def cpu_flags():
 
 
 def timed(cmd, env):
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-2000:]}")
-    return time.perf_counter() - t0
+    """Wall seconds and peak RSS (MiB) of one run of cmd."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            sys.exit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def sentences(path, n, out):
@@ -125,31 +130,34 @@ def main():
             same_work = [] if name == "starter" else ["--loop-retry-ngram", "0"]
             tj = lambda extra: [a.terjemah, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
                                 "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + same_work + extra
-            t_wheel, t_tj = {}, {}
+            t_wheel, t_tj, rss = {}, {}, {}
             for compute in ("int8", "float32"):
                 for inter, intra in layouts:
                     cfg = f"{compute} {inter}x{intra}"
-                    t_wheel[cfg] = best([a.python, wheel, model, src, out, compute, str(inter), str(intra), str(a.beam), str(maxlen)])
-                    t_tj[cfg] = best(tj(["--compute-type", compute, "--inter-threads", str(inter)]))
+                    t_wheel[cfg], rss[f"wheel {cfg}"] = best([a.python, wheel, model, src, out, compute, str(inter), str(intra),
+                                                              str(a.beam), str(maxlen)])
+                    t_tj[cfg], rss[f"terjemah {cfg}"] = best(tj(["--compute-type", compute, "--inter-threads", str(inter)]))
                     print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
             env_default = dict(env)
             env_default.pop("TERJEMAH_COMPUTE_TYPE", None)
             timed(tj([]), env_default)  # first run: measures and caches the compute type
-            t_default = min(timed(tj([]), env_default) for _ in range(a.reps))
+            t_default, rss["terjemah default"] = min(timed(tj([]), env_default) for _ in range(a.reps))
             chosen = json.load(open(os.path.join(env["XDG_CACHE_HOME"], "terjemah", "compute-types.json")))
             chosen = ",".join(sorted({c["compute"] for c in chosen.values()}))
             wb = min(t_wheel, key=t_wheel.get)
             tb = min(t_tj, key=t_tj.get)
             r = {"model": name, "isa": cap, "sentences": n, "decoding": maxlen, "wheel_best": [wb, t_wheel[wb]],
-                 "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj}
+                 "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj, "peak_rss_mib": rss}
             results.append(r)
             rows.append(f"| {name} | {cap} | {n} | {t_wheel[wb]:.2f} ({wb}) | {t_tj[tb]:.2f} ({tb}) | {t_default:.2f} ({chosen}) | "
-                        f"**{t_wheel[wb] / t_tj[tb]:.2f}x** | **{t_wheel[wb] / t_default:.2f}x** |")
+                        f"**{t_wheel[wb] / t_tj[tb]:.2f}x** | **{t_wheel[wb] / t_default:.2f}x** | "
+                        f"{rss['wheel ' + wb]:.0f} / {rss['terjemah default']:.0f} |")
             print(rows[-1], flush=True)
     print(f"\nCPU: {cpu}; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}; random-weight shapes decode "
           f"{a.decoding_length} tokens; best of {a.reps}")
-    print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | wheel/terjemah default |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | "
+          "wheel/terjemah default | peak RSS MiB, wheel best / terjemah default |")
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as f:
