@@ -22,33 +22,35 @@ use crate::model::inspect::{check_tokenizer_matches, Layout, ModelInfo};
 /// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
 const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 
-/// The batch size (padded source tokens, at most `cap`) that cuts `lengths` into a whole multiple
-/// of `replicas` batches, packed as CTranslate2 packs them (longest first; a batch takes examples
-/// while their count times its first length fits). Three batches for two replicas leave one
-/// replica idle through the third; four smaller ones keep both busy to the end (README,
-/// Performance: 100 sentences of the OPUS-MT shape).
-fn balanced_batch_tokens(lengths: &[usize], cap: usize, replicas: usize) -> usize {
+/// How many batches CTranslate2 makes of `sorted` (source lengths, longest first) at `size`
+/// padded tokens: a batch takes examples while their count times its first length fits, and
+/// always at least one.
+fn batch_count(sorted: &[usize], size: usize) -> usize {
+    let (mut at, mut n) = (0, 0);
+    while at < sorted.len() {
+        at += (size / sorted[at].max(1)).max(1);
+        n += 1;
+    }
+    n
+}
+
+/// The batch size (padded source tokens, at most `cap`) that cuts inputs of these `lengths` into
+/// a whole multiple of `replicas` batches, packed as CTranslate2 packs them ([`batch_count`]).
+/// Three batches for two replicas leave one replica idle through the third; four smaller ones
+/// keep both busy to the end (README, Performance: 100 sentences of the OPUS-MT shape).
+fn balanced_batch_tokens(mut lengths: Vec<usize>, cap: usize, replicas: usize) -> usize {
     let cap = cap.max(1);
     if replicas <= 1 || lengths.is_empty() {
         return cap;
     }
-    let mut sorted = lengths.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    let batches = |size: usize| {
-        let (mut at, mut n) = (0, 0usize);
-        while at < sorted.len() {
-            at += (size / sorted[at].max(1)).max(1);
-            n += 1;
-        }
-        n
-    };
-    let want = batches(cap).next_multiple_of(replicas);
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    let want = batch_count(&lengths, cap).next_multiple_of(replicas);
     // Fewer batches as the size grows. The smallest size that makes no more than `want` fills
     // them evenly (the largest would leave the last one nearly empty).
     let (mut lo, mut hi) = (1, cap);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if batches(mid) <= want {
+        if batch_count(&lengths, mid) <= want {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -124,8 +126,10 @@ const DEFAULT_BEAM: usize = 2;
 const DEFAULT_MAX_DECODING_LENGTH: usize = 256;
 /// Measured with oneDNN int8 on 2 cores (README, Performance): 1,024 tokens runs the starter
 /// model 5% faster than 2,048 and the OPUS-MT base and transformer-big shapes 12% and 22% faster
-/// (400 sentences), NLLB-600M level, with less memory every time (10,000 articles: 374 MiB
-/// against 549 MiB with the starter model).
+/// (400 sentences), NLLB-600M level, with less memory every time (10,000 articles with the
+/// starter model, glibc's malloc then: 374 MiB against 549 MiB). 1,536 is some 4% faster on the
+/// starter, but 10,000 articles then peak at 361 MiB against 1,024's 297 (mimalloc), over the
+/// memory target of model + 300 MB.
 const DEFAULT_BATCH_TOKENS: usize = 1024;
 /// A small model sometimes loops ("Zelenskyr Zelenskyr Zelenskyr ..."); decoding such an
 /// output again with no repeated trigram ends the loop (measured on the news test with the
@@ -393,11 +397,7 @@ impl Engine {
             beam_size: self.options.beam.max(1),
             max_decoding_length: self.options.max_decoding_length,
             max_input_length: 0, // never truncate: the caller splits
-            max_batch_size: balanced_batch_tokens(
-                &source.iter().map(Vec::len).collect::<Vec<_>>(),
-                self.options.batch_tokens,
-                self.replicas,
-            ),
+            max_batch_size: balanced_batch_tokens(source.iter().map(Vec::len).collect(), self.options.batch_tokens, self.replicas),
             batch_type: BatchType::Tokens,
             no_repeat_ngram_size,
             ..Default::default()
@@ -434,28 +434,34 @@ mod tests {
     #[test]
     fn batches_come_in_multiples_of_the_replicas() {
         // 80 sentences of 25 tokens: 40 per 1024-token batch, two full batches.
-        assert_eq!(balanced_batch_tokens(&[25; 80], 1024, 2), 1000);
+        assert_eq!(balanced_batch_tokens(vec![25; 80], 1024, 2), 1000);
         // 70: 40 + 30 at 1024; evened out to 35 + 35.
-        assert_eq!(balanced_batch_tokens(&[25; 70], 1024, 2), 875);
+        assert_eq!(balanced_batch_tokens(vec![25; 70], 1024, 2), 875);
         // 100: 40 + 40 + 20 at 1024; balanced, four batches of 25 (625 tokens).
-        assert_eq!(balanced_batch_tokens(&[25; 100], 1024, 2), 625);
+        assert_eq!(balanced_batch_tokens(vec![25; 100], 1024, 2), 625);
         // 90: 23 + 23 + 23 + 21.
-        assert_eq!(balanced_batch_tokens(&[25; 90], 1024, 2), 575);
+        assert_eq!(balanced_batch_tokens(vec![25; 90], 1024, 2), 575);
         // One replica, or nothing to translate: the cap as given.
-        assert_eq!(balanced_batch_tokens(&[25; 90], 1024, 1), 1024);
-        assert_eq!(balanced_batch_tokens(&[], 1024, 2), 1024);
+        assert_eq!(balanced_batch_tokens(vec![25; 90], 1024, 1), 1024);
+        assert_eq!(balanced_batch_tokens(vec![], 1024, 2), 1024);
         // Mixed lengths, packed as CTranslate2 packs them (longest first): a multiple of 3
         // batches for 3 replicas.
         let mixed: Vec<usize> = (0..200).map(|i| 5 + (i * 37) % 60).collect();
-        let size = balanced_batch_tokens(&mixed, 1024, 3);
-        let mut sorted = mixed.clone();
+        let size = balanced_batch_tokens(mixed.clone(), 1024, 3);
+        let mut sorted = mixed;
         sorted.sort_unstable_by(|a, b| b.cmp(a));
-        let (mut at, mut n) = (0, 0);
-        while at < sorted.len() {
-            at += (size / sorted[at]).max(1);
-            n += 1;
-        }
-        assert!(n % 3 == 0 && size <= 1024, "{n} batches of at most {size} tokens");
+        let n = batch_count(&sorted, size);
+        assert!(n.is_multiple_of(3) && size <= 1024, "{n} batches of at most {size} tokens");
+    }
+
+    #[test]
+    fn ctranslate2_packing_is_counted_as_it_packs() {
+        // 64 tokens first: 16 of them fill a 1024-token batch; then 32 of 32; then one of 5.
+        let sorted = [[64; 16].as_slice(), &[32; 32], &[5]].concat();
+        assert_eq!(batch_count(&sorted, 1024), 3);
+        // An example longer than the batch still goes alone into one.
+        assert_eq!(batch_count(&[2000, 10], 1024), 2);
+        assert_eq!(batch_count(&[], 1024), 0);
     }
 
     #[test]
