@@ -29,12 +29,32 @@ pub fn seed_article() -> PathBuf {
 
 static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// Where each run's own translation memory goes: under Cargo's scratch folder for tests, not
+/// the system's temp folder (thousands of runs left their files there). The first call of a
+/// test process removes memories older than a day, left by finished runs; a run going on
+/// beside this one keeps its fresh files.
+fn tm_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("run-memories");
+        std::fs::create_dir_all(&dir).expect("create the tests' memory folder");
+        let day = std::time::Duration::from_secs(24 * 3600);
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let stale = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day));
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        dir
+    })
+}
+
 /// `terjemah ARGS...` with no colour and no terminal, and its own translation memory (tests
 /// that exercise the memory pass `--tm`), so that tests never share state.
 pub fn terjemah(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_terjemah"));
     let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tm = std::env::temp_dir().join(format!("terjemah-test-tm-{}-{n}.sqlite", std::process::id()));
+    let tm = tm_dir().join(format!("{}-{n}.sqlite", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", tm.display()));
     }
