@@ -1,13 +1,17 @@
 //! The translate stage: texts in, English out. Tokenizes on all cores, splits a text longer
 //! than the model accepts (clauses, then spaces, then inside a token: [`segment::split_long`]),
 //! hands the engine token sequences in one call, and joins the pieces of each text again.
-//! Glossary terms are protected through it with placeholders.
+//! Glossary terms are protected through it with placeholders; Title Case titles go to the
+//! model in sentence case ([`casing`]).
+
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::model::Engine;
 use crate::quality;
+use crate::text::casing;
 use crate::text::glossary::{Glossary, Protected};
 use crate::text::segment;
 
@@ -43,7 +47,13 @@ struct Piece {
 /// pieces and joined. Duplicates are the caller's business (the run removes them first).
 fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let limit = engine.piece_limit();
-    let per_text: Vec<Vec<Piece>> = texts
+    // A title goes in sentence case and its English comes back in Title Case.
+    let cased: Vec<Cow<str>> = if engine.sentence_cases_titles() {
+        texts.par_iter().map(|t| casing::sentence_case_title(t)).collect()
+    } else {
+        texts.iter().map(|t| Cow::Borrowed(*t)).collect()
+    };
+    let per_text: Vec<Vec<Piece>> = cased
         .par_iter()
         .enumerate()
         .map(|(ti, text)| -> Result<Vec<Piece>> {
@@ -90,6 +100,11 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
         t.hit_max_length |= o.hit_max_length;
         t.source_tokens += p.tokens.len();
         t.target_tokens += o.tokens;
+    }
+    for (t, c) in out.iter_mut().zip(&cased) {
+        if matches!(c, Cow::Owned(_)) {
+            t.text = casing::title_case(&t.text);
+        }
     }
     Ok(out)
 }

@@ -218,6 +218,32 @@ fn line_mode_keeps_one_line_per_line() {
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
 }
 
+/// A Title Case title goes to the model in sentence case and its English comes back in Title
+/// Case; other lines are untouched; `--keep-title-case` hands the title over as written.
+#[test]
+fn titles_come_back_in_title_case() {
+    let input = "AS Menyerukan Pertemuan Dewan Keamanan PBB tentang Ukraina yang Terancam Invasi Rusia\nHarga minyak dunia naik tajam.\n";
+    let m = model("tiny-marian");
+    let lines = |extra: &[&str]| {
+        let mut args = vec!["translate", "--lines", "--no-tm", "--model", m.to_str().unwrap(), "--max-decoding-length", "16"];
+        args.extend(extra);
+        let o = run_stdin(&args, input.as_bytes());
+        assert_ok(&o);
+        stdout(&o).lines().map(str::to_string).collect::<Vec<_>>()
+    };
+    let (cased, kept) = (lines(&[]), lines(&["--keep-title-case"]));
+    let small =
+        ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "the", "to", "vs", "with"];
+    let words: Vec<&str> = cased[0].split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+    assert!(!words.is_empty(), "{cased:?}");
+    for w in &words {
+        // Capitalized, a small word, or holding a capital already (a name as the model wrote it).
+        assert!(w.chars().any(char::is_uppercase) || small.contains(w), "{w:?} in {:?}", cased[0]);
+    }
+    assert_ne!(cased[0], kept[0], "the model saw another input");
+    assert_eq!(cased[1], kept[1], "a sentence is not a title");
+}
+
 #[test]
 fn long_sentences_are_split_not_truncated() {
     let dir = tempfile::tempdir().unwrap();

@@ -153,6 +153,10 @@ pub(crate) struct EngineOptions {
     /// (counted in the manifest as `redecoded`); 0: never (the engine's output as it is)
     #[arg(long, default_value_t = DEFAULT_LOOP_RETRY_NGRAM)]
     pub(crate) loop_retry_ngram: usize,
+    /// Translate Title Case titles as written; by default the common words of an Indonesian
+    /// title go to the model in lower case, as in the sentences it learnt from
+    #[arg(long)]
+    pub(crate) keep_title_case: bool,
     /// Compute type: int8, int8_float32, float32, int16 (MKL builds only), auto, default (as saved)
     /// [default: the faster of int8 and float32 for this model on this CPU, measured on the
     /// first run and cached in ~/.cache/terjemah/compute-types.json]
@@ -192,6 +196,7 @@ impl Default for EngineOptions {
             max_decoding_length: DEFAULT_MAX_DECODING_LENGTH,
             batch_tokens: DEFAULT_BATCH_TOKENS,
             loop_retry_ngram: DEFAULT_LOOP_RETRY_NGRAM,
+            keep_title_case: false,
             compute_type: None,
             compute_reason: None,
             threads: all_cores(),
@@ -350,6 +355,16 @@ impl Engine {
 
     pub(crate) fn max_input_tokens(&self) -> usize {
         self.max_input_tokens
+    }
+
+    /// Whether Title Case titles go to the model in sentence case: unless `--keep-title-case`,
+    /// for Indonesian sources (the word list is Indonesian).
+    pub(crate) fn sentence_cases_titles(&self) -> bool {
+        let indonesian = match &self.info.layout {
+            Layout::Multilingual { src_lang, .. } => matches!(src_lang.as_str(), "ind_Latn" | "__id__" | "id"),
+            Layout::Marian => true,
+        };
+        indonesian && !self.options.keep_title_case
     }
 
     /// Source SentencePiece pieces of `text`, without special tokens.

@@ -65,6 +65,7 @@ fn engine_decisive(with: Translating) -> serde_json::Value {
         "layout": with.engine.info.layout,
         "glossary": with.glossary.map(|g| g.fingerprint.clone()),
         "loops_redecoded_without_repeated_ngrams": o.loop_retry_ngram,
+        "titles_in_sentence_case": with.engine.sentence_cases_titles(),
     })
 }
 
