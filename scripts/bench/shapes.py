@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--sentences", type=int, default=100, help="sentences for the random-weight shapes")
     ap.add_argument("--decoding-length", type=int, default=48, help="fixed decoding length of the random-weight shapes")
     ap.add_argument("--reps", type=int, default=1, help="repetitions; the best of them counts")
+    ap.add_argument("--computes", default="int8,float32",
+                    help="compute types of the grid (int8 alone halves the time; it was the best of both engines on every shape so far)")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "terjemah-bench-shapes"))
     ap.add_argument("--json", help="write the results here too")
     a = ap.parse_args()
@@ -131,7 +133,7 @@ def main():
             tj = lambda extra: [a.terjemah, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
                                 "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + same_work + extra
             t_wheel, t_tj, rss = {}, {}, {}
-            for compute in ("int8", "float32"):
+            for compute in a.computes.split(","):
                 for inter, intra in layouts:
                     cfg = f"{compute} {inter}x{intra}"
                     t_wheel[cfg], rss[f"wheel {cfg}"] = best([a.python, wheel, model, src, out, compute, str(inter), str(intra),
@@ -154,7 +156,7 @@ def main():
                         f"{rss['wheel ' + wb]:.0f} / {rss['terjemah default']:.0f} |")
             print(rows[-1], flush=True)
     print(f"\nCPU: {cpu}; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}; random-weight shapes decode "
-          f"{a.decoding_length} tokens; best of {a.reps}")
+          f"{a.decoding_length} tokens; compute types {a.computes}; best of {a.reps}")
     print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | "
           "wheel/terjemah default | peak RSS MiB, wheel best / terjemah default |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -91,17 +91,28 @@ fn is_title_form(w: &str) -> bool {
 pub(crate) fn sentence_case_title(text: &str) -> Cow<'_, str> {
     let casing = &*CASING;
     let ws = words(text);
-    let lower: Vec<String> = ws.iter().map(|w| text[w.start..w.end].to_lowercase()).collect();
+    // Most words are lower case already: borrowed, not copied.
+    let lower: Vec<Cow<str>> = ws
+        .iter()
+        .map(|w| {
+            let s = &text[w.start..w.end];
+            if s.chars().any(char::is_uppercase) {
+                Cow::Owned(s.to_lowercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        })
+        .collect();
     let (mut capitalized, mut lowercase) = (0, 0);
     for (w, l) in ws.iter().zip(&lower) {
-        let content = casing.common.get(l).is_some_and(|&rank| rank >= FUNCTION_WORDS);
+        let content = casing.common.get(l.as_ref()).is_some_and(|&rank| rank >= FUNCTION_WORDS);
         if w.after_stop || !content {
             continue;
         }
         let s = &text[w.start..w.end];
         if is_title_form(s) {
             capitalized += 1;
-        } else if s == l {
+        } else if s == l.as_ref() {
             lowercase += 1;
         }
     }
@@ -110,13 +121,13 @@ pub(crate) fn sentence_case_title(text: &str) -> Cow<'_, str> {
     }
     let title = |i: usize| is_title_form(&text[ws[i].start..ws[i].end]);
     let in_phrase = |i: usize| {
-        let with = |j: usize| title(j) && casing.phrases.contains(&(lower[i.min(j)].clone(), lower[i.max(j)].clone()));
+        let with = |j: usize| title(j) && casing.phrases.contains(&(lower[i.min(j)].to_string(), lower[i.max(j)].to_string()));
         (i > 0 && !ws[i].after_stop && with(i - 1)) || (i + 1 < ws.len() && !ws[i + 1].after_stop && with(i + 1))
     };
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for (i, w) in ws.iter().enumerate() {
-        if w.after_stop || !title(i) || !casing.common.contains_key(&lower[i]) || in_phrase(i) {
+        if w.after_stop || !title(i) || !casing.common.contains_key(lower[i].as_ref()) || in_phrase(i) {
             continue;
         }
         out.push_str(&text[copied..w.start]);
