@@ -126,24 +126,33 @@ def main():
             # terjemah's measured compute type goes to a cache of this benchmark's own.
             env["XDG_CACHE_HOME"] = os.path.join(a.work, f"cache-{cap}")
             out = os.path.join(a.work, "hyp.txt")
-            best = lambda cmd: min(timed(cmd, env) for _ in range(a.reps))
             # Random weights loop on every sentence, and terjemah decodes looping outputs again
             # (the wheel's script does not): off for those shapes, so both do the same work.
             same_work = [] if name == "starter" else ["--loop-retry-ngram", "0"]
             tj = lambda extra: [a.terjemah, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
                                 "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + same_work + extra
-            t_wheel, t_tj, rss = {}, {}, {}
-            for compute in a.computes.split(","):
-                for inter, intra in layouts:
-                    cfg = f"{compute} {inter}x{intra}"
-                    t_wheel[cfg], rss[f"wheel {cfg}"] = best([a.python, wheel, model, src, out, compute, str(inter), str(intra),
-                                                              str(a.beam), str(maxlen)])
-                    t_tj[cfg], rss[f"terjemah {cfg}"] = best(tj(["--compute-type", compute, "--inter-threads", str(inter)]))
-                    print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
             env_default = dict(env)
             env_default.pop("TERJEMAH_COMPUTE_TYPE", None)
             timed(tj([]), env_default)  # first run: measures and caches the compute type
-            t_default, rss["terjemah default"] = min(timed(tj([]), env_default) for _ in range(a.reps))
+            # The repetitions go round the whole grid, wheel and terjemah in turn, so that a
+            # machine slowing down or speeding up over minutes weighs on both alike.
+            runs = {}
+            for _ in range(a.reps):
+                for compute in a.computes.split(","):
+                    for inter, intra in layouts:
+                        cfg = f"{compute} {inter}x{intra}"
+                        runs.setdefault(f"wheel {cfg}", []).append(
+                            timed([a.python, wheel, model, src, out, compute, str(inter), str(intra), str(a.beam), str(maxlen)], env))
+                        runs.setdefault(f"terjemah {cfg}", []).append(
+                            timed(tj(["--compute-type", compute, "--inter-threads", str(inter)]), env))
+                runs.setdefault("terjemah default", []).append(timed(tj([]), env_default))
+            best = {k: min(v) for k, v in runs.items()}  # (wall, peak RSS of that run)
+            rss = {k: v[1] for k, v in best.items()}
+            t_wheel = {k.removeprefix("wheel "): v[0] for k, v in best.items() if k.startswith("wheel ")}
+            t_tj = {k.removeprefix("terjemah "): v[0] for k, v in best.items() if k.startswith("terjemah ") and k != "terjemah default"}
+            t_default = best["terjemah default"][0]
+            for cfg in t_wheel:
+                print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
             chosen = json.load(open(os.path.join(env["XDG_CACHE_HOME"], "terjemah", "compute-types.json")))
             chosen = ",".join(sorted({c["compute"] for c in chosen.values()}))
             wb = min(t_wheel, key=t_wheel.get)
