@@ -2,7 +2,7 @@
 //! than the model accepts (clauses, then spaces, then inside a token: [`segment::split_long`]),
 //! hands the engine token sequences in one call, and joins the pieces of each text again.
 //! Glossary terms are protected through it with placeholders; Title Case titles go to the
-//! model in sentence case ([`casing`]).
+//! model in sentence case (`text::casing`).
 
 use std::borrow::Cow;
 
