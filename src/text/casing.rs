@@ -44,16 +44,17 @@ fn parse(list: &str) -> Casing {
     c
 }
 
-/// A word of the text: its byte range, and whether it starts a clause (first word, or after
-/// sentence punctuation, a quote or a bracket), where a capital says nothing.
-struct Word {
+/// A word of the text: its letters, byte range, and whether it starts a clause (first word,
+/// or after sentence punctuation, a quote or a bracket), where a capital says nothing.
+struct Word<'a> {
+    text: &'a str,
     start: usize,
     end: usize,
     after_stop: bool,
 }
 
 /// Letters with inner hyphens or apostrophes ("baru-baru", "Qur'an"), as the list counts them.
-fn words(text: &str) -> Vec<Word> {
+fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     let mut gap_start = 0;
@@ -74,7 +75,7 @@ fn words(text: &str) -> Vec<Word> {
         }
         let gap = &text[gap_start..i];
         let after_stop = out.is_empty() || gap.contains(['.', '!', '?', ':', ';', '"', '“', '”', '‘', '(', '[']);
-        out.push(Word { start: i, end, after_stop });
+        out.push(Word { text: &text[i..end], start: i, end, after_stop });
         gap_start = end;
     }
     out
@@ -94,14 +95,7 @@ pub(crate) fn sentence_case_title(text: &str) -> Cow<'_, str> {
     // Most words are lower case already: borrowed, not copied.
     let lower: Vec<Cow<str>> = ws
         .iter()
-        .map(|w| {
-            let s = &text[w.start..w.end];
-            if s.chars().any(char::is_uppercase) {
-                Cow::Owned(s.to_lowercase())
-            } else {
-                Cow::Borrowed(s)
-            }
-        })
+        .map(|w| if w.text.chars().any(char::is_uppercase) { Cow::Owned(w.text.to_lowercase()) } else { Cow::Borrowed(w.text) })
         .collect();
     let (mut capitalized, mut lowercase) = (0, 0);
     for (w, l) in ws.iter().zip(&lower) {
@@ -109,17 +103,16 @@ pub(crate) fn sentence_case_title(text: &str) -> Cow<'_, str> {
         if w.after_stop || !content {
             continue;
         }
-        let s = &text[w.start..w.end];
-        if is_title_form(s) {
+        if is_title_form(w.text) {
             capitalized += 1;
-        } else if s == l.as_ref() {
+        } else if w.text == l.as_ref() {
             lowercase += 1;
         }
     }
     if capitalized < 2 || lowercase > 0 {
         return Cow::Borrowed(text);
     }
-    let title = |i: usize| is_title_form(&text[ws[i].start..ws[i].end]);
+    let title = |i: usize| is_title_form(ws[i].text);
     let in_phrase = |i: usize| {
         let with = |j: usize| title(j) && casing.phrases.contains(&(lower[i.min(j)].to_string(), lower[i.max(j)].to_string()));
         (i > 0 && !ws[i].after_stop && with(i - 1)) || (i + 1 < ws.len() && !ws[i + 1].after_stop && with(i + 1))
@@ -150,12 +143,11 @@ pub(crate) fn title_case(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for (i, w) in ws.iter().enumerate() {
-        let s = &text[w.start..w.end];
         let inner = !w.after_stop && i + 1 < ws.len();
-        if s.chars().any(char::is_uppercase) || (inner && SMALL_WORDS.contains(&s)) {
+        if w.text.chars().any(char::is_uppercase) || (inner && SMALL_WORDS.contains(&w.text)) {
             continue;
         }
-        let mut cs = s.chars();
+        let mut cs = w.text.chars();
         out.push_str(&text[copied..w.start]);
         out.extend(cs.next().into_iter().flat_map(char::to_uppercase));
         out.push_str(cs.as_str());
@@ -219,7 +211,7 @@ mod tests {
     #[test]
     fn words_keep_inner_hyphens_and_apostrophes() {
         let t = "Baru-baru Ini, Qur'an (Kitab) dan 2022";
-        let ws: Vec<(&str, bool)> = words(t).iter().map(|w| (&t[w.start..w.end], w.after_stop)).collect();
+        let ws: Vec<(&str, bool)> = words(t).iter().map(|w| (w.text, w.after_stop)).collect();
         assert_eq!(ws, [("Baru-baru", true), ("Ini", false), ("Qur'an", false), ("Kitab", true), ("dan", false)]);
     }
 
