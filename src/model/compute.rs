@@ -84,7 +84,7 @@ pub(crate) fn key(fingerprint: &str, replicas: usize, threads_per_replica: usize
 
 fn backends() -> &'static str {
     if cfg!(feature = "dnnl") {
-        "dnnl"
+        "dnnl+llvm-omp"
     } else if cfg!(feature = "openblas") {
         "openblas+ruy"
     } else {
