@@ -59,10 +59,16 @@ fn balanced_batch_tokens(mut lengths: Vec<usize>, cap: usize, replicas: usize) -
     lo
 }
 
-/// How many replicas (CTranslate2 inter_threads) share `threads`. Measured on 2 cores with the
-/// starter model (README, Performance): one single-threaded replica per core beats one replica
-/// using every core (small batches leave a multi-threaded GEMM idle between steps), so by
-/// default every thread gets its own replica while their weights fit `REPLICA_BUDGET_BYTES`.
+/// Threads one replica takes by default before another replica is made. In the oneDNN build
+/// (threaded by LLVM's OpenMP) one replica on 2 threads is as fast as two single-threaded ones on
+/// every shape measured on 2 cores, faster on the large ones, and holds one copy of the weights
+/// (README, Performance); 4 is CTranslate2's own default for a replica's threads. The other
+/// builds thread Ruy and OpenBLAS by themselves, where one single-threaded replica per core
+/// measured faster on the starter model (small batches leave a multi-threaded GEMM idle).
+const THREADS_PER_REPLICA: usize = if cfg!(feature = "dnnl") { 4 } else { 1 };
+
+/// How many replicas (CTranslate2 inter_threads) share `threads`: enough that none takes more
+/// than `THREADS_PER_REPLICA`, while their weights fit `REPLICA_BUDGET_BYTES`.
 fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     let threads = options.threads.max(1);
     if options.inter_threads > 0 {
@@ -75,7 +81,7 @@ fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
         _ => 1,
     };
     let fit = REPLICA_BUDGET_BYTES / (model_bytes.max(1) * widen);
-    (fit as usize).clamp(1, threads)
+    threads.div_ceil(THREADS_PER_REPLICA).min(fit as usize).max(1)
 }
 
 /// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
@@ -170,7 +176,8 @@ pub(crate) struct EngineOptions {
     #[arg(long, default_value_t = all_cores(), hide_default_value = true)]
     pub(crate) threads: usize,
     /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads.
-    /// 0: one per thread while their weights fit in 1 GiB (each replica holds a copy)
+    /// 0: one per 4 threads (oneDNN build; other builds: one per thread) while their weights fit
+    /// in 1 GiB (each replica holds a copy)
     #[arg(long, default_value_t = 0)]
     pub(crate) inter_threads: usize,
     /// Longest input in tokens before a sentence is split [default: from the model's config, else 256]
@@ -480,20 +487,23 @@ mod tests {
     }
 
     #[test]
-    fn replicas_fill_the_threads_while_their_weights_fit() {
+    fn replicas_share_the_threads_while_their_weights_fit() {
         let o = |threads, inter, compute| EngineOptions {
             threads,
             inter_threads: inter,
             compute_type: Some(Compute(compute)),
             ..Default::default()
         };
-        // Small model: one replica per thread.
-        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 9_000_000), 16);
+        let per = THREADS_PER_REPLICA;
+        // Small model: as many replicas as give each at most `per` threads.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 9_000_000), 16 / per);
+        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 9_000_000), 2_usize.div_ceil(per));
+        assert_eq!(replicas(&o(1, 0, ComputeType::INT8), 9_000_000), 1);
         // 600 MB model (NLLB-600M int8): one replica.
         assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
-        // 76 MB int8 (OPUS-MT): 14 copies fit in 1 GiB; in float32 only 3.
-        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 76_000_000), 14);
-        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3);
+        // 76 MB int8 (OPUS-MT): 14 copies would fit in 1 GiB; in float32 only 3.
+        assert_eq!(replicas(&o(64, 0, ComputeType::INT8), 76_000_000), 14.min(64 / per));
+        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3.min(16 / per));
         // Asked for: as asked, never more than the threads.
         assert_eq!(replicas(&o(4, 2, ComputeType::INT8), 600_000_000), 2);
         assert_eq!(replicas(&o(2, 8, ComputeType::INT8), 1), 2);
