@@ -59,21 +59,29 @@ fn balanced_batch_tokens(mut lengths: Vec<usize>, cap: usize, replicas: usize) -
     lo
 }
 
-/// Threads one replica takes by default before another replica is made. In the oneDNN build
-/// (threaded by LLVM's OpenMP) one replica on 2 threads is as fast as two single-threaded ones on
-/// every shape measured on 2 cores, faster on the large ones, and holds one copy of the weights
-/// (README, Performance); 4 is CTranslate2's own default for a replica's threads. The other
-/// builds thread Ruy and OpenBLAS by themselves, where one single-threaded replica per core
-/// measured faster on the starter model (small batches leave a multi-threaded GEMM idle).
+/// Threads one replica of a model larger than `SMALL_MODEL_BYTES` takes by default before another
+/// replica is made, in the oneDNN build (threaded by LLVM's OpenMP). On 2 cores one replica on
+/// 2 threads ran the OPUS-MT base shape as fast as two single-threaded replicas and
+/// transformer-big 8% faster, with one copy of the weights instead of two (README,
+/// Performance); 4 is CTranslate2's own default for a replica's threads. The other builds thread
+/// Ruy and OpenBLAS by themselves and were only measured with one single-threaded replica per core.
 const THREADS_PER_REPLICA: usize = if cfg!(feature = "dnnl") { 4 } else { 1 };
 
-/// How many replicas (CTranslate2 inter_threads) share `threads`: enough that none takes more
-/// than `THREADS_PER_REPLICA`, while their weights fit `REPLICA_BUDGET_BYTES`.
+/// Models up to this size on disk get one single-threaded replica per thread in every build: their
+/// matrices are too small to keep several threads of one replica busy (the starter model, 36 MiB,
+/// 1,921 sentences: 2 replicas x 1 thread 20.2 and 28.1 s, 1 x 2 22.3 and 35.0 s, native and
+/// AVX2), and their copies are cheap.
+const SMALL_MODEL_BYTES: u64 = 48 << 20;
+
+/// How many replicas (CTranslate2 inter_threads) share `threads`: one per thread for small models,
+/// else enough that none takes more than `THREADS_PER_REPLICA`; never more than fit
+/// `REPLICA_BUDGET_BYTES` with their weights.
 fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     let threads = options.threads.max(1);
     if options.inter_threads > 0 {
         return options.inter_threads.min(threads);
     }
+    let per_replica = if model_bytes <= SMALL_MODEL_BYTES { 1 } else { THREADS_PER_REPLICA };
     // Weights in memory: as saved (int8 on disk for converted models), wider for wider types.
     let widen = match options.compute_type.map_or(ComputeType::INT8, |c| c.0) {
         ComputeType::FLOAT32 => 4,
@@ -81,7 +89,7 @@ fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
         _ => 1,
     };
     let fit = REPLICA_BUDGET_BYTES / (model_bytes.max(1) * widen);
-    threads.div_ceil(THREADS_PER_REPLICA).min(fit as usize).max(1)
+    threads.div_ceil(per_replica).min(fit as usize).max(1)
 }
 
 /// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
@@ -176,8 +184,8 @@ pub(crate) struct EngineOptions {
     #[arg(long, default_value_t = all_cores(), hide_default_value = true)]
     pub(crate) threads: usize,
     /// Parallel model replicas (CTranslate2 inter_threads); each gets threads / inter-threads.
-    /// 0: one per 4 threads (oneDNN build; other builds: one per thread) while their weights fit
-    /// in 1 GiB (each replica holds a copy)
+    /// 0: one per thread for models up to 48 MiB, else one per 4 threads (oneDNN build; other
+    /// builds: one per thread), while their weights fit in 1 GiB (each replica holds a copy)
     #[arg(long, default_value_t = 0)]
     pub(crate) inter_threads: usize,
     /// Longest input in tokens before a sentence is split [default: from the model's config, else 256]
@@ -495,15 +503,20 @@ mod tests {
             ..Default::default()
         };
         let per = THREADS_PER_REPLICA;
-        // Small model: as many replicas as give each at most `per` threads.
-        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 9_000_000), 16 / per);
-        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 9_000_000), 2_usize.div_ceil(per));
-        assert_eq!(replicas(&o(1, 0, ComputeType::INT8), 9_000_000), 1);
+        // Small model: one replica per thread.
+        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 36_000_000), 16);
+        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 36_000_000), 2);
+        assert_eq!(replicas(&o(1, 0, ComputeType::INT8), 36_000_000), 1);
+        // Larger: as many replicas as give each at most `per` threads.
+        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 76_000_000), 2_usize.div_ceil(per));
+        assert_eq!(replicas(&o(6, 0, ComputeType::INT8), 225_000_000), 6_usize.div_ceil(per));
         // 600 MB model (NLLB-600M int8): one replica.
         assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
         // 76 MB int8 (OPUS-MT): 14 copies would fit in 1 GiB; in float32 only 3.
         assert_eq!(replicas(&o(64, 0, ComputeType::INT8), 76_000_000), 14.min(64 / per));
         assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3.min(16 / per));
+        // A small model in float32: one per thread while the copies fit (4 x 36 MB each).
+        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 36_000_000), 7);
         // Asked for: as asked, never more than the threads.
         assert_eq!(replicas(&o(4, 2, ComputeType::INT8), 600_000_000), 2);
         assert_eq!(replicas(&o(2, 8, ComputeType::INT8), 1), 2);
