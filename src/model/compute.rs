@@ -77,9 +77,9 @@ pub(crate) fn cache_file() -> PathBuf {
 
 /// What the choice depends on besides the model: the CPU (name and the instruction sets the
 /// GEMM kernels use, and oneDNN's ISA cap), the GEMM backends of this build, and how the
-/// threads are split into replicas.
-pub(crate) fn key(fingerprint: &str, replicas: usize, threads_per_replica: usize) -> String {
-    format!("{fingerprint} | {} | {} | {replicas}x{threads_per_replica}", cpu_signature(), backends())
+/// threads are split into replicas for each measured type (`layouts`, e.g. `int8 2x1, float32 2x1`).
+pub(crate) fn key(fingerprint: &str, layouts: &str) -> String {
+    format!("{fingerprint} | {} | {} | {layouts}", cpu_signature(), backends())
 }
 
 fn backends() -> &'static str {
@@ -176,8 +176,8 @@ mod tests {
 
     #[test]
     fn the_key_names_cpu_build_and_layout() {
-        let k = key("abc", 2, 1);
-        assert!(k.starts_with("abc | ") && k.ends_with(" | 2x1"), "{k}");
+        let k = key("abc", "int8 1x2, float32 1x2");
+        assert!(k.starts_with("abc | ") && k.ends_with(" | int8 1x2, float32 1x2"), "{k}");
         assert!(k.contains(backends()));
     }
 }

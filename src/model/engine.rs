@@ -92,6 +92,13 @@ fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
     threads.div_ceil(per_replica).min(fit as usize).max(1)
 }
 
+/// Replicas and threads per replica for running this model in `compute`.
+fn layout(options: &EngineOptions, compute: Compute, model_bytes: u64) -> (usize, usize) {
+    let options = EngineOptions { compute_type: Some(compute), ..options.clone() };
+    let inter = replicas(&options, model_bytes);
+    (inter, (options.threads / inter).max(1))
+}
+
 /// OpenBLAS sizes its own thread pool to every core and busy-waits; CTranslate2 does not resize
 /// it, so `--threads 1` would still spin two threads (measured: 17x slower on a shared 2-core
 /// machine). Size it to one replica's share.
@@ -279,7 +286,14 @@ impl Engine {
             return Ok(engine);
         }
 
-        let key = compute::key(&info.fingerprint, options.inter_threads, options.threads);
+        const TYPES: [&str; 2] = ["int8", "float32"];
+        // Each type is measured in the layout it runs in, so the choice holds for those layouts.
+        let mut layouts = Vec::with_capacity(TYPES.len());
+        for name in TYPES {
+            let (r, t) = layout(&options, name.parse::<Compute>().map_err(Error::Usage)?, info.size_bytes);
+            layouts.push(format!("{name} {r}x{t}"));
+        }
+        let key = compute::key(&info.fingerprint, &layouts.join(", "));
         let file = compute::cache_file();
         if let Some(choice) = compute::cached(&file, &key) {
             if let Ok(c) = choice.compute.parse::<Compute>() {
@@ -289,7 +303,6 @@ impl Engine {
             }
         }
         // Measure: the same calibration sentences in each type, after a warm-up.
-        const TYPES: [&str; 2] = ["int8", "float32"];
         let mut best: Option<Engine> = None;
         let mut seconds = std::collections::BTreeMap::new();
         let mut spms = Some((source_spm, target_spm));
@@ -337,8 +350,7 @@ impl Engine {
         let dir = info.dir.clone();
         let mut options = options;
         options.compute_type = Some(compute);
-        let inter = replicas(&options, info.size_bytes);
-        let threads_per_replica = (options.threads / inter).max(1);
+        let (inter, threads_per_replica) = layout(&options, compute, info.size_bytes);
         #[cfg(feature = "openblas")]
         set_openblas_threads(threads_per_replica);
         let config = Config {
@@ -509,7 +521,11 @@ mod tests {
         assert_eq!(replicas(&o(1, 0, ComputeType::INT8), 36_000_000), 1);
         // Larger: as many replicas as give each at most `per` threads.
         assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 76_000_000), 2_usize.div_ceil(per));
-        assert_eq!(replicas(&o(6, 0, ComputeType::INT8), 225_000_000), 6_usize.div_ceil(per));
+        // 225 MB: 4 copies fit in 1 GiB.
+        assert_eq!(replicas(&o(6, 0, ComputeType::INT8), 225_000_000), 6_usize.div_ceil(per).min(4));
+        // The size boundary.
+        assert_eq!(replicas(&o(4, 0, ComputeType::INT8), 48 << 20), 4);
+        assert_eq!(replicas(&o(4, 0, ComputeType::INT8), (48 << 20) + 1), 4_usize.div_ceil(per));
         // 600 MB model (NLLB-600M int8): one replica.
         assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
         // 76 MB int8 (OPUS-MT): 14 copies would fit in 1 GiB; in float32 only 3.
