@@ -61,9 +61,8 @@ fn balanced_batch_tokens(mut lengths: Vec<usize>, cap: usize, replicas: usize) -
 
 /// Threads one replica of a model larger than `SMALL_MODEL_BYTES` takes by default before another
 /// replica is made, in the oneDNN build (threaded by LLVM's OpenMP). On 2 cores one replica on
-/// 2 threads ran the OPUS-MT base shape as fast as two single-threaded replicas and
-/// transformer-big 8% faster, with one copy of the weights instead of two (README,
-/// Performance); 4 is CTranslate2's own default for a replica's threads. The other builds thread
+/// 2 threads ran the OPUS-MT base and transformer-big shapes 6% to 10% faster than two
+/// single-threaded replicas, with one copy of the weights instead of two (README, Performance); 4 is CTranslate2's own default for a replica's threads. The other builds thread
 /// Ruy and OpenBLAS by themselves and were only measured with one single-threaded replica per core.
 const THREADS_PER_REPLICA: usize = if cfg!(feature = "dnnl") { 4 } else { 1 };
 
@@ -75,15 +74,15 @@ const SMALL_MODEL_BYTES: u64 = 48 << 20;
 
 /// How many replicas (CTranslate2 inter_threads) share `threads`: one per thread for small models,
 /// else enough that none takes more than `THREADS_PER_REPLICA`; never more than fit
-/// `REPLICA_BUDGET_BYTES` with their weights.
-fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
+/// `REPLICA_BUDGET_BYTES` with their weights in `compute`.
+fn replicas(options: &EngineOptions, compute: Compute, model_bytes: u64) -> usize {
     let threads = options.threads.max(1);
     if options.inter_threads > 0 {
         return options.inter_threads.min(threads);
     }
     let per_replica = if model_bytes <= SMALL_MODEL_BYTES { 1 } else { THREADS_PER_REPLICA };
     // Weights in memory: as saved (int8 on disk for converted models), wider for wider types.
-    let widen = match options.compute_type.map_or(ComputeType::INT8, |c| c.0) {
+    let widen = match compute.0 {
         ComputeType::FLOAT32 => 4,
         ComputeType::INT16 | ComputeType::FLOAT16 | ComputeType::BFLOAT16 | ComputeType::INT8_FLOAT16 => 2,
         _ => 1,
@@ -94,8 +93,7 @@ fn replicas(options: &EngineOptions, model_bytes: u64) -> usize {
 
 /// Replicas and threads per replica for running this model in `compute`.
 fn layout(options: &EngineOptions, compute: Compute, model_bytes: u64) -> (usize, usize) {
-    let options = EngineOptions { compute_type: Some(compute), ..options.clone() };
-    let inter = replicas(&options, model_bytes);
+    let inter = replicas(options, compute, model_bytes);
     (inter, (options.threads / inter).max(1))
 }
 
@@ -508,34 +506,29 @@ mod tests {
 
     #[test]
     fn replicas_share_the_threads_while_their_weights_fit() {
-        let o = |threads, inter, compute| EngineOptions {
-            threads,
-            inter_threads: inter,
-            compute_type: Some(Compute(compute)),
-            ..Default::default()
-        };
+        let o = |threads, inter| EngineOptions { threads, inter_threads: inter, ..Default::default() };
         let per = THREADS_PER_REPLICA;
         // Small model: one replica per thread.
-        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 36_000_000), 16);
-        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 36_000_000), 2);
-        assert_eq!(replicas(&o(1, 0, ComputeType::INT8), 36_000_000), 1);
+        assert_eq!(replicas(&o(16, 0), Compute(ComputeType::INT8), 36_000_000), 16);
+        assert_eq!(replicas(&o(2, 0), Compute(ComputeType::INT8), 36_000_000), 2);
+        assert_eq!(replicas(&o(1, 0), Compute(ComputeType::INT8), 36_000_000), 1);
         // Larger: as many replicas as give each at most `per` threads.
-        assert_eq!(replicas(&o(2, 0, ComputeType::INT8), 76_000_000), 2_usize.div_ceil(per));
+        assert_eq!(replicas(&o(2, 0), Compute(ComputeType::INT8), 76_000_000), 2_usize.div_ceil(per));
         // 225 MB: 4 copies fit in 1 GiB.
-        assert_eq!(replicas(&o(6, 0, ComputeType::INT8), 225_000_000), 6_usize.div_ceil(per).min(4));
+        assert_eq!(replicas(&o(6, 0), Compute(ComputeType::INT8), 225_000_000), 6_usize.div_ceil(per).min(4));
         // The size boundary.
-        assert_eq!(replicas(&o(4, 0, ComputeType::INT8), 48 << 20), 4);
-        assert_eq!(replicas(&o(4, 0, ComputeType::INT8), (48 << 20) + 1), 4_usize.div_ceil(per));
+        assert_eq!(replicas(&o(4, 0), Compute(ComputeType::INT8), 48 << 20), 4);
+        assert_eq!(replicas(&o(4, 0), Compute(ComputeType::INT8), (48 << 20) + 1), 4_usize.div_ceil(per));
         // 600 MB model (NLLB-600M int8): one replica.
-        assert_eq!(replicas(&o(16, 0, ComputeType::INT8), 600_000_000), 1);
+        assert_eq!(replicas(&o(16, 0), Compute(ComputeType::INT8), 600_000_000), 1);
         // 76 MB int8 (OPUS-MT): 14 copies would fit in 1 GiB; in float32 only 3.
-        assert_eq!(replicas(&o(64, 0, ComputeType::INT8), 76_000_000), 14.min(64 / per));
-        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 76_000_000), 3.min(16 / per));
+        assert_eq!(replicas(&o(64, 0), Compute(ComputeType::INT8), 76_000_000), 14.min(64 / per));
+        assert_eq!(replicas(&o(16, 0), Compute(ComputeType::FLOAT32), 76_000_000), 3.min(16 / per));
         // A small model in float32: one per thread while the copies fit (4 x 36 MB each).
-        assert_eq!(replicas(&o(16, 0, ComputeType::FLOAT32), 36_000_000), 7);
+        assert_eq!(replicas(&o(16, 0), Compute(ComputeType::FLOAT32), 36_000_000), 7);
         // Asked for: as asked, never more than the threads.
-        assert_eq!(replicas(&o(4, 2, ComputeType::INT8), 600_000_000), 2);
-        assert_eq!(replicas(&o(2, 8, ComputeType::INT8), 1), 2);
+        assert_eq!(replicas(&o(4, 2), Compute(ComputeType::INT8), 600_000_000), 2);
+        assert_eq!(replicas(&o(2, 8), Compute(ComputeType::INT8), 1), 2);
     }
 
     #[test]
