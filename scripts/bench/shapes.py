@@ -11,6 +11,9 @@ oneDNN in both engines honours), it times:
   - terjemah translate --lines with the same grid, and with its defaults (the compute type it
     measured and cached on a first, untimed run; its replica layout);
 and prints the ratios wheel/terjemah (above 1: terjemah is faster) with the CPU's flags.
+`--other LABEL=BIN` (repeatable) adds another terjemah build to the same rounds, its defaults
+only (e.g. the source-built oneDNN against the prebuilt one, or an installed folder whose OpenMP
+runtime was swapped), each with its own compute-type cache.
 """
 import argparse
 import json
@@ -97,7 +100,10 @@ def main():
                     help="compute types of the grid (int8 alone halves the time; it was the best of both engines on every shape so far)")
     ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "terjemah-bench-shapes"))
     ap.add_argument("--json", help="write the results here too")
+    ap.add_argument("--other", action="append", default=[], metavar="LABEL=BIN",
+                    help="another terjemah build timed with its defaults in the same rounds (repeatable)")
     a = ap.parse_args()
+    others = [tuple(o.split("=", 1)) for o in a.other]
     os.makedirs(a.work, exist_ok=True)
     news = os.path.join(a.shared, "data", "train", "bmmt-news-valid.id")
     wheel = os.path.join(a.work, "wheel.py")
@@ -129,11 +135,15 @@ def main():
             # Random weights loop on every sentence, and terjemah decodes looping outputs again
             # (the wheel's script does not): off for those shapes, so both do the same work.
             same_work = [] if name == "starter" else ["--loop-retry-ngram", "0"]
-            tj = lambda extra: [a.terjemah, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
+            tj = lambda extra, binary=a.terjemah: [binary, "translate", "--lines", src, "--out", out, "--model", model, "--beam", str(a.beam),
                                 "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + same_work + extra
             env_default = dict(env)
             env_default.pop("TERJEMAH_COMPUTE_TYPE", None)
             timed(tj([]), env_default)  # first run: measures and caches the compute type
+            env_other = {}
+            for label, binary in others:
+                env_other[label] = dict(env_default, XDG_CACHE_HOME=os.path.join(a.work, f"cache-{cap}-{label}"))
+                timed(tj([], binary), env_other[label])
             # The repetitions go round the whole grid, wheel and terjemah in turn, so that a
             # machine slowing down or speeding up over minutes weighs on both alike.
             runs = {}
@@ -146,29 +156,38 @@ def main():
                         runs.setdefault(f"terjemah {cfg}", []).append(
                             timed(tj(["--compute-type", compute, "--inter-threads", str(inter)]), env))
                 runs.setdefault("terjemah default", []).append(timed(tj([]), env_default))
+                for label, binary in others:
+                    runs.setdefault(f"other {label}", []).append(timed(tj([], binary), env_other[label]))
             best = {k: min(v) for k, v in runs.items()}  # (wall, peak RSS of that run)
             rss = {k: v[1] for k, v in best.items()}
             t_wheel = {k.removeprefix("wheel "): v[0] for k, v in best.items() if k.startswith("wheel ")}
             t_tj = {k.removeprefix("terjemah "): v[0] for k, v in best.items() if k.startswith("terjemah ") and k != "terjemah default"}
+            t_other = {label: best[f"other {label}"][0] for label, _ in others}
             t_default = best["terjemah default"][0]
             for cfg in t_wheel:
                 print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
+            for label, t in t_other.items():
+                print(f"  {name} {cap} {label} default: {t:.2f} s (wheel best / it: {min(t_wheel.values()) / t:.2f}x), "
+                      f"peak RSS {rss['other ' + label]:.0f} MiB", flush=True)
             chosen = json.load(open(os.path.join(env["XDG_CACHE_HOME"], "terjemah", "compute-types.json")))
             chosen = ",".join(sorted({c["compute"] for c in chosen.values()}))
             wb = min(t_wheel, key=t_wheel.get)
             tb = min(t_tj, key=t_tj.get)
             r = {"model": name, "isa": cap, "sentences": n, "decoding": maxlen, "wheel_best": [wb, t_wheel[wb]],
-                 "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj, "peak_rss_mib": rss}
+                 "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj, "peak_rss_mib": rss,
+                 "others": t_other}
             results.append(r)
             rows.append(f"| {name} | {cap} | {n} | {t_wheel[wb]:.2f} ({wb}) | {t_tj[tb]:.2f} ({tb}) | {t_default:.2f} ({chosen}) | "
                         f"**{t_wheel[wb] / t_tj[tb]:.2f}x** | **{t_wheel[wb] / t_default:.2f}x** | "
-                        f"{rss['wheel ' + wb]:.0f} / {rss['terjemah default']:.0f} |")
+                        f"{rss['wheel ' + wb]:.0f} / {rss['terjemah default']:.0f} |"
+                        + "".join(f" {t_other[l]:.2f} ({t_wheel[wb] / t_other[l]:.2f}x, {rss['other ' + l]:.0f} MiB) |" for l, _ in others))
             print(rows[-1], flush=True)
     print(f"\nCPU: {cpu}; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}; random-weight shapes decode "
           f"{a.decoding_length} tokens; compute types {a.computes}; best of {a.reps}")
     print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | "
-          "wheel/terjemah default | peak RSS MiB, wheel best / terjemah default |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "wheel/terjemah default | peak RSS MiB, wheel best / terjemah default |"
+          + "".join(f" {l} default s (wheel best / it, peak RSS) |" for l, _ in others))
+    print("|---|---|---|---|---|---|---|---|---|" + "---|" * len(others))
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as f:

@@ -82,13 +82,34 @@ pub(crate) fn key(fingerprint: &str, layouts: &str) -> String {
     format!("{fingerprint} | {} | {} | {layouts}", cpu_signature(), backends())
 }
 
-fn backends() -> &'static str {
+fn backends() -> String {
     if cfg!(feature = "dnnl") {
-        "dnnl+llvm-omp"
+        format!("dnnl+{}", loaded_runtimes())
     } else if cfg!(feature = "openblas") {
-        "openblas+ruy"
+        "openblas+ruy".to_string()
     } else {
-        "ruy"
+        "ruy".to_string()
+    }
+}
+
+/// The oneDNN and OpenMP libraries this process loaded, by file name (the loader's pick, which
+/// the rpath or LD_LIBRARY_PATH decide, not the build): e.g. `libdnnl.so.3 libiomp5.so` for
+/// Intel's prebuilt oneDNN, `libomp.so.5` alone for the static oneDNN threaded by LLVM's
+/// runtime. Speeds differ between them (README, Performance), so measurements do too.
+fn loaded_runtimes() -> String {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    let mut names: Vec<&str> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter_map(|p| p.rsplit('/').next())
+        .filter(|n| ["libdnnl.so", "libiomp5", "libomp.so", "libgomp"].iter().any(|k| n.starts_with(k)))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        "static".to_string()
+    } else {
+        names.join(" ")
     }
 }
 
@@ -178,6 +199,6 @@ mod tests {
     fn the_key_names_cpu_build_and_layout() {
         let k = key("abc", "int8 1x2, float32 1x2");
         assert!(k.starts_with("abc | ") && k.ends_with(" | int8 1x2, float32 1x2"), "{k}");
-        assert!(k.contains(backends()));
+        assert!(k.contains(&backends()));
     }
 }

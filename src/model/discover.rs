@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 pub(crate) const DEFAULT_MODEL: &str = "id-en-starter";
 
 /// Candidate locations of the bundled model, in order: `$TERJEMAH_MODEL` (alone when set),
-/// `./models/NAME`, and the source tree the binary was built from.
+/// `./models/NAME`, `PREFIX/share/terjemah/models/NAME` beside an installed binary
+/// (`scripts/install PREFIX` puts it there), and the source tree the binary was built from.
 pub(crate) fn default_model_candidates() -> Vec<PathBuf> {
     if let Some(p) = std::env::var_os("TERJEMAH_MODEL").filter(|p| !p.is_empty()) {
         return vec![PathBuf::from(p)];
     }
     let mut c = vec![Path::new("models").join(DEFAULT_MODEL)];
+    if let Some(prefix) = std::env::current_exe().ok().and_then(|e| e.parent()?.parent().map(Path::to_path_buf)) {
+        let installed = prefix.join("share").join("terjemah").join("models").join(DEFAULT_MODEL);
+        if installed.join("model.bin").is_file() {
+            c.push(installed);
+        }
+    }
     let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(DEFAULT_MODEL);
     if c[0].canonicalize().ok() != built_from.canonicalize().ok() || !built_from.exists() {
         c.push(built_from);
