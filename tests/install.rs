@@ -44,6 +44,13 @@ fn an_installed_folder_translates_from_an_empty_environment_after_a_move() {
         }
     }
 
+    // Libraries that came with a licence (the prebuilt oneDNN and its runtimes) bring it along.
+    if prefix.join("lib/terjemah/libdnnl.so.3").exists() {
+        let licences = prefix.join("share/terjemah/licenses");
+        let n = fs::read_dir(&licences).map(|d| d.count()).unwrap_or(0);
+        assert!(n >= 3, "{n} licence folders in {}", licences.display());
+    }
+
     // No model argument: the installed starter model is the default.
     let work = dir.path().join("elsewhere");
     fs::create_dir(&work).unwrap();
