@@ -28,16 +28,22 @@ fn is_root() -> bool {
 /// Run a command as the unprivileged user `nobody` (root ignores file permissions, so the
 /// permission tests need another user).
 fn as_nobody(args: &[&str], work: &Path) -> std::process::Output {
-    // The binary and the model must be readable by nobody: copy them next to the test data.
-    let bin = work.join("terjemah");
-    fs::copy(env!("CARGO_BIN_EXE_terjemah"), &bin).unwrap();
+    // The binary, the shared libraries it loads (the build's are under root's home, which nobody
+    // cannot read) and the model must be readable by nobody: install them next to the test data.
+    let prefix = work.join("installed");
+    let o = Command::new(manifest_dir().join("scripts/install"))
+        .args(["--binary", env!("CARGO_BIN_EXE_terjemah"), prefix.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let bin = prefix.join("bin/terjemah");
     let model_copy = work.join("model");
     fs::create_dir_all(&model_copy).unwrap();
     for f in fs::read_dir(model("tiny-marian")).unwrap() {
         let f = f.unwrap();
         fs::copy(f.path(), model_copy.join(f.file_name())).unwrap();
     }
-    for p in [&bin, &model_copy] {
+    for p in [&prefix, &model_copy] {
         Command::new("chmod").args(["-R", "a+rX", p.to_str().unwrap()]).status().unwrap();
     }
     let mut full = vec!["--reuid=nobody", "--regid=nogroup", "--clear-groups", bin.to_str().unwrap()];
