@@ -93,9 +93,11 @@ fn backends() -> String {
 }
 
 /// The oneDNN and OpenMP libraries this process loaded, by file name (the loader's pick, which
-/// the rpath or LD_LIBRARY_PATH decide, not the build): e.g. `libdnnl.so.3 libiomp5.so` for
-/// Intel's prebuilt oneDNN, `libomp.so.5` alone for the static oneDNN threaded by LLVM's
-/// runtime. Speeds differ between them (README, Performance), so measurements do too.
+/// the rpath or LD_LIBRARY_PATH decide, not the build): `libdnnl.so.3 libiomp5.so` for the
+/// prebuilt oneDNN, `libomp.so.5` alone for the static, source-built one threaded by LLVM's
+/// runtime. Speeds differ between them (README, Performance), so measurements do too. Two
+/// runtimes under one file name (scripts/fetch-onednn puts LLVM's under Intel's name) are not
+/// told apart.
 fn loaded_runtimes() -> String {
     let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
     let mut names: Vec<&str> = maps
