@@ -31,12 +31,7 @@ fn as_nobody(args: &[&str], work: &Path) -> std::process::Output {
     // The binary, the shared libraries it loads (the build's are under root's home, which nobody
     // cannot read) and the model must be readable by nobody: install them next to the test data.
     let prefix = work.join("installed");
-    let o = Command::new(manifest_dir().join("scripts/install"))
-        .args(["--binary", env!("CARGO_BIN_EXE_terjemah"), prefix.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_ok(&o);
-    let bin = prefix.join("bin/terjemah");
+    let bin = install_to(&prefix);
     let model_copy = work.join("model");
     fs::create_dir_all(&model_copy).unwrap();
     for f in fs::read_dir(model("tiny-marian")).unwrap() {

@@ -20,11 +20,7 @@ fn is_system(lib: &str) -> bool {
 fn an_installed_folder_translates_from_an_empty_environment_after_a_move() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first");
-    let o = Command::new(manifest_dir().join("scripts/install"))
-        .args(["--binary", env!("CARGO_BIN_EXE_terjemah"), first.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_ok(&o);
+    install_to(&first);
     // Moved after installing: nothing may point back at the install path or the build folder.
     let prefix = dir.path().join("moved");
     fs::rename(&first, &prefix).unwrap();

@@ -27,6 +27,17 @@ pub fn seed_article() -> PathBuf {
     fixtures().join("articles").join(format!("{SEED}.txt"))
 }
 
+/// `scripts/install --binary BIN PREFIX` with the binary under test: PREFIX/bin/terjemah with the
+/// libraries it loads in PREFIX/lib/terjemah. Returns the installed binary.
+pub fn install_to(prefix: &Path) -> PathBuf {
+    let o = Command::new(manifest_dir().join("scripts/install"))
+        .args(["--binary", env!("CARGO_BIN_EXE_terjemah"), prefix.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    prefix.join("bin/terjemah")
+}
+
 static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Where each run's own translation memory goes: under Cargo's scratch folder for tests, not
