@@ -15,6 +15,7 @@ use crate::run::{self, lines, Job, Translating};
 use crate::text::glossary::Glossary;
 
 pub mod eval;
+pub mod vmap;
 
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
 const LINE_CHUNK: usize = 2000;

@@ -76,6 +76,10 @@ usage error."
     /// Translation memory maintenance: join the per-shard memories of a job into one
     #[command(subcommand)]
     Tm(TmCommand),
+    /// Vocabulary shortlists: decode over the target pieces a sentence can plausibly produce
+    /// (faster on models with large vocabularies)
+    #[command(subcommand)]
+    Vmap(VmapCommand),
     /// Print a shell completion script
     #[command(after_help = "Examples:
   terjemah completions bash > ~/.local/share/bash-completion/completions/terjemah
@@ -107,6 +111,21 @@ enum TmCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum VmapCommand {
+    /// Build a model's shortlist from parallel text or from its own translations of your
+    /// articles, and measure how often it reproduces the whole vocabulary's output
+    #[command(after_help = "Examples:
+  terjemah vmap build --source train.id --target train.en        # writes MODEL/vmap.txt
+  terjemah vmap build articles/ -m models/opus-mt-id-en            # learnt from its translations
+  terjemah vmap build --source train.id --target train.en --out my.vmap.txt
+  terjemah translate articles/ --out out/ --vmap my.vmap.txt       # auto (MODEL/vmap.txt) or off
+
+The shortlist is written with a JSON report beside it (vmap.json): how it was built and its
+coverage on held-out sentences.")]
+    Build(Box<commands::vmap::VmapBuildArgs>),
+}
+
 #[derive(Args)]
 struct MergeArgs {
     /// Shard manifests (manifest.shard-K-of-N.json)
@@ -136,6 +155,7 @@ fn main() -> ExitCode {
         Command::Models(a) => commands::list_models(a.dirs, a.json).map(exit),
         Command::MergeManifests(a) => commands::merge_manifests(&a.manifests, a.out, a.allow_incomplete).map(|_| ExitCode::SUCCESS),
         Command::Tm(TmCommand::Merge { into, from }) => commands::tm_merge(&into, &from).map(|_| ExitCode::SUCCESS),
+        Command::Vmap(VmapCommand::Build(a)) => commands::vmap::build(*a).map(|_| ExitCode::SUCCESS),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "terjemah", &mut io::stdout());
             Ok(ExitCode::SUCCESS)

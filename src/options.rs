@@ -11,7 +11,7 @@ use crate::text::plan::Boilerplate;
 
 /// What folders are searched for: articles and saved pages, less terjemah's own HTML outputs
 /// (review pages and translated pages left in an input folder by an earlier run elsewhere).
-const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
+pub(crate) const DEFAULT_GLOBS: &[&str] = &["*.txt", "*.md", "*.html", "*.htm", "!*.bi.html", "!*.en.html"];
 
 /// `terjemah translate`'s options, parsed from the command line by clap (`clap::Args`).
 #[derive(Clone, Debug, clap::Args)]

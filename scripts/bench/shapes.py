@@ -14,6 +14,10 @@ and prints the ratios wheel/terjemah (above 1: terjemah is faster) with the CPU'
 `--other LABEL=BIN` (repeatable) adds another terjemah build to the same rounds, its defaults
 only (e.g. the source-built oneDNN against the prebuilt one, or an installed folder whose OpenMP
 runtime was swapped), each with its own compute-type cache.
+`--vmap` adds terjemah with a vocabulary shortlist: the model folder's vmap.txt, else one built by
+`terjemah vmap build` from ../shared/data/train (untimed; its build time is printed); the
+default row then runs as users run it (auto: with the shortlist where the folder has one) and a
+`--vmap off` row is added, so the table has both against the wheel's best without a shortlist.
 """
 import argparse
 import json
@@ -81,6 +85,21 @@ def sentences(path, n, out):
     return len(lines)
 
 
+def parallel_text(shared, work):
+    """All of shared/data/train as one pair of files (X.id with X.en), for building shortlists."""
+    train = os.path.join(shared, "data", "train")
+    out = (os.path.join(work, "train.id"), os.path.join(work, "train.en"))
+    with open(out[0], "w", encoding="utf-8") as fi, open(out[1], "w", encoding="utf-8") as fe:
+        for name in sorted(os.listdir(train)):
+            if name.endswith(".id") and os.path.exists(os.path.join(train, name[:-3] + ".en")):
+                ids = open(os.path.join(train, name), encoding="utf-8").read().splitlines()
+                ens = open(os.path.join(train, name[:-3] + ".en"), encoding="utf-8").read().splitlines()
+                if len(ids) == len(ens):
+                    fi.write("".join(l + "\n" for l in ids))
+                    fe.write("".join(l + "\n" for l in ens))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--terjemah", required=True)
@@ -102,6 +121,7 @@ def main():
     ap.add_argument("--json", help="write the results here too")
     ap.add_argument("--other", action="append", default=[], metavar="LABEL=BIN",
                     help="another terjemah build timed with its defaults in the same rounds (repeatable)")
+    ap.add_argument("--vmap", action="store_true", help="also time terjemah with a vocabulary shortlist (built here if the model has none)")
     a = ap.parse_args()
     others = [tuple(o.split("=", 1)) for o in a.other]
     os.makedirs(a.work, exist_ok=True)
@@ -115,6 +135,7 @@ def main():
     print(f"wheel: ctranslate2 {ver}; terjemah: {a.terjemah}\n", flush=True)
     layouts = [(2, 1), (1, 2)] if a.threads == 2 else [(a.threads, 1), (1, a.threads)]
     rows, results = [], []
+    train = parallel_text(a.shared, a.work) if a.vmap else None
     for name in a.models.split(","):
         if name == "starter":
             model, src = a.starter, os.path.join(a.work, "starter.id")
@@ -124,6 +145,15 @@ def main():
             if not os.path.isfile(os.path.join(model, "model.bin")):
                 sys.exit(f"{model}: missing; build it with scripts/bench/make_shapes.py")
             n, maxlen = sentences(news, a.sentences, src), a.decoding_length
+        vmap = None
+        if a.vmap:
+            vmap = os.path.join(model, "vmap.txt")
+            if not os.path.isfile(vmap):
+                vmap = os.path.join(a.work, f"vmap-{name}.txt")
+                t0 = time.perf_counter()
+                subprocess.run([a.terjemah, "vmap", "build", "--source", train[0], "--target", train[1], "--model", model,
+                                "--out", vmap, "--check", "0", "--threads", str(a.threads)], check=True, stderr=subprocess.DEVNULL)
+                print(f"  {name}: shortlist built from {train[0]} in {time.perf_counter() - t0:.1f} s: {vmap}", flush=True)
         for cap in a.isa.split(","):
             env = dict(os.environ)
             env.pop("ONEDNN_MAX_CPU_ISA", None)
@@ -156,16 +186,24 @@ def main():
                         runs.setdefault(f"terjemah {cfg}", []).append(
                             timed(tj(["--compute-type", compute, "--inter-threads", str(inter)]), env))
                 runs.setdefault("terjemah default", []).append(timed(tj([]), env_default))
+                if vmap:
+                    # The shortlist given explicitly (the folder's own is what auto takes), and none.
+                    runs.setdefault("vmap shortlist", []).append(timed(tj(["--vmap", vmap]), env_default))
+                    runs.setdefault("vmap off", []).append(timed(tj(["--vmap", "off"]), env_default))
                 for label, binary in others:
                     runs.setdefault(f"other {label}", []).append(timed(tj([], binary), env_other[label]))
             best = {k: min(v) for k, v in runs.items()}  # (wall, peak RSS of that run)
             rss = {k: v[1] for k, v in best.items()}
             t_wheel = {k.removeprefix("wheel "): v[0] for k, v in best.items() if k.startswith("wheel ")}
             t_tj = {k.removeprefix("terjemah "): v[0] for k, v in best.items() if k.startswith("terjemah ") and k != "terjemah default"}
+            t_vmap = {k.removeprefix("vmap "): v[0] for k, v in best.items() if k.startswith("vmap ")}
             t_other = {label: best[f"other {label}"][0] for label, _ in others}
             t_default = best["terjemah default"][0]
             for cfg in t_wheel:
                 print(f"  {name} {cap} {cfg}: wheel {t_wheel[cfg]:.2f} s, terjemah {t_tj[cfg]:.2f} s", flush=True)
+            for label, t in t_vmap.items():
+                print(f"  {name} {cap} terjemah default, --vmap {label}: {t:.2f} s (wheel best / it: {min(t_wheel.values()) / t:.2f}x), "
+                      f"peak RSS {rss['vmap ' + label]:.0f} MiB", flush=True)
             for label, t in t_other.items():
                 print(f"  {name} {cap} {label} default: {t:.2f} s (wheel best / it: {min(t_wheel.values()) / t:.2f}x), "
                       f"peak RSS {rss['other ' + label]:.0f} MiB", flush=True)
@@ -175,19 +213,21 @@ def main():
             tb = min(t_tj, key=t_tj.get)
             r = {"model": name, "isa": cap, "sentences": n, "decoding": maxlen, "wheel_best": [wb, t_wheel[wb]],
                  "terjemah_best": [tb, t_tj[tb]], "terjemah_default": [chosen, t_default], "wheel": t_wheel, "terjemah": t_tj, "peak_rss_mib": rss,
-                 "others": t_other}
+                 "others": t_other, "vmap": t_vmap}
             results.append(r)
             rows.append(f"| {name} | {cap} | {n} | {t_wheel[wb]:.2f} ({wb}) | {t_tj[tb]:.2f} ({tb}) | {t_default:.2f} ({chosen}) | "
                         f"**{t_wheel[wb] / t_tj[tb]:.2f}x** | **{t_wheel[wb] / t_default:.2f}x** | "
                         f"{rss['wheel ' + wb]:.0f} / {rss['terjemah default']:.0f} |"
-                        + "".join(f" {t_other[l]:.2f} ({t_wheel[wb] / t_other[l]:.2f}x, {rss['other ' + l]:.0f} MiB) |" for l, _ in others))
+                        + "".join(f" {t_other[l]:.2f} ({t_wheel[wb] / t_other[l]:.2f}x, {rss['other ' + l]:.0f} MiB) |" for l, _ in others)
+                        + ("".join(f" {t_vmap[l]:.2f} (**{t_wheel[wb] / t_vmap[l]:.2f}x**) |" for l in ("off", "shortlist")) if a.vmap else ""))
             print(rows[-1], flush=True)
     print(f"\nCPU: {cpu}; flags: {' '.join(isa)}; {a.threads} threads, beam {a.beam}; random-weight shapes decode "
           f"{a.decoding_length} tokens; compute types {a.computes}; best of {a.reps}")
     print("\n| model | ISA | sentences | wheel best s | terjemah best s | terjemah default s | wheel/terjemah best | "
           "wheel/terjemah default | peak RSS MiB, wheel best / terjemah default |"
-          + "".join(f" {l} default s (wheel best / it, peak RSS) |" for l, _ in others))
-    print("|---|---|---|---|---|---|---|---|---|" + "---|" * len(others))
+          + "".join(f" {l} default s (wheel best / it, peak RSS) |" for l, _ in others)
+          + (" terjemah --vmap off s (wheel best / it) | terjemah with shortlist s (wheel best / it) |" if a.vmap else ""))
+    print("|---|---|---|---|---|---|---|---|---|" + "---|" * (len(others) + 2 * a.vmap))
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as f:

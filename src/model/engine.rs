@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::compute;
 use crate::model::inspect::{check_tokenizer_matches, Layout, ModelInfo};
+use crate::model::vmap::{ModelView, Shortlist, VmapChoice};
 
 /// Weights that replicas may hold in all: ct2rs gives each replica its own copy of the weights
 /// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
@@ -202,6 +203,11 @@ pub(crate) struct EngineOptions {
     /// Target language code of multilingual models [default: eng_Latn for NLLB, __en__ for M2M-100]
     #[arg(long)]
     pub(crate) tgt_lang: Option<String>,
+    /// Vocabulary shortlist (`terjemah vmap build`): auto = the model folder's vmap.txt when it
+    /// has one; off = the whole vocabulary; or a shortlist file. Candidates are the union over a
+    /// batch, so a sentence's English may change with what it is batched with (rarely: README)
+    #[arg(long, default_value_t = VmapChoice::Auto, value_name = "auto|off|PATH")]
+    pub(crate) vmap: VmapChoice,
 }
 
 fn all_cores() -> usize {
@@ -224,6 +230,7 @@ impl Default for EngineOptions {
             max_input_tokens: None,
             src_lang: None,
             tgt_lang: None,
+            vmap: VmapChoice::Auto,
         }
     }
 }
@@ -249,6 +256,8 @@ pub(crate) struct Engine {
     max_input_tokens: usize,
     /// CTranslate2 replicas (inter_threads).
     replicas: usize,
+    /// The vocabulary shortlist decoding uses (`--vmap`), if any.
+    pub(crate) shortlist: Option<Shortlist>,
     /// Set when this load measured the compute type (a note for the run's output).
     pub(crate) compute_note: Option<String>,
 }
@@ -257,6 +266,28 @@ pub(crate) struct Engine {
 /// token of multilingual models takes one position).
 fn decoding_limit(info: &ModelInfo, asked: usize) -> usize {
     info.max_output_tokens.map_or(asked, |limit| asked.min(limit.saturating_sub(1)).max(1))
+}
+
+/// Whether CTranslate2 can decode this model with this shortlist. Models decoded with a target
+/// language prefix (NLLB, M2M-100) take only a static one: CTranslate2 (4.x, as vendored by
+/// ct2rs 0.10.3) keeps each replica's original -> shortlist id map from batch to batch
+/// (`Decoder::update_output_layer` emplaces into `_to_output_word_id` without clearing it), so
+/// from the second batch on, the language token is mapped with an earlier batch's numbering:
+/// an out-of-range crash ("vector::_M_range_check") or another token forced as the prefix. With
+/// the same candidates in every batch the old numbering is the right one. The start and end
+/// tokens are unaffected: they are the lowest ids and always candidates.
+fn check_shortlist_usable(info: &ModelInfo, shortlist: &Shortlist) -> Result<()> {
+    if let Layout::Multilingual { family, .. } = &info.layout {
+        if shortlist.per_batch {
+            return Err(Error::Usage(format!(
+                "{}: a per-batch shortlist cannot decode {family} models, whose output starts with a forced language token \
+                 (CTranslate2 numbers that token with the first batch's shortlist in every later batch). Build a static \
+                 one with `terjemah vmap build --kind static` (the default for {family}), or pass --vmap off",
+                shortlist.path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The source and target SentencePiece models of a model folder.
@@ -278,8 +309,12 @@ impl Engine {
             tokenizers.push((info.target_spm.as_path(), &target_spm));
         }
         check_tokenizer_matches(dir, &vocab, &tokenizers)?;
+        let shortlist = options.vmap.resolve(dir)?;
+        if let Some(s) = &shortlist {
+            check_shortlist_usable(&info, s)?;
+        }
         if let Some(compute) = options.compute_type {
-            let mut engine = Engine::open(info, options, compute, source_spm, target_spm)?;
+            let mut engine = Engine::open(info, options, compute, shortlist, source_spm, target_spm)?;
             engine.options.compute_reason = Some("given (--compute-type)".into());
             return Ok(engine);
         }
@@ -295,7 +330,7 @@ impl Engine {
         let file = compute::cache_file();
         if let Some(choice) = compute::cached(&file, &key) {
             if let Ok(c) = choice.compute.parse::<Compute>() {
-                let mut engine = Engine::open(info, options, c, source_spm, target_spm)?;
+                let mut engine = Engine::open(info, options, c, shortlist, source_spm, target_spm)?;
                 engine.options.compute_reason = Some(choice.reason(true));
                 return Ok(engine);
             }
@@ -311,7 +346,7 @@ impl Engine {
             };
             let mut probe = options.clone();
             probe.max_decoding_length = probe.max_decoding_length.min(64); // random-weight models never stop
-            let engine = Engine::open(info.clone(), probe, name.parse::<Compute>().map_err(Error::Usage)?, src, tgt)?;
+            let engine = Engine::open(info.clone(), probe, name.parse::<Compute>().map_err(Error::Usage)?, shortlist.clone(), src, tgt)?;
             engine.translate_short(&compute::CALIBRATION[..compute::WARM_UP])?;
             let t0 = std::time::Instant::now();
             engine.translate_short(&compute::CALIBRATION[compute::WARM_UP..])?;
@@ -342,6 +377,7 @@ impl Engine {
         info: ModelInfo,
         options: EngineOptions,
         compute: Compute,
+        shortlist: Option<Shortlist>,
         source_spm: SentencePieceProcessor,
         target_spm: SentencePieceProcessor,
     ) -> Result<Engine> {
@@ -358,7 +394,9 @@ impl Engine {
             num_threads_per_replica: threads_per_replica,
             ..Default::default()
         };
-        let translator = Translator::new(&dir, &config).map_err(|e| {
+        // CTranslate2 reads a shortlist only as the model folder's vmap.txt.
+        let view = ModelView::for_model(&dir, shortlist.as_ref())?;
+        let translator = Translator::new(view.as_ref().map_or(dir.as_path(), ModelView::path), &config).map_err(|e| {
             let e = e.to_string();
             if e.contains("compute type") {
                 // Not the model's fault: this build's GEMM backends lack that type (int16 needs MKL).
@@ -375,7 +413,7 @@ impl Engine {
         })?;
         let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
         options.max_decoding_length = decoding_limit(&info, options.max_decoding_length);
-        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, replicas: inter, compute_note: None })
+        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, replicas: inter, shortlist, compute_note: None })
     }
 
     pub(crate) fn max_input_tokens(&self) -> usize {
@@ -395,6 +433,12 @@ impl Engine {
     /// Source SentencePiece pieces of `text`, without special tokens.
     pub(crate) fn tokenize(&self, text: &str) -> Result<Vec<String>> {
         let pieces = self.source_spm.encode(text).map_err(|e| Error::Engine(format!("tokenizing {text:?}: {e}")))?;
+        Ok(pieces.into_iter().map(|p| p.piece).collect())
+    }
+
+    /// Target SentencePiece pieces of `text` (English), without special tokens.
+    pub(crate) fn tokenize_target(&self, text: &str) -> Result<Vec<String>> {
+        let pieces = self.target_spm.encode(text).map_err(|e| Error::Engine(format!("tokenizing {text:?}: {e}")))?;
         Ok(pieces.into_iter().map(|p| p.piece).collect())
     }
 
@@ -429,6 +473,19 @@ impl Engine {
     /// `no_repeat_ngram_size` > 0 forbids any n-gram of that many tokens twice in an output (the
     /// second try for outputs caught in a loop); 0 leaves decoding free.
     pub(crate) fn translate_tokens(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Output>> {
+        let max_len = self.options.max_decoding_length;
+        self.decode(inputs, no_repeat_ngram_size)?
+            .into_par_iter()
+            .map(|hyp| {
+                let tokens = hyp.len();
+                Ok(Output { text: self.detokenize(hyp)?, tokens, hit_max_length: tokens >= max_len })
+            })
+            .collect()
+    }
+
+    /// [`Engine::translate_tokens`] without detokenizing: each input's best hypothesis as target
+    /// pieces (the target language code of multilingual models left in).
+    pub(crate) fn decode(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Vec<String>>> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -440,6 +497,7 @@ impl Engine {
             max_batch_size: balanced_batch_tokens(source.iter().map(Vec::len).collect(), self.options.batch_tokens, self.replicas),
             batch_type: BatchType::Tokens,
             no_repeat_ngram_size,
+            use_vmap: self.shortlist.is_some(),
             ..Default::default()
         };
         let results = if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
@@ -449,15 +507,7 @@ impl Engine {
             self.translator.translate_batch(&source, &options, None)
         }
         .map_err(|e| Error::Engine(e.to_string()))?;
-        let max_len = self.options.max_decoding_length;
-        results
-            .into_par_iter()
-            .map(|r| {
-                let hyp = r.hypotheses.into_iter().next().unwrap_or_default();
-                let tokens = hyp.len();
-                Ok(Output { text: self.detokenize(hyp)?, tokens, hit_max_length: tokens >= max_len })
-            })
-            .collect()
+        Ok(results.into_iter().map(|r| r.hypotheses.into_iter().next().unwrap_or_default()).collect())
     }
 
     /// Translate short texts whole (the compute-type calibration sentences).

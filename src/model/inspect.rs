@@ -209,6 +209,14 @@ fn position_limits(model_bin: &Path) -> std::io::Result<(Option<usize>, Option<u
     Ok((sizes.get("encoder/position_encodings/encodings").copied(), sizes.get("decoder/position_encodings/encodings").copied()))
 }
 
+/// The target vocabulary of a model folder: `target_vocabulary.*` where source and target
+/// vocabularies are separate, else the shared one.
+pub(crate) fn target_vocabulary(dir: &Path) -> Result<HashSet<String>> {
+    let files = ["target_vocabulary.json", "target_vocabulary.txt"].iter().chain(VOCAB_FILES);
+    let path = files.map(|f| dir.join(f)).find(|p| p.is_file()).ok_or_else(|| Error::model(dir, "incomplete: no vocabulary file"))?;
+    read_vocabulary(&path)
+}
+
 fn read_vocabulary(path: &Path) -> Result<HashSet<String>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let dir = path.parent().unwrap_or(Path::new("."));

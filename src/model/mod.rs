@@ -6,6 +6,7 @@ pub(crate) mod compute;
 pub(crate) mod discover;
 pub(crate) mod engine;
 pub(crate) mod inspect;
+pub(crate) mod vmap;
 
 pub(crate) use engine::{Engine, EngineOptions};
 pub(crate) use inspect::{Layout, ModelInfo};

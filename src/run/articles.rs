@@ -139,6 +139,7 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
     let options = serde_json::json!({
         "decisive": decisive,
         "engine": engine.options,
+        "shortlist": engine.shortlist,
         "formats": opts.formats,
         "globs": globs,
         "chunk_sentences": opts.chunk_sentences,

@@ -79,7 +79,8 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
     let mut decisive = decisive_options(with, opts);
     decisive["fields"] = serde_json::to_value(fields).unwrap_or_default();
     let key = options_key(&decisive);
-    let options = serde_json::json!({"decisive": decisive, "engine": engine.options, "formats": opts.formats});
+    let options =
+        serde_json::json!({"decisive": decisive, "engine": engine.options, "shortlist": engine.shortlist, "formats": opts.formats});
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.counts.documents = opts.inputs.len();
     let manifest_path = out.join("manifest.json");

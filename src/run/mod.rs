@@ -66,6 +66,8 @@ fn engine_decisive(with: Translating) -> serde_json::Value {
         "glossary": with.glossary.map(|g| g.fingerprint.clone()),
         "loops_redecoded_without_repeated_ngrams": o.loop_retry_ngram,
         "titles_in_sentence_case": with.engine.sentence_cases_titles(),
+        // The shortlist's content, not its path: the same shortlist elsewhere decides the same.
+        "vmap": with.engine.shortlist.as_ref().map(|s| &s.fingerprint),
     })
 }
 
