@@ -19,6 +19,19 @@ LICENCES = {
     "lexicon/wordnet": ("word pairs: Wordnet Bahasa (omw-data) joined with Princeton WordNet 3.0 lemmas, at most 2 Indonesian words per English lemma", "MIT + WordNet licence"),
     "lexicon/tico19": ("term pairs: TICO-19 COVID-19 terminologies", "CC0 1.0"),
     "libreoffice": ("Debian packages libreoffice-l10n-id, libreoffice-help-id, libreoffice-help-en-us (LibreOffice 7.4.7): UI strings and help pages, Indonesian translations by the LibreOffice localisation team", "MPL-2.0"),
+    # ../shared/data/train-extra (its README and build.py give every repository commit and package version).
+    "train-extra/ud-pud": ("news and Wikipedia (PUD): UniversalDependencies/UD_Indonesian-PUD @ 765fb3fe + UD_English-PUD @ f16eba4a, `# text` paired by `sent_id`", "CC BY-SA 3.0"),
+    "train-extra/talpco": ("everyday sentences: TALPCo (matbahasa/TALPCo @ eb474624, `ind/data_ind.txt` + `eng/data_eng.txt`)", "CC BY 4.0"),
+    "train-extra/xsid": ("voice-assistant requests: xSID 0.7 (mainlp/xsid @ 761d926c, `id.{valid,test}.conll`)", "CC BY-SA 4.0"),
+    "train-extra/gnome-help": ("desktop help: GNOME/gnome-user-docs @ 46747c67 (`gnome-help`, `system-admin-guide`, `id.po`)", "CC BY-SA 3.0 (`legal.xml`; the repository's `COPYING` says CC BY 3.0)"),
+    "train-extra/gnome-app-help": ("application help: `help/id/id.po` of 47 GNOME/* repositories (commits and licences: `GNOME_APP_HELP` in train-extra/build.py)",
+                                   "per repository: CC BY-SA 3.0 (33), CC BY-SA 4.0 (3), GFDL 1.1+/1.1/1.2 (8), GPL-2.0 (gedit), GPL-3.0 (loupe), LGPL-2.1 (shotwell)"),
+    "train-extra/debian-handbook": ("technical book: The Debian Administrator's Handbook (l/debian-handbook @ 84990160, `id-ID/*.po`)", "GPL-2.0+ or CC BY-SA 3.0"),
+    "train-extra/debian-reference": ("technical manual: Debian Reference (Debian 12 packages debian-reference-id + debian-reference-en 2.100)", "GPL-2+"),
+    "train-extra/libreoffice-help": ("office-suite help: Debian 12 packages libreoffice-help-id + libreoffice-help-en-us 4:7.4.7-1+deb12u14, paired by element id, Indonesian by the LibreOffice localisation team", "MPL-2.0 (some Apache-2.0 material)"),
+    "train-extra/python-docs": ("programming documentation: python/python-docs-id @ 425c128c (`*/id.po`)", "PSF licence (Python docs); translations CC0"),
+    "train-extra/libreoffice-ui": ("UI strings: Debian 12 package libreoffice-l10n-id 4:7.4.7-1+deb12u14 (`LC_MESSAGES/*.mo`, msgid English)", "MPL-2.0"),
+    "train-extra/firefox-ui": ("UI strings: Debian 12 packages firefox-esr-l10n-id + firefox-esr 153.8.0esr-1~deb12u1 (Fluent `.ftl`, `.properties`)", "MPL-2.0"),
 }
 
 
@@ -90,13 +103,28 @@ def main():
                 "| step | dev BLEU | dev chrF |", "|---|---|---|"]
         out += [f"| {c['step']:,} | {c['dev_bleu']} | {c['dev_chrf']} |" for c in curve]
         out += [""]
-    out += ["## Data", "", "| source | pairs read | pairs kept | origin | licence |", "|---|---|---|---|---|"]
+    # Data prepared with source weights (train-extra and later) gets the weight and per-epoch columns.
+    weighted = any("weight" in st for st in stats["sources"].values())
+    if weighted:
+        out += ["## Data", "", "Weight: the pairs' expected passes per epoch (train.py draws a fresh sample of the fractional part "
+                "each epoch), so that news and general text stay first.", "",
+                "| source | pairs read | pairs kept | weight | pairs per epoch | origin | licence |", "|---|---|---|---|---|---|---|"]
+    else:
+        out += ["## Data", "", "| source | pairs read | pairs kept | origin | licence |", "|---|---|---|---|---|"]
     for name, st in stats["sources"].items():
         origin, lic = licence(name)
-        out.append(f"| {name} | {st['read']:,} | {st['kept']:,} | {origin} | {lic} |")
+        if weighted:
+            out.append(f"| {name} | {st['read']:,} | {st['kept']:,} | {st.get('weight', 1):g} | {st.get('per_epoch', st['kept']):,} | {origin} | {lic} |")
+        else:
+            out.append(f"| {name} | {st['read']:,} | {st['kept']:,} | {origin} | {lic} |")
+    per_epoch = f", {stats['total_per_epoch']:,} of them drawn per epoch" if "total_per_epoch" in stats else ""
     out += ["", f"{stats['total_kept']:,} pairs in all after filtering (empty or identical sides, length ratio > 2.5, lines over 600 "
-            f"characters, wrong language by langid restricted to Indonesian/Malay/English, duplicates). Held out for monitoring: "
+            f"characters, wrong language by langid restricted to Indonesian/Malay/English, duplicates){per_epoch}. Held out for monitoring: "
             f"{stats['dev']}. The news test set is never read by the recipe's data step.", ""]
+    if any(name.startswith("train-extra/") for name in stats["sources"]):
+        out += ["The `train-extra/` sources are described in `../shared/data/train-extra/README.md` (repositories, commits, "
+                "packages, cleaning). Share-alike, GPL and GFDL terms apply to redistributed copies of that data; keep the "
+                "attribution above with any copy.", ""]
     out += ["## Example", "", "`terjemah translate tests/fixtures/articles/000_43c79636b6b3480f.txt --out example-out`, English as a user sees it:", "", "```", example.rstrip(), "```", ""]
     out += ["## Reproduce", "", "```sh", open(a.commands).read().rstrip(), "```", ""]
     with open(os.path.join(m, "MODEL_CARD.md"), "w", encoding="utf-8") as f:

@@ -1,28 +1,25 @@
 #!/usr/bin/env python3
-"""Build the starter model's training corpus: shared parallel text + Debian l10n harvests.
+"""Build the starter model's training corpus from ../shared/data: train/, lexicon/ and train-extra/.
 
 Every source goes through the same filters (empty or identical sides, length-ratio outliers,
 language check) and the kept pair count per source is written to stats.json, which the model
 card quotes. The held-out news test set is never read here.
+
+Each source has a weight, its expected number of passes per epoch (EXTRA_WEIGHTS; 1 for train/
+and lexicon/): train.src names the source of every line of train.id/train.en (one line per run
+of consecutive lines from one source: COUNT, a tab, the name), stats.json records the weights,
+and train.py draws each epoch's sample from them (a weight of 3 puts every pair in three times,
+0.2 a fresh fifth of the source's pairs each epoch).
 """
 import argparse
-import gettext
 import glob
-import html
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import unicodedata
-from html.parser import HTMLParser
 
 import langid
-
-# Debian packages harvested for English msgid / Indonesian msgstr pairs.
-L10N_PACKAGES = ["libreoffice-l10n-id"]
-HELP_PACKAGES = ["libreoffice-help-id", "libreoffice-help-en-us"]
 
 ID_LANGS = {"id", "ms"}  # langid confuses Indonesian and Malay on short text; both are fine here.
 # A wide language set misfiles short Indonesian lines as Tagalog, Italian, Dutch...; the failure that
@@ -113,103 +110,53 @@ def lexicon_pairs(lex_dir):
             yield "lexicon/" + name, s, t
 
 
-def apt_download(pkgs, dest):
-    subprocess.run(["apt-get", "download", *pkgs], cwd=dest, check=True,
-                   stdout=subprocess.DEVNULL)
-    root = os.path.join(dest, "root")
-    os.makedirs(root, exist_ok=True)
-    for deb in glob.glob(os.path.join(dest, "*.deb")):
-        subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
-    return root
+# ../shared/data/train-extra (its README: origins, licences, cleaning): 73k pairs, most of them
+# software text. Weights keep news and general text first: the three general-domain sources are
+# upsampled (UD PUD is news and Wikipedia, the test domain, so most), software prose gets a
+# fresh sample each epoch (the technical books the largest share, LibreOffice's 30k help
+# sentences the smallest), interface strings (short labels) the least. Measured with these
+# weights (English tokens of the shipped SentencePiece model, per epoch): train/'s news and
+# general sources 46%, train-extra's general ones 8%, its software prose 16%, its UI strings 1%
+# (religious 14%, Tatoeba 4%, lexicon 10%).
+EXTRA_WEIGHTS = {
+    "ud-pud": 3, "talpco": 2, "xsid": 1,
+    "debian-handbook": 0.4, "debian-reference": 0.4,
+    "gnome-help": 0.3, "gnome-app-help": 0.3, "python-docs": 0.3,
+    "libreoffice-help": 0.2,
+    "libreoffice-ui": 0.1, "firefox-ui": 0.1,
+}
 
 
-PLACEHOLDER = re.compile(r"\$\(?[A-Z0-9_]+\)?|%[A-Za-z0-9_]+%?|\{[^}]*\}|#\d|\\[nt]|&[a-z]+;|@\w+@")
-
-
-def clean_ui(s: str) -> str | None:
-    s = s.replace("%PRODUCTNAME", "LibreOffice").replace("%PRODUCTVERSION", "7.4")
-    s = re.sub(r"<[^>]+>", "", s)  # markup
-    s = s.replace("~", "")  # LibreOffice accelerator marks
-    s = re.sub(r"(?<=\w)_(?=\w)|^_", "", s)  # GTK-style accelerators
-    s = s.replace("...", "…") if s.endswith("...") else s
-    if PLACEHOLDER.search(s):
-        return None  # a placeholder we cannot rewrite into plain text
-    return norm(s)
-
-
-def l10n_pairs(root):
-    for mo in sorted(glob.glob(os.path.join(root, "usr/lib/libreoffice/program/resource/id/LC_MESSAGES/*.mo"))):
-        with open(mo, "rb") as f:
-            cat = gettext.GNUTranslations(f)
-        for key, msgstr in cat._catalog.items():
-            if isinstance(key, tuple):  # plural forms
-                continue
-            msgid = key.split("\x04", 1)[-1]  # drop the msgctxt
-            if not msgid or not msgstr:
-                continue
-            en, idn = clean_ui(msgid), clean_ui(msgstr)
-            if en is None or idn is None:
-                continue
-            yield "libreoffice-l10n-id", idn, en
-
-
-class IdText(HTMLParser):
-    """Collects the text of every element that carries an id attribute (paragraphs, headings, cells)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack, self.texts = [], {}
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("br", "img", "meta", "link", "input", "hr"):
-            return
-        ident = dict(attrs).get("id")
-        self.stack.append((tag, ident, []))
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            t, ident, parts = self.stack.pop()
-            text = "".join(parts)
-            if ident and ident.startswith(("par_id", "hd_id")):
-                self.texts[ident] = text
-            if self.stack:
-                self.stack[-1][2].append(text)
-            if t == tag:
-                break
-
-    def handle_data(self, data):
-        if self.stack:
-            self.stack[-1][2].append(data)
-
-
-def id_texts(path):
-    p = IdText()
-    with open(path, encoding="utf-8", errors="replace") as f:
-        p.feed(f.read())
-    return {k: norm(html.unescape(v)) for k, v in p.texts.items()}
-
-
-def help_pairs(root):
-    base = os.path.join(root, "usr/share/libreoffice/help")
-    for id_path in sorted(glob.glob(os.path.join(base, "id/text/**/*.html"), recursive=True)):
-        en_path = id_path.replace("/help/id/", "/help/en-US/", 1)
-        if not os.path.exists(en_path):
+def extra_pairs(extra_dir, weights):
+    """(source name, id line, en line) from ../shared/data/train-extra, sources of weight 0 skipped."""
+    for name, w in weights.items():
+        stem = os.path.join(extra_dir, name)
+        if w <= 0:
             continue
-        ids, ens = id_texts(id_path), id_texts(en_path)
-        for key, idn in ids.items():
-            en = ens.get(key)
-            # Untranslated help text stays English: the identical-sides filter drops it.
-            if en and len(en.split()) > 4:
-                yield "libreoffice-help-id", idn, en
+        if not os.path.exists(stem + ".id"):
+            sys.exit(f"{stem}.id: not found (a source of EXTRA_WEIGHTS; --extra-weight {name}=0 skips it)")
+        ids, ens = read_lines(stem + ".id"), read_lines(stem + ".en")
+        if len(ids) != len(ens):
+            sys.exit(f"{stem}.en: {len(ens)} lines but {stem}.id has {len(ids)}")
+        for s, t in zip(ids, ens):
+            yield "train-extra/" + name, s, t
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "../../../shared"))
     ap.add_argument("--out", required=True)
-    ap.add_argument("--no-debian", action="store_true", help="skip the apt-get harvest")
     ap.add_argument("--no-lexicon", action="store_true", help="skip the word pairs of data/lexicon")
+    ap.add_argument("--no-extra", action="store_true", help="skip data/train-extra")
+    ap.add_argument("--extra-weight", action="append", default=[], metavar="NAME=W",
+                    help="override a train-extra source's weight (passes per epoch; 0 leaves it out)")
     args = ap.parse_args()
+    weights = dict(EXTRA_WEIGHTS)
+    for item in args.extra_weight:
+        name, _, w = item.partition("=")
+        if name not in weights:
+            sys.exit(f"--extra-weight {item}: no train-extra source {name} ({', '.join(weights)})")
+        weights[name] = float(w)
     train_dir = os.path.join(args.shared, "data", "train")
     if not os.path.isdir(train_dir):
         sys.exit(f"{train_dir}: not found (pass --shared DIR, the folder holding data/train)")
@@ -219,17 +166,20 @@ def main():
     sources = [shared_pairs(train_dir, dev)]
     if not args.no_lexicon:
         sources.append(lexicon_pairs(os.path.join(args.shared, "data", "lexicon")))
-    if not args.no_debian:
-        tmp = tempfile.mkdtemp(prefix="terjemah-debs-")
-        root = apt_download(L10N_PACKAGES + HELP_PACKAGES, tmp)
-        sources += [l10n_pairs(root), help_pairs(root)]
+    # LibreOffice's UI strings and help pages come from train-extra (the same Debian 12 packages the
+    # recipe used to apt-get download and harvest itself, cleaned further there): not read twice.
+    if not args.no_extra:
+        sources.append(extra_pairs(os.path.join(args.shared, "data", "train-extra"), weights))
 
-    seen, stats, drops = set(), {}, {}
+    seen, stats, drops, runs = set(), {}, {}, []
     with open(os.path.join(args.out, "train.id"), "w", encoding="utf-8") as fid, \
             open(os.path.join(args.out, "train.en"), "w", encoding="utf-8") as fen:
         for gen in sources:
             for name, s, t in gen:
-                st = stats.setdefault(name, {"read": 0, "kept": 0})
+                if name not in stats:
+                    extra = name.removeprefix("train-extra/")
+                    stats[name] = {"read": 0, "kept": 0, "weight": weights[extra] if extra != name else 1}
+                st = stats[name]
                 st["read"] += 1
                 reason = keep(s, t)
                 if reason is None and (s, t) in seen:
@@ -242,6 +192,12 @@ def main():
                 st["kept"] += 1
                 fid.write(s + "\n")
                 fen.write(t + "\n")
+                if runs and runs[-1][1] == name:
+                    runs[-1][0] += 1
+                else:
+                    runs.append([1, name])
+    with open(os.path.join(args.out, "train.src"), "w", encoding="utf-8") as f:
+        f.writelines(f"{count}\t{name}\n" for count, name in runs)
     with open(os.path.join(args.out, "dev.id"), "w", encoding="utf-8") as fid, \
             open(os.path.join(args.out, "dev.en"), "w", encoding="utf-8") as fen:
         for s, t in dev:
@@ -249,12 +205,16 @@ def main():
             fen.write(t + "\n")
     for name, st in stats.items():
         st["dropped"] = drops.get(name, {})
+        st["per_epoch"] = round(st["kept"] * st["weight"])  # pairs train.py draws from it each epoch
     total = sum(st["kept"] for st in stats.values())
+    per_epoch = sum(st["per_epoch"] for st in stats.values())
     with open(os.path.join(args.out, "stats.json"), "w") as f:
-        json.dump({"sources": stats, "total_kept": total, "dev": f"last {DEV_SIZE} lines of {DEV_SOURCE}"}, f, indent=2)
+        json.dump({"sources": stats, "total_kept": total, "total_per_epoch": per_epoch,
+                   "dev": f"last {DEV_SIZE} lines of {DEV_SOURCE}"}, f, indent=2)
     for name, st in stats.items():
-        print(f"{name:28} read {st['read']:7}  kept {st['kept']:7}  dropped {st['dropped']}")
-    print(f"total kept: {total}")
+        print(f"{name:32} read {st['read']:7}  kept {st['kept']:7}  weight {st['weight']:<4} "
+              f"per epoch {st['per_epoch']:7}  dropped {st['dropped']}")
+    print(f"total kept: {total}, drawn per epoch: {per_epoch}")
 
 
 if __name__ == "__main__":

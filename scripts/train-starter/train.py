@@ -7,6 +7,7 @@ Runs on CPU or CUDA; --minutes bounds one invocation so it can be re-run until d
 """
 import argparse
 import glob
+import gzip
 import json
 import math
 import os
@@ -131,22 +132,73 @@ def read_shards(folder):
     return sd
 
 
+def open_text(data, name):
+    """DATA/NAME, or DATA/NAME.gz (what `run gpu-command` carries to a GPU machine)."""
+    path = os.path.join(data, name)
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        return gzip.open(path + ".gz", "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
 def load_corpus(data, sp, max_len):
+    """The encoded pairs (without those over max_len tokens) and the source name of each.
+
+    Sources come from train.src (prepare_data.py: one line per run of lines from one source,
+    COUNT<TAB>NAME); data prepared without it counts as one source.
+    """
     pairs = []
-    with open(os.path.join(data, "train.id"), encoding="utf-8") as fs, \
-            open(os.path.join(data, "train.en"), encoding="utf-8") as ft:
+    with open_text(data, "train.id") as fs, open_text(data, "train.en") as ft:
         for s, t in zip(fs, ft):
             pairs.append((s.rstrip("\n"), t.rstrip("\n")))
+    names = [""] * len(pairs)
+    if os.path.exists(os.path.join(data, "train.src")):
+        names = []
+        with open(os.path.join(data, "train.src"), encoding="utf-8") as f:
+            for line in f:
+                count, name = line.rstrip("\n").split("\t", 1)
+                names += [name] * int(count)
+        if len(names) != len(pairs):
+            raise SystemExit(f"{data}/train.src: {len(names)} lines for {len(pairs)} pairs")
     eos = sp.eos_id()
     src = sp.encode([p[0] for p in pairs])
     tgt = sp.encode([p[1] for p in pairs])
-    out = [(a + [eos], b + [eos]) for a, b in zip(src, tgt) if 0 < len(a) < max_len and 0 < len(b) < max_len]
-    return out
+    keep = [i for i, (a, b) in enumerate(zip(src, tgt)) if 0 < len(a) < max_len and 0 < len(b) < max_len]
+    return [(src[i] + [eos], tgt[i] + [eos]) for i in keep], [names[i] for i in keep]
 
 
-def make_batches(corpus, batch_tokens, rng):
-    """Length-bucketed batches of at most batch_tokens padded tokens, in random order."""
-    order = sorted(range(len(corpus)), key=lambda i: (len(corpus[i][0]) + rng.random(), len(corpus[i][1])))
+def source_weights(data):
+    """Each source's weight (expected passes per epoch) from stats.json; 1 where none is recorded."""
+    path = os.path.join(data, "stats.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {name: st.get("weight", 1) for name, st in json.load(f)["sources"].items()}
+
+
+def epoch_items(names, weights, rng):
+    """Indices of one epoch's pairs: every pair int(weight) times, plus a fresh random sample of
+    round(fraction * pairs) of its source's pairs. None when every weight is 1 (each pair once)."""
+    if all(weights.get(n, 1) == 1 for n in set(names)):
+        return None
+    by_source = {}
+    for i, n in enumerate(names):
+        by_source.setdefault(n, []).append(i)
+    items = []
+    for n in sorted(by_source):
+        idx, w = by_source[n], weights.get(n, 1)
+        whole, frac = int(w), w - int(w)
+        items += idx * whole
+        if frac > 0:
+            items += rng.sample(idx, round(frac * len(idx)))
+    return items
+
+
+def make_batches(corpus, batch_tokens, rng, items=None):
+    """Length-bucketed batches of at most batch_tokens padded tokens, in random order.
+
+    items: the corpus indices of this epoch (repeats allowed); default every pair once."""
+    order = sorted(range(len(corpus)) if items is None else items,
+                   key=lambda i: (len(corpus[i][0]) + rng.random(), len(corpus[i][1])))
     batches, cur, width = [], [], 0
     for i in order:
         w = max(width, len(corpus[i][0]), len(corpus[i][1]))
@@ -264,8 +316,12 @@ def main():
     print(f"device {device}, {n_params / 1e6:.1f}M parameters, vocab {V}+1, batch {batch_tokens} tokens, "
           f"lr {peak} warm-up {warmup}, threads {torch.get_num_threads()}", flush=True)
 
-    corpus = load_corpus(a.data, sp, a.max_len)
-    print(f"{len(corpus)} training pairs", flush=True)
+    t_load = time.time()
+    corpus, names = load_corpus(a.data, sp, a.max_len)
+    weights = source_weights(a.data)
+    drawn = epoch_items(names, weights, random.Random(0))
+    print(f"{len(corpus)} training pairs" + ("" if drawn is None else f", {len(drawn)} drawn per epoch by the source "
+          f"weights of stats.json") + f" (read and encoded in {time.time() - t_load:.1f} s)", flush=True)
     amp = torch.autocast("cuda", dtype=torch.bfloat16) if cuda else torch.autocast("cpu", enabled=False)
 
     def save(snapshot):
@@ -292,7 +348,9 @@ def main():
     done = False
     while not done:
         rng = random.Random(a.seed * 1000 + state["epoch"])  # same batches when resuming an epoch
-        batches = make_batches(corpus, batch_tokens, rng)
+        # The epoch's sample by source weight, from its own generator (same sample when resuming).
+        items = epoch_items(names, weights, random.Random(f"{a.seed}-{state['epoch']}"))
+        batches = make_batches(corpus, batch_tokens, rng, items)
         while state["batch"] < len(batches):
             idx = batches[state["batch"]]
             if profiler is not None and state["step"] == profile_from:
