@@ -204,8 +204,8 @@ pub(crate) struct EngineOptions {
     #[arg(long)]
     pub(crate) tgt_lang: Option<String>,
     /// Vocabulary shortlist (`terjemah vmap build`): auto = the model folder's vmap.txt when it
-    /// has one; off = the whole vocabulary; or a shortlist file. Candidates are the union over a
-    /// batch, so a sentence's English may change with what it is batched with (rarely: README)
+    /// has one; off = the whole vocabulary; or a shortlist file. With a per-batch shortlist a
+    /// sentence's English may change with what it is batched with; a static one never (README)
     #[arg(long, default_value_t = VmapChoice::Auto, value_name = "auto|off|PATH")]
     pub(crate) vmap: VmapChoice,
 }
