@@ -5,9 +5,10 @@
 
 use std::str::FromStr;
 
-use crate::metric::{Metric, Score, SignatureField};
+use crate::metric::{Metric, SignatureField};
 use crate::ngram::{match_counts, ngram_groups, Interner, Key};
 use crate::real::{Np, Real};
+use crate::score::Score;
 use crate::tokenize::spm::Spm;
 use crate::tokenize::{py_lower, py_rstrip, Tokenizer};
 

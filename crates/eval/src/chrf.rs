@@ -4,9 +4,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::metric::{Metric, Score, SignatureField};
+use crate::metric::{Metric, SignatureField};
 use crate::ngram::{match_counts, ngram_groups, ngram_groups_slices, Interner, Key};
 use crate::real::{Np, Real};
+use crate::score::Score;
 use crate::tokenize::{is_py_space, py_lower, py_split};
 
 /// sacrebleu's `CHAR_ORDER`.

@@ -17,7 +17,8 @@
 //! `flores200` come with the `sentencepiece` feature.
 //!
 //! Modules by stage: [`cli`] (arguments) → [`run`] (modes, checks) → `input` (files) →
-//! [`bleu`], [`chrf`], [`ter`] (with [`tokenize`]) → `report` (corpus and sentence scores),
+//! `registry` (metrics by name) → [`bleu`], [`chrf`], [`ter`] (with [`tokenize`]; each
+//! implements the `metric` trait and returns a `score`) → `report` (corpus and sentence scores),
 //! [`articles`], [`significance`] (with `numpy_rng`, `real`) → `cli_output` (with `pyfmt`).
 #![warn(missing_docs)]
 
@@ -33,14 +34,18 @@ mod ngram;
 mod numpy_rng;
 mod pyfmt;
 mod real;
+mod registry;
 mod report;
 mod run;
+mod score;
 pub mod significance;
 pub mod ter;
 pub mod tokenize;
 
 pub use error::{Error, Result};
 pub use input::{System, TestSet, EXIT_FIELDS};
-pub use metric::{Metric, MetricName, MetricOptions, Score, Signature, SignatureField, Stats, SACREBLEU_VERSION};
+pub use metric::{Metric, Signature, SignatureField, Stats, SACREBLEU_VERSION};
 pub use real::Np;
+pub use registry::{MetricName, MetricOptions};
 pub use run::{run, EvalJob, Format, Outcome};
+pub use score::Score;

@@ -5,9 +5,10 @@
 //! (a row depends on the hypothesis prefix alone), so ours, with a different budget, gives the
 //! same numbers.
 
-use crate::metric::{Metric, Score, SignatureField};
+use crate::metric::{Metric, SignatureField};
 use crate::ngram::Interner;
 use crate::real::{Np, Real};
+use crate::score::Score;
 use crate::tokenize::{number_passes, py_lower, py_normalize_space, space_punct};
 
 const COST_INS: u32 = 1;
