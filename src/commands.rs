@@ -5,10 +5,9 @@ use std::io::{self, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::input::dataset::{Fields, Kind};
 use crate::model::{discover, Engine};
-use crate::options::TranslateOptions;
-use crate::output::{self, AtomicFile};
+use crate::options::{Mode, Plan, TranslateArgs};
+use crate::output::AtomicFile;
 use crate::run::manifest;
 use crate::run::progress::{notice, Progress};
 use crate::run::{self, lines, Job, Translating};
@@ -21,56 +20,57 @@ pub mod vmap;
 const LINE_CHUNK: usize = 2000;
 
 /// Run `translate`; Ok(false) when some documents failed (each was reported).
-pub fn translate(opts: TranslateOptions) -> Result<bool> {
-    let stdin_only = opts.inputs.len() == 1 && opts.inputs[0].as_os_str() == "-";
-    let datasets = check_translate_usage(&opts, stdin_only)?;
-    let model_dir = match &opts.model {
-        Some(m) => m.clone(),
-        None => bundled_model()?,
-    };
-    let engine = Engine::load(&model_dir, opts.engine.clone())?;
-    let glossary = opts.glossary.as_deref().map(Glossary::load).transpose()?;
+pub fn translate(args: TranslateArgs) -> Result<bool> {
+    let plan = args.resolve()?;
+    let engine = Engine::load(&plan.model, &plan.engine)?;
+    let glossary = plan.glossary.as_deref().map(Glossary::load).transpose()?;
     let with = Translating { engine: &engine, glossary: glossary.as_ref() };
-    let (mut tm, tm_note) = run::usable_tm(opts.tm.as_deref(), opts.no_tm, with)?;
+    let (mut tm, tm_note) = run::usable_tm(&plan.memory, with)?;
 
-    if opts.lines || stdin_only {
-        if let Some(n) = &tm_note {
-            notice(opts.progress(), n);
-        }
-        if !opts.lines {
-            lines::run_stdin(with, tm.as_mut(), opts.boilerplate, opts.progress(), &mut io::stdout().lock())?;
-            return Ok(true);
-        }
-        let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match opts.inputs.first().filter(|p| p.as_os_str() != "-") {
-            Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
-            None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
-        };
-        match &opts.out {
-            Some(p) => {
-                let mut file = AtomicFile::create(p)?;
-                lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file)?;
-                file.commit()?;
+    let (input, out) = match &plan.mode {
+        Mode::Stdin | Mode::Lines { .. } => {
+            if let Some(n) = &tm_note {
+                notice(plan.progress, n);
             }
-            None => {
-                lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()))?;
+            match &plan.mode {
+                Mode::Lines { input, out } => (input, out),
+                _ => {
+                    lines::run_stdin(with, tm.as_mut(), plan.boilerplate, plan.progress, &mut io::stdout().lock())?;
+                    return Ok(true);
+                }
             }
         }
-        return Ok(true);
-    }
-
-    let job = Job { options: &opts, with, tm, notes: tm_note.into_iter().collect() };
-    let summary = if datasets {
-        let fields = Fields {
-            fields: opts.fields.clone().unwrap_or_else(|| vec!["title".into(), "text".into()]),
-            id_field: opts.id_field.clone(),
-            suffix: opts.target_suffix.clone(),
-        };
-        run::datasets::run(job, &fields)?
-    } else {
-        run::articles::run(job)?
+        Mode::Articles(articles) => {
+            let job = Job { plan: &plan, with, tm, notes: tm_note.into_iter().collect() };
+            return Ok(summarize(&plan, run::articles::run(job, articles)?));
+        }
+        Mode::Datasets(datasets) => {
+            let job = Job { plan: &plan, with, tm, notes: tm_note.into_iter().collect() };
+            return Ok(summarize(&plan, run::datasets::run(job, datasets)?));
+        }
     };
+    let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match input {
+        Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
+        None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
+    };
+    match out {
+        Some(p) => {
+            let mut file = AtomicFile::create(p)?;
+            lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file, p)?;
+            file.commit()?;
+        }
+        None => {
+            let stdout = Path::new("standard output");
+            lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()), stdout)?;
+        }
+    }
+    Ok(true)
+}
+
+/// The summary line of a run over files (articles or datasets); true when no document failed.
+fn summarize(plan: &Plan, summary: run::Summary) -> bool {
     let c = &summary.counts;
-    if opts.progress() == Progress::Auto {
+    if plan.progress == Progress::Auto {
         eprintln!(
             "translated {} of {} documents ({} up to date; {} sentences, {} from the model, {} from memory) in {:.1}s{}",
             c.succeeded,
@@ -83,54 +83,7 @@ pub fn translate(opts: TranslateOptions) -> Result<bool> {
             if summary.failures.is_empty() { String::new() } else { format!("; {} failed (see manifest.json)", summary.failures.len()) }
         );
     }
-    Ok(summary.failures.is_empty())
-}
-
-/// The combinations of inputs and options that make no sense, refused before the model loads.
-/// Returns whether the inputs are datasets.
-fn check_translate_usage(opts: &TranslateOptions, stdin_only: bool) -> Result<bool> {
-    if opts.inputs.is_empty() && !opts.lines {
-        return Err(Error::Usage("no input given: pass files or folders, `-` for standard input, or --lines".into()));
-    }
-    if opts.inputs.len() > 1 && opts.inputs.iter().any(|p| p.as_os_str() == "-") {
-        return Err(Error::Usage("`-` (standard input) cannot be combined with other inputs".into()));
-    }
-    if opts.lines && opts.inputs.len() > 1 {
-        return Err(Error::Usage("--lines takes one input file (or standard input)".into()));
-    }
-    let datasets = opts.inputs.iter().filter(|p| Kind::of(p).is_some() && p.is_file()).count();
-    if datasets > 0 && datasets < opts.inputs.len() {
-        return Err(Error::Usage("datasets (.jsonl, .csv, .tsv) cannot be mixed with articles or folders in one run".into()));
-    }
-    if datasets == 0 && (opts.fields.is_some() || opts.id_field.is_some()) {
-        return Err(Error::Usage("--fields and --id-field are for dataset files (.jsonl, .csv, .tsv)".into()));
-    }
-    if datasets > 0 && opts.lines {
-        return Err(Error::Usage("--lines reads plain text, one segment a line; a dataset is translated without it".into()));
-    }
-    if stdin_only && !opts.lines && opts.out.is_some() {
-        return Err(Error::Usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into()));
-    }
-    Ok(datasets > 0)
-}
-
-/// The bundled model's folder, or an error saying how to get a model.
-fn bundled_model() -> Result<PathBuf> {
-    let dir = discover::default_model_dir();
-    if dir.join("model.bin").is_file() {
-        return Ok(dir);
-    }
-    let looked: Vec<String> = discover::default_model_candidates().iter().map(|p| p.display().to_string()).collect();
-    Err(Error::model(
-        &dir,
-        format!(
-            "no --model given and the bundled model is not there (looked in {}). Pass --model DIR or set \
-             TERJEMAH_MODEL; get a model with scripts/fetch-model.sh opus-mt-id-en (needs network) or train \
-             models/{} with scripts/train-starter/run",
-            looked.join(", "),
-            discover::DEFAULT_MODEL
-        ),
-    ))
+    summary.failures.is_empty()
 }
 
 /// `terjemah models`: one line (or JSON object) per model folder found; Ok(false) when some
@@ -183,10 +136,7 @@ pub fn merge_manifests(paths: &[PathBuf], out: Option<PathBuf>, allow_incomplete
     let out = out.unwrap_or_else(|| paths[0].with_file_name("manifest.json"));
     crate::run::write_json(&out, &merged)?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let pages = output::html::index_entries(dir, &merged.documents);
-    if !pages.is_empty() {
-        output::html::write_index(dir, &pages)?;
-    }
+    run::index::write(dir, &merged)?;
     eprintln!(
         "merged {} manifests into {}: {} documents ({} translated, {} up to date, {} failed)",
         paths.len(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use terjemah::options::TranslateOptions;
+use terjemah::options::TranslateArgs;
 use terjemah::{commands, Error, Result};
 
 // With the `override` feature mimalloc also serves C and C++ (CTranslate2's buffers): the same
@@ -45,7 +45,7 @@ enum Command {
   cat article.txt | terjemah translate -
   terjemah translate --lines < test.id > test.en
   terjemah translate data.jsonl --fields title,text --id-field id --out out/")]
-    Translate(Box<TranslateOptions>),
+    Translate(Box<TranslateArgs>),
     /// Score translations against references: BLEU, chrF, chrF++, TER, identical to sacrebleu 2.5.1,
     /// with sacrebleu's command line
     #[command(

@@ -48,7 +48,7 @@ struct Piece {
 fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let limit = engine.piece_limit();
     // A title goes in sentence case and its English comes back in Title Case.
-    let cased: Vec<Cow<str>> = if engine.sentence_cases_titles() {
+    let cased: Vec<Cow<str>> = if engine.decoding.titles_in_sentence_case {
         texts.par_iter().map(|t| casing::sentence_case_title(t)).collect()
     } else {
         texts.iter().map(|t| Cow::Borrowed(*t)).collect()
@@ -79,7 +79,7 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
     let mut outputs = engine.translate_tokens(&pieces.iter().map(|p| p.tokens.as_slice()).collect::<Vec<_>>(), 0)?;
     // Outputs caught in a loop are decoded again without repeated n-grams (--loop-retry-ngram);
     // only those, so no other output changes.
-    let ngram = engine.options.loop_retry_ngram;
+    let ngram = engine.decoding.loop_retry_ngram;
     let looping: Vec<usize> =
         if ngram == 0 { Vec::new() } else { (0..outputs.len()).filter(|&i| quality::is_looping(&outputs[i].text)).collect() };
     let again = engine.translate_tokens(&looping.iter().map(|&i| pieces[i].tokens.as_slice()).collect::<Vec<_>>(), ngram)?;

@@ -356,11 +356,17 @@ fn index_lists_every_article_sortable_with_flags_and_scores() {
     assert_eq!(hrefs, documents.iter().map(href).collect::<Vec<_>>(), "each row links its page");
     assert!(hrefs.contains(&"sub/berita%20%3C1%3E%20%26%20%27x%27%20%232.bi.html"), "{hrefs:?}");
 
-    // A resumed run, which finds every article up to date, lists them all still.
+    // The scores are recorded in the manifest, where the next run's index finds them: a run
+    // that finds every article up to date and translates a new one lists them all, the scored
+    // article with its score, the new one without.
+    assert_eq!(manifest(&out)["documents"].as_array().unwrap().iter().filter(|d| d.get("scores").is_some()).count(), 1);
+    fs::write(input.join("c.txt"), "Hujan turun di Bogor.\n").unwrap();
     translate(&input, &out).args(["--formats", "html,txt", "--no-tm"]).ok();
-    assert_eq!(manifest(&out)["counts"]["up_to_date"], 2);
+    assert_eq!((manifest(&out)["counts"]["up_to_date"].as_u64(), manifest(&out)["counts"]["succeeded"].as_u64()), (Some(2), Some(1)));
     let again = fs::read_to_string(out.join("index.html")).unwrap();
-    assert_eq!(again.matches("<tr").count(), html.matches("<tr").count(), "{again}");
+    assert_eq!(again.matches("<tr").count(), html.matches("<tr").count() + 1, "{again}");
+    assert!(again.contains(&format!(r#"<td data-v="{bleu}">{bleu:.2}</td>"#)), "eval's score kept: {again}");
+    assert_eq!(again.matches(r#"<td data-v="">–</td>"#).count(), 2, "two articles without a reference");
 }
 
 #[test]

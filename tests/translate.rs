@@ -355,8 +355,9 @@ fn compute_type_is_measured_once_then_cached() {
         let o = terjemah(&args).env_remove("TERJEMAH_COMPUTE_TYPE").env("XDG_CACHE_HOME", cache.path()).output().unwrap();
         assert_ok(&o);
         let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-        let engine = &manifest["options"]["engine"];
-        (engine["compute_type"].as_str().unwrap().to_string(), engine["compute_reason"].as_str().unwrap().to_string(), stderr(&o))
+        // The type decides the English (the reuse key's part); why it was chosen does not.
+        let (decisive, engine) = (&manifest["options"]["decisive"], &manifest["options"]["engine"]);
+        (decisive["compute_type"].as_str().unwrap().to_string(), engine["compute_reason"].as_str().unwrap().to_string(), stderr(&o))
     };
     let dir = tempfile::tempdir().unwrap();
     let (first, why, err) = translate(&dir.path().join("a"), &[]);

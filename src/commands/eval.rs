@@ -1,6 +1,6 @@
 //! `terjemah eval`: the evaluation (crate `terjemah-eval`, which only reads and computes), then,
-//! in article mode, the one thing it leaves to the command layer: the translate run's
-//! `index.html` rebuilt with each article's scores.
+//! in article mode, the one thing it leaves to the command layer: each article's scores
+//! recorded in the translate run's manifest, and its `index.html` rebuilt with them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use terjemah_eval::articles::{ArticleReport, ArticlesResult};
 use terjemah_eval::EvalJob;
 
-use crate::output::html;
-use crate::run::manifest::Manifest;
+use crate::run::manifest::{ArticleScore, Manifest};
+use crate::run::outdir::OutputDir;
+use crate::run::{index, write_json};
 use crate::Result;
 
 /// Runs an evaluation and returns what to print; in article mode, adds the scores to the
@@ -22,21 +23,32 @@ pub fn run(job: &EvalJob) -> Result<String> {
     Ok(outcome.text)
 }
 
-/// When the translate run wrote HTML pages, rebuild its index.html with each article's scores
-/// (the index's sortable score columns).
+/// Record each article's scores in the translate run's manifest (those of the latest `eval`
+/// replace earlier ones), then rebuild its `index.html` from it (sortable score columns). Kept
+/// in the manifest, the scores stay in the index that later runs into the folder rebuild.
 pub fn annotate_index(hyp_dir: &Path, result: &ArticlesResult) -> Result<()> {
-    let Some(manifest) = Manifest::read_if_any(&hyp_dir.join("manifest.json")) else { return Ok(()) };
-    let mut entries = html::index_entries(hyp_dir, &manifest.documents);
-    if entries.is_empty() {
-        return Ok(());
+    let path = hyp_dir.join("manifest.json");
+    if Manifest::read_if_any(&path).is_none() {
+        return Ok(()); // not a translate run's folder
     }
+    // A run going on rewrites its manifest after every chunk: the scores would be lost.
+    let _lock = match OutputDir::open(hyp_dir, None) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("warning: the scores were not recorded in {}: {e}", path.display());
+            return Ok(());
+        }
+    };
+    let Some(mut manifest) = Manifest::read_if_any(&path) else { return Ok(()) };
     // Each path resolved once: a scored article is found by its English file's real path.
     let by_hyp: HashMap<PathBuf, &ArticleReport> =
         result.articles.iter().filter_map(|a| Some((Path::new(&a.hyp_path).canonicalize().ok()?, a))).collect();
-    // `entries` holds one row per document with a page, in the same order.
-    for (doc, entry) in manifest.documents.iter().filter(|d| html::page_of(d).is_some()).zip(entries.iter_mut()) {
-        let Some(report) = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?)) else { continue };
-        entry.scores = report.scores.iter().map(|s| html::Score { label: s.name.clone(), value: s.score }).collect();
+    for doc in &mut manifest.documents {
+        let report = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?));
+        doc.scores =
+            report.map_or_else(Vec::new, |r| r.scores.iter().map(|s| ArticleScore { metric: s.name.clone(), score: s.score }).collect());
     }
-    html::write_index(hyp_dir, &entries)
+    write_json(&path, &manifest)?;
+    index::write(hyp_dir, &manifest)?;
+    Ok(())
 }

@@ -111,16 +111,19 @@ pub fn build(args: VmapBuildArgs) -> Result<()> {
     let t0 = Instant::now();
     let model_dir = match &args.model {
         Some(m) => m.clone(),
-        None => super::bundled_model()?,
+        None => crate::options::bundled_model()?,
     };
     let out = args.out.clone().unwrap_or_else(|| model_dir.join(VMAP_FILE));
     // Opened first: an unwritable destination fails before minutes of work.
     let mut file = output::AtomicFile::create(&out)?;
-    let report_path = out.with_extension("json");
+    let report_path = match out.with_extension("json") {
+        p if p == out => out.with_extension("report.json"),
+        p => p,
+    };
     let params = BuildParams { top_k: args.top_k, always: args.always, ngram: args.ngram.max(1), min_ngram_count: args.min_ngram_count };
     let mut options = args.engine.clone();
     options.vmap = VmapChoice::Off;
-    let engine = Engine::load(&model_dir, options.clone())?;
+    let engine = Engine::load(&model_dir, &options)?;
     let limit = engine.piece_limit();
 
     let (mode, from, sources, targets) = match (&args.source, &args.target) {
@@ -153,8 +156,8 @@ pub fn build(args: VmapBuildArgs) -> Result<()> {
     }
     // Held out evenly over the data; the rest builds the shortlist.
     let check_n = args.check.min(sources.len() / 2);
-    let stride = if check_n == 0 { usize::MAX } else { sources.len() / check_n };
-    let held = |i: usize| check_n > 0 && i % stride == 0 && i / stride < check_n;
+    let stride = sources.len().checked_div(check_n).unwrap_or(usize::MAX);
+    let held = |i: usize| check_n > 0 && i.is_multiple_of(stride) && i / stride < check_n;
     let tokenized: Vec<Vec<String>> = sources.par_iter().map(|s| engine.tokenize(s)).collect::<Result<_>>()?;
     let check_src: Vec<&[String]> = tokenized.iter().enumerate().filter(|(i, _)| held(*i)).map(|(_, t)| t.as_slice()).collect();
     let specials = special_tokens(&engine);
@@ -214,7 +217,7 @@ pub fn build(args: VmapBuildArgs) -> Result<()> {
         None
     } else {
         options.vmap = VmapChoice::Path(out.clone());
-        let short_engine = Engine::load(&model_dir, options)?;
+        let short_engine = Engine::load(&model_dir, &options)?;
         let short: Vec<Vec<String>> =
             short_engine.decode(&check_in.iter().map(Vec::as_slice).collect::<Vec<_>>(), 0)?.into_iter().map(strip).collect();
         let c = coverage(&map, params.ngram, &check_in, &full, &short);

@@ -9,8 +9,15 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::error::{Error, Result};
-use crate::output::output_stem;
-use crate::run::manifest::Failure;
+use crate::input::Failure;
+
+/// Output paths for an input whose path relative to its root is `rel`: `OUT/dir/STEM.SUFFIX`.
+pub(crate) fn output_stem(out: &Path, rel: &Path) -> PathBuf {
+    let stem = rel.file_stem().unwrap_or(rel.as_os_str());
+    let mut p = out.join(rel.parent().unwrap_or(Path::new("")));
+    p.push(stem);
+    p
+}
 
 /// A file to translate and where its outputs go.
 #[derive(Clone, Debug)]

@@ -285,7 +285,7 @@ impl Page {
 }
 
 /// Decode a page's bytes (as text files are decoded) and parse it; an error is the reason.
-fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
+pub(crate) fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
     let (text, mut warnings) = crate::input::decode::decode(bytes)?;
     let mut page = Page::parse(&text, extract);
     warnings.append(&mut page.warnings);
@@ -304,11 +304,6 @@ pub(crate) fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -
     Ok(doc)
 }
 
-/// `NAME.en.html`: the page `bytes` with the English of `aligned` (made from it) in place.
-pub(crate) fn write_translated(bytes: &[u8], extract: Extract, aligned: &crate::align::AlignedDocument) -> Result<String, String> {
-    Ok(read_page(bytes, extract)?.translated_page(&english_lines(aligned)))
-}
-
 /// The article's title and the texts of its blocks as Readability extracts them; `None` when
 /// it finds no article.
 fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
@@ -317,26 +312,6 @@ fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
     let content = Dom::from(article.content.to_string());
     let texts: HashSet<String> = runs(&content.root()).into_iter().map(|r| r.text).collect();
     (!texts.is_empty()).then(|| (collapse(&article.title), texts))
-}
-
-/// The lines of `text` (the article text of a page) as their blocks are translated: for each
-/// chosen block, the English of the blocks of its line joined as in the source.
-fn english_lines(aligned: &crate::align::AlignedDocument) -> Vec<String> {
-    let text = &aligned.doc.text;
-    let mut out = Vec::new();
-    for line in crate::input::blocks::lines(text).filter(|l| !l.is_empty()) {
-        let mut en = String::new();
-        let mut pos = line.start;
-        for b in aligned.blocks.iter().filter(|b| b.span.start >= line.start && b.span.end <= line.end) {
-            if !en.is_empty() || b.span.start > pos {
-                en.push_str(&text[pos..b.span.start]);
-            }
-            en.push_str(&b.target());
-            pos = b.span.end;
-        }
-        out.push(en.trim().to_string());
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,3 +10,11 @@ pub mod html;
 pub(crate) mod outlets;
 
 pub use blocks::{Block, BlockClass, Document};
+
+/// An input that could not be read or translated, with why (one line, for the user and the
+/// run's manifest).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Failure {
+    pub(crate) source: std::path::PathBuf,
+    pub(crate) reason: String,
+}

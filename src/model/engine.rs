@@ -8,6 +8,7 @@
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ct2rs::sys::{BatchType, ComputeType, Config, Device, TranslationOptions, Translator};
 use rayon::prelude::*;
@@ -23,41 +24,34 @@ use crate::model::vmap::{ModelView, Shortlist, VmapChoice};
 /// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
 const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 
-/// How many batches CTranslate2 makes of `sorted` (source lengths, longest first) at `size`
-/// padded tokens: a batch takes examples while their count times its first length fits, and
-/// always at least one.
-fn batch_count(sorted: &[usize], size: usize) -> usize {
-    let (mut at, mut n) = (0, 0);
-    while at < sorted.len() {
-        at += (size / sorted[at].max(1)).max(1);
-        n += 1;
+/// The batches one engine call is decoded in: indices of `lengths` (source tokens with special
+/// tokens), each batch holding inputs of one length only, at most `cap` tokens (always at least
+/// one input), longest batches first so that replicas finish together.
+///
+/// One length per batch because CTranslate2 pads a batch to its longest input, and the padded
+/// length changes the float arithmetic (attention over the padded positions is masked, but the
+/// GEMM kernels block and sum it differently): a sentence alone and the same sentence padded by
+/// 2+ tokens can get different English (starter model, int8 and float32: "Serangan Mematikan
+/// Hantam Ibukota Somalia" -> "Deliberate ..." alone, "Despair Flashed ..." beside a longer
+/// title). Which sentences are padded together depended on the rest of the run (the chunk,
+/// shard, --threads, resume); without padding a sentence's English depends on itself only. How
+/// many same-length inputs share its batch does not change it (measured: 1 to 35 rows).
+fn same_length_batches(lengths: &[usize], cap: usize) -> Vec<Vec<usize>> {
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, &len) in lengths.iter().enumerate() {
+        groups.entry(len).or_default().push(i);
     }
-    n
-}
-
-/// The batch size (padded source tokens, at most `cap`) that cuts inputs of these `lengths` into
-/// a whole multiple of `replicas` batches, packed as CTranslate2 packs them ([`batch_count`]).
-/// Three batches for two replicas leave one replica idle through the third; four smaller ones
-/// keep both busy to the end (README, Performance: 100 sentences of the OPUS-MT shape).
-fn balanced_batch_tokens(mut lengths: Vec<usize>, cap: usize, replicas: usize) -> usize {
-    let cap = cap.max(1);
-    if replicas <= 1 || lengths.is_empty() {
-        return cap;
+    let mut batches = Vec::new();
+    for (len, group) in groups.into_iter().rev() {
+        // Even parts within the cap (a 1,024-token cap and 50 inputs of 25: 25 + 25, not 40 + 10).
+        let per = (cap / len.max(1)).max(1);
+        let parts = group.len().div_ceil(per);
+        let size = group.len().div_ceil(parts);
+        batches.extend(group.chunks(size).map(<[usize]>::to_vec));
     }
-    lengths.sort_unstable_by(|a, b| b.cmp(a));
-    let want = batch_count(&lengths, cap).next_multiple_of(replicas);
-    // Fewer batches as the size grows. The smallest size that makes no more than `want` fills
-    // them evenly (the largest would leave the last one nearly empty).
-    let (mut lo, mut hi) = (1, cap);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if batch_count(&lengths, mid) <= want {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    lo
+    // Longest first (most tokens; the sort is stable), so the last batches to start are small.
+    batches.sort_by_key(|b| std::cmp::Reverse(b.len() * lengths[b[0]]));
+    batches
 }
 
 /// Threads one replica of a model larger than `SMALL_MODEL_BYTES` takes by default before another
@@ -156,8 +150,8 @@ const DEFAULT_BATCH_TOKENS: usize = 1024;
 /// 11.5-minute GPU starter model: 23 of 1,954 lines, BLEU unchanged at 14.80, chrF +0.03).
 const DEFAULT_LOOP_RETRY_NGRAM: usize = 3;
 
-/// Decoding and threading options; these (with the model fingerprint) decide the output.
-/// Also the engine part of `terjemah translate`'s command line.
+/// The engine part of the command line (`translate`, `vmap build`), as given: [`Engine::load`]
+/// resolves it for the model into its [`Decoding`] and [`Running`] settings.
 #[derive(Clone, Debug, Serialize, clap::Args)]
 pub(crate) struct EngineOptions {
     /// Beam size (1 = greedy)
@@ -166,7 +160,8 @@ pub(crate) struct EngineOptions {
     /// Longest output in tokens for one sentence (reaching it is reported in the manifest)
     #[arg(long, default_value_t = DEFAULT_MAX_DECODING_LENGTH)]
     pub(crate) max_decoding_length: usize,
-    /// Tokens per batch handed to CTranslate2 (padded source tokens)
+    /// Source tokens per batch handed to CTranslate2 (each batch holds sentences of one length,
+    /// so that none is padded: a sentence's English never depends on its neighbours)
     #[arg(long, default_value_t = DEFAULT_BATCH_TOKENS)]
     pub(crate) batch_tokens: usize,
     /// An output caught in a loop is decoded again with no repeated n-gram of this many tokens
@@ -182,10 +177,6 @@ pub(crate) struct EngineOptions {
     /// first run and cached in ~/.cache/terjemah/compute-types.json]
     #[arg(long, env = "TERJEMAH_COMPUTE_TYPE")]
     pub(crate) compute_type: Option<Compute>,
-    /// Why the compute type is what it is (filled by `Engine::load`, for the manifest).
-    #[arg(skip)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) compute_reason: Option<String>,
     /// CPU threads for translation [default: all cores]
     #[arg(long, default_value_t = all_cores(), hide_default_value = true)]
     pub(crate) threads: usize,
@@ -224,7 +215,6 @@ impl Default for EngineOptions {
             loop_retry_ngram: DEFAULT_LOOP_RETRY_NGRAM,
             keep_title_case: false,
             compute_type: None,
-            compute_reason: None,
             threads: all_cores(),
             inter_threads: 0,
             max_input_tokens: None,
@@ -246,16 +236,53 @@ pub(crate) struct Output {
     pub(crate) hit_max_length: bool,
 }
 
-/// A loaded model: CTranslate2 translator, tokenizers, and the options it runs with.
+/// What decides a sentence's English besides the model's weights: the decoding settings as
+/// resolved for this model on this machine (defaults applied, clamped to the model's limits,
+/// the compute type given or measured). Resolved once by [`Engine::load`] and never changed.
+///
+/// The translation memory and resumed runs reuse a translation only when this value is equal:
+/// their key is its whole serialization (`run::manifest::options_key`), so a field added here is
+/// in the key by construction (`tests::every_decoding_field_is_in_the_key`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub(crate) struct Decoding {
+    pub(crate) beam: usize,
+    /// Within the decoder's position table.
+    pub(crate) max_decoding_length: usize,
+    pub(crate) compute_type: Compute,
+    /// Longest input before a sentence is split (`--max-input-tokens`, within the model's).
+    pub(crate) max_input_tokens: usize,
+    /// How the model takes its input (the language codes of multilingual models).
+    pub(crate) layout: Layout,
+    /// A looping output is decoded again without repeated n-grams of this size (0: never).
+    #[serde(rename = "loops_redecoded_without_repeated_ngrams")]
+    pub(crate) loop_retry_ngram: usize,
+    pub(crate) titles_in_sentence_case: bool,
+    /// The shortlist's content hash, not its path: the same shortlist elsewhere decides the same.
+    pub(crate) vmap: Option<String>,
+}
+
+/// How a loaded model runs: settings that change its speed, never its English (a sentence's
+/// English depends on the sentence alone, whatever it is batched with: [`same_length_batches`]).
+/// For the manifest.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Running {
+    pub(crate) threads: usize,
+    /// CTranslate2 replicas (inter_threads), each on `threads_per_replica` threads.
+    pub(crate) replicas: usize,
+    pub(crate) threads_per_replica: usize,
+    pub(crate) batch_tokens: usize,
+    /// Why the compute type is what it is.
+    pub(crate) compute_reason: String,
+}
+
+/// A loaded model: CTranslate2 translator, tokenizers, and the resolved settings it runs with.
 pub(crate) struct Engine {
     pub(crate) info: ModelInfo,
-    pub(crate) options: EngineOptions,
+    pub(crate) decoding: Decoding,
+    pub(crate) running: Running,
     translator: Translator,
     source_spm: SentencePieceProcessor,
     target_spm: SentencePieceProcessor,
-    max_input_tokens: usize,
-    /// CTranslate2 replicas (inter_threads).
-    replicas: usize,
     /// The vocabulary shortlist decoding uses (`--vmap`), if any.
     pub(crate) shortlist: Option<Shortlist>,
     /// Set when this load measured the compute type (a note for the run's output).
@@ -299,9 +326,11 @@ fn open_tokenizers(info: &ModelInfo) -> Result<(SentencePieceProcessor, Sentence
 }
 
 impl Engine {
-    /// Load a model folder. Without a compute type in `options`, the faster of int8 and
-    /// float32 on this machine is used: measured once per model and machine (see `compute`).
-    pub(crate) fn load(dir: &Path, options: EngineOptions) -> Result<Engine> {
+    /// Load a model folder with the settings `options` asks for, resolved for this model
+    /// ([`Engine::decoding`], [`Engine::running`]). Without a compute type in `options`, the
+    /// faster of int8 and float32 on this machine is used: measured once per model and machine
+    /// (see `compute`).
+    pub(crate) fn load(dir: &Path, options: &EngineOptions) -> Result<Engine> {
         let (info, vocab) = ModelInfo::inspect_with_vocabulary(dir, options.src_lang.as_deref(), options.tgt_lang.as_deref())?;
         let (source_spm, target_spm) = open_tokenizers(&info)?;
         let mut tokenizers = vec![(info.source_spm.as_path(), &source_spm)];
@@ -314,25 +343,21 @@ impl Engine {
             check_shortlist_usable(&info, s)?;
         }
         if let Some(compute) = options.compute_type {
-            let mut engine = Engine::open(info, options, compute, shortlist, source_spm, target_spm)?;
-            engine.options.compute_reason = Some("given (--compute-type)".into());
-            return Ok(engine);
+            return Engine::open(info, options, compute, "given (--compute-type)".into(), shortlist, source_spm, target_spm);
         }
 
         const TYPES: [&str; 2] = ["int8", "float32"];
         // Each type is measured in the layout it runs in, so the choice holds for those layouts.
         let mut layouts = Vec::with_capacity(TYPES.len());
         for name in TYPES {
-            let (r, t) = layout(&options, name.parse::<Compute>().map_err(Error::Usage)?, info.size_bytes);
+            let (r, t) = layout(options, name.parse::<Compute>().map_err(Error::Usage)?, info.size_bytes);
             layouts.push(format!("{name} {r}x{t}"));
         }
         let key = compute::key(&info.fingerprint, &layouts.join(", "));
         let file = compute::cache_file();
         if let Some(choice) = compute::cached(&file, &key) {
             if let Ok(c) = choice.compute.parse::<Compute>() {
-                let mut engine = Engine::open(info, options, c, shortlist, source_spm, target_spm)?;
-                engine.options.compute_reason = Some(choice.reason(true));
-                return Ok(engine);
+                return Engine::open(info, options, c, choice.reason(true), shortlist, source_spm, target_spm);
             }
         }
         // Measure: the same calibration sentences in each type, after a warm-up.
@@ -346,7 +371,8 @@ impl Engine {
             };
             let mut probe = options.clone();
             probe.max_decoding_length = probe.max_decoding_length.min(64); // random-weight models never stop
-            let engine = Engine::open(info.clone(), probe, name.parse::<Compute>().map_err(Error::Usage)?, shortlist.clone(), src, tgt)?;
+            let compute = name.parse::<Compute>().map_err(Error::Usage)?;
+            let engine = Engine::open(info.clone(), &probe, compute, String::new(), shortlist.clone(), src, tgt)?;
             engine.translate_short(&compute::CALIBRATION[..compute::WARM_UP])?;
             let t0 = std::time::Instant::now();
             engine.translate_short(&compute::CALIBRATION[compute::WARM_UP..])?;
@@ -360,31 +386,39 @@ impl Engine {
             seconds,
             measured_unix: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         };
-        let mut engine = best.expect("one compute type was measured");
-        // The probe capped the decoding length; the real run uses the asked one.
-        engine.options.max_decoding_length = decoding_limit(&engine.info, options.max_decoding_length);
+        let probe = best.expect("one compute type was measured");
         let mut reason = choice.reason(false);
         if let Err(e) = compute::store(&file, &key, &choice) {
             reason.push_str(&format!("; not cached ({}: {e})", file.display()));
         }
-        engine.compute_note = Some(format!("compute type {reason}"));
-        engine.options.compute_reason = Some(reason);
+        // The probe capped the decoding length: the run's engine is resolved afresh from the
+        // options (the translator, weights and tokenizers are the probe's).
+        let mut engine = Engine::resolved(
+            probe.info,
+            options,
+            probe.decoding.compute_type,
+            reason,
+            probe.shortlist,
+            probe.translator,
+            probe.source_spm,
+            probe.target_spm,
+        );
+        engine.compute_note = Some(format!("compute type {}", engine.running.compute_reason));
         Ok(engine)
     }
 
     /// The engine for one compute type, with the tokenizers already opened and checked.
     fn open(
         info: ModelInfo,
-        options: EngineOptions,
+        options: &EngineOptions,
         compute: Compute,
+        compute_reason: String,
         shortlist: Option<Shortlist>,
         source_spm: SentencePieceProcessor,
         target_spm: SentencePieceProcessor,
     ) -> Result<Engine> {
         let dir = info.dir.clone();
-        let mut options = options;
-        options.compute_type = Some(compute);
-        let (inter, threads_per_replica) = layout(&options, compute, info.size_bytes);
+        let (inter, threads_per_replica) = layout(options, compute, info.size_bytes);
         #[cfg(feature = "openblas")]
         set_openblas_threads(threads_per_replica);
         let config = Config {
@@ -411,23 +445,46 @@ impl Engine {
                 )
             }
         })?;
-        let max_input_tokens = options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8);
-        options.max_decoding_length = decoding_limit(&info, options.max_decoding_length);
-        Ok(Engine { info, options, translator, source_spm, target_spm, max_input_tokens, replicas: inter, shortlist, compute_note: None })
+        Ok(Engine::resolved(info, options, compute, compute_reason, shortlist, translator, source_spm, target_spm))
     }
 
-    pub(crate) fn max_input_tokens(&self) -> usize {
-        self.max_input_tokens
-    }
-
-    /// Whether Title Case titles go to the model in sentence case: unless `--keep-title-case`,
-    /// for Indonesian sources (the word list is Indonesian).
-    pub(crate) fn sentence_cases_titles(&self) -> bool {
-        let indonesian = match &self.info.layout {
+    /// The engine with its settings resolved from `options` for this model, once.
+    #[allow(clippy::too_many_arguments)]
+    fn resolved(
+        info: ModelInfo,
+        options: &EngineOptions,
+        compute: Compute,
+        compute_reason: String,
+        shortlist: Option<Shortlist>,
+        translator: Translator,
+        source_spm: SentencePieceProcessor,
+        target_spm: SentencePieceProcessor,
+    ) -> Engine {
+        let (replicas, threads_per_replica) = layout(options, compute, info.size_bytes);
+        // Title Case titles go to the model in sentence case unless `--keep-title-case`, for
+        // Indonesian sources (the word list is Indonesian).
+        let indonesian = match &info.layout {
             Layout::Multilingual { src_lang, .. } => matches!(src_lang.as_str(), "ind_Latn" | "__id__" | "id"),
             Layout::Marian => true,
         };
-        indonesian && !self.options.keep_title_case
+        let decoding = Decoding {
+            beam: options.beam.max(1),
+            max_decoding_length: decoding_limit(&info, options.max_decoding_length),
+            compute_type: compute,
+            max_input_tokens: options.max_input_tokens.unwrap_or(info.max_input_tokens).min(info.max_input_tokens).max(8),
+            layout: info.layout.clone(),
+            loop_retry_ngram: options.loop_retry_ngram,
+            titles_in_sentence_case: indonesian && !options.keep_title_case,
+            vmap: shortlist.as_ref().map(|s| s.fingerprint.clone()),
+        };
+        let running = Running {
+            threads: options.threads.max(1),
+            replicas,
+            threads_per_replica,
+            batch_tokens: options.batch_tokens.max(1),
+            compute_reason,
+        };
+        Engine { info, decoding, running, translator, source_spm, target_spm, shortlist, compute_note: None }
     }
 
     /// Source SentencePiece pieces of `text`, without special tokens.
@@ -464,16 +521,16 @@ impl Engine {
     /// The most source pieces one input may hold: the model's limit less room for `</s>` and a
     /// language code. [`crate::translate`] splits longer texts before they reach the engine.
     pub(crate) fn piece_limit(&self) -> usize {
-        self.max_input_tokens.saturating_sub(2).max(1)
+        self.decoding.max_input_tokens.saturating_sub(2).max(1)
     }
 
     /// Translate token sequences (source pieces without special tokens, each within
-    /// [`Engine::piece_limit`]) in one CTranslate2 call, which sorts them by length, batches by
-    /// tokens and spreads the batches over its replicas. Detokenizes on all cores.
-    /// `no_repeat_ngram_size` > 0 forbids any n-gram of that many tokens twice in an output (the
-    /// second try for outputs caught in a loop); 0 leaves decoding free.
+    /// [`Engine::piece_limit`]), batched by length ([`same_length_batches`]) over the replicas.
+    /// Detokenizes on all cores. `no_repeat_ngram_size` > 0 forbids any n-gram of that many
+    /// tokens twice in an output (the second try for outputs caught in a loop); 0 leaves
+    /// decoding free.
     pub(crate) fn translate_tokens(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Output>> {
-        let max_len = self.options.max_decoding_length;
+        let max_len = self.decoding.max_decoding_length;
         self.decode(inputs, no_repeat_ngram_size)?
             .into_par_iter()
             .map(|hyp| {
@@ -490,24 +547,66 @@ impl Engine {
             return Ok(Vec::new());
         }
         let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t)).collect();
+        let batches = same_length_batches(&source.iter().map(Vec::len).collect::<Vec<_>>(), self.running.batch_tokens);
         let options = TranslationOptions::<String, String> {
-            beam_size: self.options.beam.max(1),
-            max_decoding_length: self.options.max_decoding_length,
+            beam_size: self.decoding.beam,
+            max_decoding_length: self.decoding.max_decoding_length,
             max_input_length: 0, // never truncate: the caller splits
-            max_batch_size: balanced_batch_tokens(source.iter().map(Vec::len).collect(), self.options.batch_tokens, self.replicas),
-            batch_type: BatchType::Tokens,
+            max_batch_size: 0,   // each call is one of our batches, as given (not re-batched)
+            batch_type: BatchType::Examples,
             no_repeat_ngram_size,
             use_vmap: self.shortlist.is_some(),
             ..Default::default()
         };
-        let results = if let Layout::Multilingual { tgt_lang, .. } = &self.info.layout {
-            let prefix = vec![vec![tgt_lang.clone()]; source.len()];
-            self.translator.translate_batch_with_target_prefix(&source, &prefix, &options, None)
+        let prefix = match &self.info.layout {
+            Layout::Multilingual { tgt_lang, .. } => Some(tgt_lang),
+            Layout::Marian => None,
+        };
+        let run = |batch: &[usize]| -> Result<Vec<Vec<String>>> {
+            let src: Vec<Vec<&str>> = batch.iter().map(|&i| source[i].iter().map(String::as_str).collect()).collect();
+            let results = match prefix {
+                Some(lang) => self.translator.translate_batch_with_target_prefix(&src, &vec![vec![lang]; src.len()], &options, None),
+                None => self.translator.translate_batch(&src, &options, None),
+            }
+            .map_err(|e| Error::Engine(e.to_string()))?;
+            Ok(results.into_iter().map(|r| r.hypotheses.into_iter().next().unwrap_or_default()).collect())
+        };
+        // One call per batch (given several, CTranslate2 would sort them together and pad again),
+        // from one thread per replica that takes the next batch when its call returns, so every
+        // replica stays busy as with one call. The first error stops the others.
+        let next = AtomicUsize::new(0);
+        let worker = || -> Result<Vec<(usize, Vec<Vec<String>>)>> {
+            let mut done = Vec::new();
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                let Some(batch) = batches.get(b) else { return Ok(done) };
+                match run(batch) {
+                    Ok(hyps) => done.push((b, hyps)),
+                    Err(e) => {
+                        next.store(batches.len(), Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let workers = self.running.replicas.min(batches.len()).max(1);
+        let finished: Vec<Result<_>> = if workers == 1 {
+            vec![worker()]
         } else {
-            self.translator.translate_batch(&source, &options, None)
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..workers).map(|_| s.spawn(worker)).collect();
+                handles.into_iter().map(|h| h.join().expect("a decoding thread panicked")).collect()
+            })
+        };
+        let mut out = vec![Vec::new(); source.len()];
+        for done in finished {
+            for (b, hyps) in done? {
+                for (&i, hyp) in batches[b].iter().zip(hyps) {
+                    out[i] = hyp;
+                }
+            }
         }
-        .map_err(|e| Error::Engine(e.to_string()))?;
-        Ok(results.into_iter().map(|r| r.hypotheses.into_iter().next().unwrap_or_default()).collect())
+        Ok(out)
     }
 
     /// Translate short texts whole (the compute-type calibration sentences).
@@ -522,36 +621,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn batches_come_in_multiples_of_the_replicas() {
-        // 80 sentences of 25 tokens: 40 per 1024-token batch, two full batches.
-        assert_eq!(balanced_batch_tokens(vec![25; 80], 1024, 2), 1000);
-        // 70: 40 + 30 at 1024; evened out to 35 + 35.
-        assert_eq!(balanced_batch_tokens(vec![25; 70], 1024, 2), 875);
-        // 100: 40 + 40 + 20 at 1024; balanced, four batches of 25 (625 tokens).
-        assert_eq!(balanced_batch_tokens(vec![25; 100], 1024, 2), 625);
-        // 90: 23 + 23 + 23 + 21.
-        assert_eq!(balanced_batch_tokens(vec![25; 90], 1024, 2), 575);
-        // One replica, or nothing to translate: the cap as given.
-        assert_eq!(balanced_batch_tokens(vec![25; 90], 1024, 1), 1024);
-        assert_eq!(balanced_batch_tokens(vec![], 1024, 2), 1024);
-        // Mixed lengths, packed as CTranslate2 packs them (longest first): a multiple of 3
-        // batches for 3 replicas.
-        let mixed: Vec<usize> = (0..200).map(|i| 5 + (i * 37) % 60).collect();
-        let size = balanced_batch_tokens(mixed.clone(), 1024, 3);
-        let mut sorted = mixed;
-        sorted.sort_unstable_by(|a, b| b.cmp(a));
-        let n = batch_count(&sorted, size);
-        assert!(n.is_multiple_of(3) && size <= 1024, "{n} batches of at most {size} tokens");
-    }
-
-    #[test]
-    fn ctranslate2_packing_is_counted_as_it_packs() {
-        // 64 tokens first: 16 of them fill a 1024-token batch; then 32 of 32; then one of 5.
-        let sorted = [[64; 16].as_slice(), &[32; 32], &[5]].concat();
-        assert_eq!(batch_count(&sorted, 1024), 3);
-        // An example longer than the batch still goes alone into one.
-        assert_eq!(batch_count(&[2000, 10], 1024), 2);
-        assert_eq!(batch_count(&[], 1024), 0);
+    fn batches_hold_one_length_each_within_the_cap() {
+        // 50 inputs of 25 tokens: two even batches of 25 within 1,024 tokens (not 40 + 10).
+        let b = same_length_batches(&[25; 50], 1024);
+        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), [25, 25]);
+        // Mixed lengths: never two lengths in a batch, every input once, the cap kept (an input
+        // longer than the cap goes alone), the batches with most tokens first.
+        let lengths: Vec<usize> = (0..300).map(|i| 3 + (i * 37) % 60).chain([2000, 7]).collect();
+        let batches = same_length_batches(&lengths, 1024);
+        let mut seen: Vec<usize> = batches.concat();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        let tokens = |b: &Vec<usize>| b.len() * lengths[b[0]];
+        for b in &batches {
+            assert!(b.iter().all(|&i| lengths[i] == lengths[b[0]]), "{b:?}");
+            assert!(tokens(b) <= 1024 || b.len() == 1, "{b:?}");
+        }
+        assert!(batches.windows(2).all(|w| tokens(&w[0]) >= tokens(&w[1])));
+        // Which batch an input lands in depends on its length, not on the order of the inputs.
+        let reversed: Vec<usize> = lengths.iter().rev().copied().collect();
+        let sizes = |b: &[Vec<usize>], l: &[usize]| {
+            let mut s: Vec<(usize, usize)> = b.iter().map(|b| (l[b[0]], b.len())).collect();
+            s.sort_unstable();
+            s
+        };
+        assert_eq!(sizes(&batches, &lengths), sizes(&same_length_batches(&reversed, 1024), &reversed));
+        assert!(same_length_batches(&[], 1024).is_empty());
     }
 
     #[test]

@@ -8,5 +8,5 @@ pub(crate) mod engine;
 pub(crate) mod inspect;
 pub(crate) mod vmap;
 
-pub(crate) use engine::{Engine, EngineOptions};
+pub(crate) use engine::{Decoding, Engine, EngineOptions};
 pub(crate) use inspect::{Layout, ModelInfo};

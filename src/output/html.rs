@@ -237,33 +237,6 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
     write!(w, r#"<td data-v="{n}"{class}>{n}</td>"#)
 }
 
-/// The side-by-side page a document's run wrote, if HTML was among its formats.
-pub(crate) fn page_of(d: &crate::run::manifest::DocumentEntry) -> Option<&PathBuf> {
-    d.outputs.iter().find(|p| p.to_string_lossy().ends_with(".bi.html"))
-}
-
-/// Index entries for the documents of a run's manifest that have an HTML page, in the
-/// documents' order (so that the index lists every article, also those a resumed run found up
-/// to date).
-pub(crate) fn index_entries(out_dir: &Path, documents: &[crate::run::manifest::DocumentEntry]) -> Vec<IndexEntry> {
-    documents
-        .iter()
-        .filter_map(|d| {
-            let page = page_of(d)?;
-            Some(IndexEntry {
-                page: page.strip_prefix(out_dir).unwrap_or(page).to_path_buf(),
-                source: d.source.display().to_string(),
-                blocks: d.blocks,
-                segments: d.segments,
-                translated: d.translated,
-                flagged: d.flagged,
-                flags: d.flags.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-                scores: Vec::new(),
-            })
-        })
-        .collect()
-}
-
 /// Write `OUT/index.html` (atomically): every article with its counts, flags and scores,
 /// sortable by clicking a column heading. Flag columns appear for flags some article has;
 /// score columns for every score label given. With no entries the page says so.

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 pub mod html;
 mod jsonl;
 mod markdown;
+pub(crate) mod page;
 mod tmx;
 mod tsv;
 mod txt;
@@ -154,14 +155,6 @@ pub(crate) fn write_failure(e: &io::Error) -> Option<&'static str> {
         io::ErrorKind::PermissionDenied => Some("permission denied"),
         _ => None,
     }
-}
-
-/// Output paths for an input whose path relative to its root is `rel`: `OUT/dir/STEM.SUFFIX`.
-pub(crate) fn output_stem(out: &Path, rel: &Path) -> PathBuf {
-    let stem = rel.file_stem().unwrap_or(rel.as_os_str());
-    let mut p = out.join(rel.parent().unwrap_or(Path::new("")));
-    p.push(stem);
-    p
 }
 
 pub(crate) fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {

@@ -17,17 +17,15 @@ use crate::input::decode::read_reason;
 use crate::input::discover::{collect_inputs, shard_of, Input};
 use crate::input::html::{self, Extract};
 use crate::input::Document;
+use crate::options::ArticlesPlan;
 use crate::output::{self, with_suffix, Context, Format};
 use crate::run::chunk::{translate_docs, Translating};
-use crate::run::manifest::{self, options_key, Counts, DocumentEntry, Failure, Manifest};
+use crate::run::manifest::{self, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, report_setup, write_json, Job, Summary};
+use crate::run::{complete_manifest, report_setup, write_json, DocumentDecisive, Job, SentenceDecisive, Summary};
 use crate::text::plan::{plan, Action, Boilerplate};
-
-/// Written next to the other outputs of an HTML page: the page with the English in place.
-const TRANSLATED_PAGE: &str = "en.html";
 
 /// A document as the reader hands it on: structured, up to date (skipped), or failed.
 enum Loaded {
@@ -57,7 +55,7 @@ struct Outputs<'a> {
 impl Outputs<'_> {
     /// The files written for an input: one per format, and the translated page of an HTML input.
     fn paths(&self, input: &Input) -> Vec<PathBuf> {
-        let page = html::is_html(&input.path).then(|| with_suffix(&input.stem, TRANSLATED_PAGE));
+        let page = html::is_html(&input.path).then(|| with_suffix(&input.stem, output::page::SUFFIX));
         self.formats.iter().map(|f| with_suffix(&input.stem, f.writer().suffix())).chain(page).collect()
     }
 
@@ -84,8 +82,8 @@ impl Outputs<'_> {
             if content_hash(&bytes) != hash {
                 return Err(fail("the file changed while it was being translated; run again to translate the new version".into()));
             }
-            let page = html::write_translated(&bytes, self.extract, &aligned).map_err(fail)?;
-            output::write_atomic(&path, |out| out.write_all(page.as_bytes())).map_err(|e| fail(e.to_string()))?;
+            let page = html::read_page(&bytes, self.extract).map_err(fail)?;
+            output::write_atomic(&path, |out| output::page::write(&page, &aligned, out)).map_err(|e| fail(e.to_string()))?;
             outputs.push(path);
         }
         let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
@@ -102,19 +100,20 @@ impl Outputs<'_> {
             flagged: segments().filter(|seg| !seg.flags.is_empty()).count(),
             flags,
             warnings: aligned.doc.warnings.clone(),
+            scores: Vec::new(),
         })
     }
 }
 
 /// Translate files and folders into `--out`, writing `manifest.json` there (or
 /// `manifest.shard-K-of-N.json` for a shard).
-pub(crate) fn run(job: Job) -> Result<Summary> {
-    let Job { options: opts, with, mut tm, notes } = job;
+pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
+    let Job { plan, with, mut tm, notes } = job;
     let engine = with.engine;
     let started = Instant::now();
-    let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating files or folders".into()))?;
-    let globs = opts.globs();
-    let (mut inputs, mut walk_failures) = collect_inputs(&opts.inputs, &globs, &out)?;
+    let out = opts.out.clone();
+    let globs = &opts.globs;
+    let (mut inputs, mut walk_failures) = collect_inputs(&opts.inputs, globs, &out)?;
     let tag = opts.shard.map(|(k, n)| format!("shard-{k}-of-{n}"));
     if let Some((k, n)) = opts.shard {
         inputs.retain(|i| shard_of(i, &out, n) == k);
@@ -130,15 +129,20 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
         )));
     }
     let outdir = OutputDir::open(&out, tag.as_deref())?;
-    let report = Reporter::new(inputs.len() as u64, opts.progress());
+    let report = Reporter::new(inputs.len() as u64, plan.progress);
     report_setup(&report, engine, &notes, &outdir);
     let manifest_path = out.join(manifest::file_name(opts.shard));
-    let previous = if opts.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
-    let decisive = decisive_options(with, opts);
-    let key = options_key(&decisive);
+    let previous = if plan.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
+    let decisive = DocumentDecisive {
+        sentence: SentenceDecisive::of(with),
+        boilerplate: plan.boilerplate,
+        html_extract: Some(opts.html_extract),
+        fields: None,
+    };
+    let (decisive, key) = decisive.recorded();
     let options = serde_json::json!({
         "decisive": decisive,
-        "engine": engine.options,
+        "engine": engine.running,
         "shortlist": engine.shortlist,
         "formats": opts.formats,
         "globs": globs,
@@ -171,7 +175,7 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
             read_chunks(&inputs, opts.chunk_sentences.max(1), read, read_tx)
         });
         let writer = s.spawn(move || write_stage(write_rx, outputs, manifest, report, manifest_path, started));
-        let translated = translate_stage(with, tm.as_mut(), opts.boilerplate, read_rx, write_tx, &mut counts, report, started);
+        let translated = translate_stage(with, tm.as_mut(), plan.boilerplate, read_rx, write_tx, &mut counts, report, started);
         (translated, writer.join().expect("writer thread panicked"))
     });
     let translate_s = match (translated, write_error) {
@@ -185,7 +189,7 @@ pub(crate) fn run(job: Job) -> Result<Summary> {
     let flags = std::mem::take(&mut manifest.counts.flags);
     complete_manifest(&mut manifest, Counts { flags, ..counts }, translate_s, elapsed, &manifest_path)?;
     if opts.formats.contains(&Format::Html) && opts.shard.is_none() {
-        output::html::write_index(&out, &output::html::index_entries(&out, &manifest.documents))?;
+        crate::run::index::write(&out, &manifest)?;
     }
     report.finish(&manifest.counts, elapsed);
     drop(outdir);

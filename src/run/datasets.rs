@@ -9,15 +9,17 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::dataset::{self, Fields, Item, Position, RecordReader, RecordWriter};
+use crate::input::dataset::{self, Item, Position, RecordReader, RecordWriter};
+use crate::input::discover::output_stem;
 use crate::input::Document;
-use crate::output::{self, output_stem, with_suffix, Format};
+use crate::options::DatasetsPlan;
+use crate::output::{self, with_suffix, Format};
 use crate::run::chunk::translate_docs;
-use crate::run::manifest::{options_key, Counts, DocumentEntry, Failure, Manifest};
+use crate::run::manifest::{Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, decisive_options, read_json_if_any, report_setup, write_json, Job, Summary};
-use crate::text::plan::plan;
+use crate::run::{complete_manifest, read_json_if_any, report_setup, write_json, DocumentDecisive, Job, SentenceDecisive, Summary};
+use crate::text::plan::plan as plan_document;
 
 /// How far the translation of a dataset got, rewritten (atomically) after every chunk as
 /// `OUT/NAME.progress.json`: a killed run resumes at `next`, after cutting the outputs back to
@@ -65,22 +67,20 @@ fn synced_len(f: &File, path: &Path) -> Result<u64> {
 /// `NAME.align.jsonl` (the usual alignment rows, keyed by record id and field). Memory is
 /// bounded by one chunk; progress is recorded after every chunk so that a killed run resumes
 /// where it stopped; malformed records are reported by line number and skipped.
-pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
-    let Job { options: opts, with, mut tm, notes } = job;
+pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
+    let Job { plan, with, mut tm, notes } = job;
+    let fields = &opts.fields;
     let engine = with.engine;
     let started = Instant::now();
-    let out = opts.out.clone().ok_or_else(|| Error::Usage("--out DIR is required when translating datasets".into()))?;
-    if opts.shard.is_some() {
-        return Err(Error::Usage("--shard is for folders of articles; split a dataset into files to share it".into()));
-    }
+    let out = opts.out.clone();
     let outdir = OutputDir::open(&out, None)?;
-    let report = Reporter::new(opts.inputs.len() as u64, opts.progress());
+    let report = Reporter::new(opts.inputs.len() as u64, plan.progress);
     report_setup(&report, engine, &notes, &outdir);
-    let mut decisive = decisive_options(with, opts);
-    decisive["fields"] = serde_json::to_value(fields).unwrap_or_default();
-    let key = options_key(&decisive);
+    let decisive =
+        DocumentDecisive { sentence: SentenceDecisive::of(with), boilerplate: plan.boilerplate, html_extract: None, fields: Some(fields) };
+    let (decisive, key) = decisive.recorded();
     let options =
-        serde_json::json!({"decisive": decisive, "engine": engine.options, "shortlist": engine.shortlist, "formats": opts.formats});
+        serde_json::json!({"decisive": decisive, "engine": engine.running, "shortlist": engine.shortlist, "alignments": opts.alignments});
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.counts.documents = opts.inputs.len();
     let manifest_path = out.join("manifest.json");
@@ -91,7 +91,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             dataset::Kind::of(path).ok_or_else(|| Error::Usage(format!("{}: not a dataset (.jsonl, .csv, .tsv)", path.display())))?;
         let stem = output_stem(&out, Path::new(path.file_name().unwrap_or(path.as_os_str())));
         let output = with_suffix(&stem, &format!("en.{}", kind.extension()));
-        let align = opts.formats.contains(&Format::Jsonl).then(|| with_suffix(&stem, Format::Jsonl.writer().suffix()));
+        let align = opts.alignments.then(|| with_suffix(&stem, Format::Jsonl.writer().suffix()));
         let progress_path = with_suffix(&stem, "progress.json");
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
@@ -103,7 +103,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             ..Default::default()
         };
         let previous = read_json_if_any::<DatasetProgress>(&progress_path).filter(|p| {
-            !opts.force
+            !plan.force
                 && (p.source_len, p.source_modified_ns, &p.model_fingerprint, &p.options_key)
                     == (fresh.source_len, fresh.source_modified_ns, &fresh.model_fingerprint, &fresh.options_key)
                 && output.is_file()
@@ -122,6 +122,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             flagged,
             flags: c.flags.clone(),
             warnings: Vec::new(),
+            scores: Vec::new(),
         };
         if progress.complete {
             manifest.counts.up_to_date += 1;
@@ -148,7 +149,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             let mut records = Vec::new();
             let mut docs = Vec::new();
             let mut sentences = 0;
-            while sentences < opts.chunk_sentences.max(1) && records.len() < CHUNK_RECORDS {
+            while sentences < opts.chunk_sentences && records.len() < CHUNK_RECORDS {
                 match reader.next_item().map_err(|e| Error::io(path, e))? {
                     None => break,
                     Some(Item::Malformed { line, reason }) => {
@@ -174,7 +175,7 @@ pub(crate) fn run(job: Job, fields: &Fields) -> Result<Summary> {
             }
             let t0 = Instant::now();
             let mut chunk = Counts::default();
-            let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan(d, opts.boilerplate), &mut chunk)?.into_iter();
+            let mut aligned = translate_docs(with, tm.as_mut(), docs, &|d| plan_document(d, plan.boilerplate), &mut chunk)?.into_iter();
             translate_s += t0.elapsed().as_secs_f64();
             for r in &records {
                 let mut targets = Vec::with_capacity(r.texts.len());

@@ -21,19 +21,21 @@ pub(crate) fn run_stdin(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut io::stdin(), &mut bytes).map_err(|e| Error::io("-", e))?;
+    io::Read::read_to_end(&mut io::stdin(), &mut bytes).map_err(|e| Error::io("standard input", e))?;
     let doc = Document::from_bytes(Path::new("-"), &bytes)?;
     for w in &doc.warnings {
         notice(progress, &format!("warning (stdin): {w}"));
     }
     let mut counts = Counts::default();
     let aligned = translate_docs(with, tm, vec![doc], &|d| plan(d, boilerplate), &mut counts)?;
-    out.write_all(aligned[0].english().as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("-", e))
+    out.write_all(aligned[0].english().as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("standard output", e))
 }
 
 /// `--lines`: every input line translated on its own, whole (split, at clause punctuation
 /// first, only when longer than the model accepts); exactly one output line per input line,
 /// empty for empty: what evaluation against a line-aligned test set needs. Streams in chunks.
+/// `name` and `out_name` name the input and the output in errors.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_lines(
     with: Translating,
     mut tm: Option<&mut TranslationMemory>,
@@ -41,6 +43,7 @@ pub(crate) fn run_lines(
     name: &Path,
     chunk_lines: usize,
     out: &mut dyn Write,
+    out_name: &Path,
 ) -> Result<usize> {
     let mut total = 0;
     let mut buf = Vec::new();
@@ -77,9 +80,9 @@ pub(crate) fn run_lines(
             by_line[line] = b.target();
         }
         for l in by_line {
-            writeln!(out, "{l}").map_err(|e| Error::io("-", e))?;
+            writeln!(out, "{l}").map_err(|e| Error::io(out_name, e))?;
         }
-        out.flush().map_err(|e| Error::io("-", e))?;
+        out.flush().map_err(|e| Error::io(out_name, e))?;
         total += n;
     }
     Ok(total)

@@ -9,11 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Engine;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct Failure {
-    pub(crate) source: PathBuf,
-    pub(crate) reason: String,
-}
+pub(crate) use crate::input::Failure;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Counts {
@@ -100,6 +96,17 @@ pub(crate) struct DocumentEntry {
     pub(crate) flags: HashMap<String, usize>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) warnings: Vec<String>,
+    /// The article's scores against its reference, recorded by `terjemah eval --hyp-dir`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) scores: Vec<ArticleScore>,
+}
+
+/// One score of an article against its reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ArticleScore {
+    /// "BLEU", "chrF2", ... as `eval` names it.
+    pub(crate) metric: String,
+    pub(crate) score: f64,
 }
 
 impl DocumentEntry {
@@ -308,6 +315,7 @@ mod tests {
                     flagged: 0,
                     flags: HashMap::new(),
                     warnings: vec![],
+                    scores: vec![],
                 })
                 .collect(),
             failures: vec![],

@@ -12,13 +12,17 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::Engine;
-use crate::options::TranslateOptions;
+use crate::input::dataset::Fields;
+use crate::input::html::Extract;
+use crate::model::{Decoding, Engine};
+use crate::options::{Memory, Plan};
 use crate::output;
+use crate::text::plan::Boilerplate;
 
 pub(crate) mod articles;
 mod chunk;
 pub(crate) mod datasets;
+pub(crate) mod index;
 pub(crate) mod lines;
 pub(crate) mod manifest;
 pub(crate) mod memory;
@@ -31,10 +35,10 @@ use memory::TranslationMemory;
 use outdir::OutputDir;
 use progress::Reporter;
 
-/// A run over files: the options as given, and what was resolved from them before the run.
+/// A run over files: its plan, and what was set up from it before the run.
 pub(crate) struct Job<'a> {
-    /// `terjemah translate`'s options.
-    pub(crate) options: &'a TranslateOptions,
+    /// What `terjemah translate` was asked to do.
+    pub(crate) plan: &'a Plan,
     /// The model and glossary to translate with.
     pub(crate) with: Translating<'a>,
     /// The translation memory in use (given, default, or none), opened once.
@@ -54,29 +58,43 @@ pub(crate) struct Summary {
     pub(crate) elapsed_s: f64,
 }
 
-/// The options that decide a sentence's translation (with the model fingerprint).
-fn engine_decisive(with: Translating) -> serde_json::Value {
-    let o = &with.engine.options;
-    serde_json::json!({
-        "beam": o.beam,
-        "max_decoding_length": o.max_decoding_length,
-        "compute_type": o.compute_type,
-        "max_input_tokens": with.engine.max_input_tokens(),
-        "layout": with.engine.info.layout,
-        "glossary": with.glossary.map(|g| g.fingerprint.clone()),
-        "loops_redecoded_without_repeated_ngrams": o.loop_retry_ngram,
-        "titles_in_sentence_case": with.engine.sentence_cases_titles(),
-        // The shortlist's content, not its path: the same shortlist elsewhere decides the same.
-        "vmap": with.engine.shortlist.as_ref().map(|s| &s.fingerprint),
-    })
+/// What decides a sentence's English besides the model: the engine's resolved decoding (all of
+/// it, by construction) and the glossary. The translation memory's key is its serialization.
+#[derive(Serialize)]
+pub(crate) struct SentenceDecisive<'a> {
+    #[serde(flatten)]
+    decoding: &'a Decoding,
+    /// The glossary's content hash.
+    glossary: Option<&'a str>,
 }
 
-/// The options that decide a document's outputs (with the model fingerprint and the source).
-fn decisive_options(with: Translating, options: &TranslateOptions) -> serde_json::Value {
-    let mut v = engine_decisive(with);
-    v["boilerplate"] = serde_json::to_value(options.boilerplate).unwrap_or_default();
-    v["html_extract"] = serde_json::to_value(options.html_extract).unwrap_or_default();
-    v
+impl<'a> SentenceDecisive<'a> {
+    pub(crate) fn of(with: Translating<'a>) -> Self {
+        SentenceDecisive { decoding: &with.engine.decoding, glossary: with.glossary.map(|g| g.fingerprint.as_str()) }
+    }
+}
+
+/// What decides a document's outputs besides its source and the model: its sentences' English
+/// and how the document is read (the page extraction of articles, the fields of datasets).
+/// Resumed runs reuse outputs made with an equal value.
+#[derive(Serialize)]
+pub(crate) struct DocumentDecisive<'a> {
+    #[serde(flatten)]
+    sentence: SentenceDecisive<'a>,
+    boilerplate: Boilerplate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html_extract: Option<Extract>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a Fields>,
+}
+
+impl<'a> DocumentDecisive<'a> {
+    /// As the manifest records it, with its key.
+    fn recorded(self) -> (serde_json::Value, String) {
+        let value = serde_json::to_value(self).expect("the decisive options serialize");
+        let key = options_key(&value);
+        (value, key)
+    }
 }
 
 /// The translation memory to use, opened for this engine's model and decoding options: the one
@@ -84,11 +102,14 @@ fn decisive_options(with: Translating, options: &TranslateOptions) -> serde_json
 /// memory only saves time: a run without it is still right, so an unwritable cache folder is a
 /// warning), else none. With it, what the user should be told (that warning, or the memory's
 /// own note), for the run to report.
-pub(crate) fn usable_tm(given: Option<&Path>, disabled: bool, with: Translating) -> Result<(Option<TranslationMemory>, Option<String>)> {
-    if disabled {
-        return Ok((None, None));
-    }
-    let open = |path: &Path| TranslationMemory::open(path, &with.engine.info.fingerprint, &options_key(&engine_decisive(with)));
+pub(crate) fn usable_tm(memory: &Memory, with: Translating) -> Result<(Option<TranslationMemory>, Option<String>)> {
+    let given = match memory {
+        Memory::Off => return Ok((None, None)),
+        Memory::At(p) => Some(p.as_path()),
+        Memory::Default => None,
+    };
+    let key = options_key(&serde_json::to_value(SentenceDecisive::of(with)).expect("the decisive options serialize"));
+    let open = |path: &Path| TranslationMemory::open(path, &with.engine.info.fingerprint, &key);
     let tm = match given {
         Some(p) => open(p)?,
         None => match open(&memory::default_path()) {
@@ -146,4 +167,61 @@ fn read_json_if_any<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
 /// A JSON file (manifest, progress), written atomically.
 pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     output::write_atomic(path, |w| serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::engine::Compute;
+    use crate::model::Layout;
+
+    fn key(decoding: &Decoding, glossary: Option<&str>) -> String {
+        options_key(&serde_json::to_value(SentenceDecisive { decoding, glossary }).unwrap())
+    }
+
+    #[test]
+    fn every_decoding_field_is_in_the_key() {
+        let base = Decoding {
+            beam: 2,
+            max_decoding_length: 256,
+            compute_type: "int8".parse().unwrap(),
+            max_input_tokens: 256,
+            layout: Layout::Marian,
+            loop_retry_ngram: 3,
+            titles_in_sentence_case: true,
+            vmap: None,
+        };
+        // Named field by field, without `..`: a field added to `Decoding` stops this test from
+        // compiling until it is given a changed value below, which must change the key.
+        let Decoding {
+            beam,
+            max_decoding_length,
+            compute_type: _,
+            max_input_tokens,
+            layout: _,
+            loop_retry_ngram,
+            titles_in_sentence_case,
+            vmap: _,
+        } = base.clone();
+        let changed = [
+            Decoding { beam: beam + 1, ..base.clone() },
+            Decoding { max_decoding_length: max_decoding_length - 1, ..base.clone() },
+            Decoding { compute_type: "float32".parse::<Compute>().unwrap(), ..base.clone() },
+            Decoding { max_input_tokens: max_input_tokens / 2, ..base.clone() },
+            Decoding {
+                layout: Layout::Multilingual { family: "NLLB".into(), src_lang: "ind_Latn".into(), tgt_lang: "eng_Latn".into() },
+                ..base.clone()
+            },
+            Decoding { loop_retry_ngram: loop_retry_ngram + 1, ..base.clone() },
+            Decoding { titles_in_sentence_case: !titles_in_sentence_case, ..base.clone() },
+            Decoding { vmap: Some("0123abcd".into()), ..base.clone() },
+        ];
+        let mut keys: Vec<String> = changed.iter().map(|d| key(d, None)).collect();
+        keys.push(key(&base, Some("glossary-hash")));
+        keys.push(key(&base, None));
+        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len(), "each field changes the key: {keys:?}");
+        // The key is a function of the value: equal settings, equal keys.
+        assert_eq!(key(&base.clone(), None), key(&base, None));
+    }
 }

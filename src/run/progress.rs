@@ -11,14 +11,7 @@ use serde_json::json;
 
 use crate::run::manifest::{Counts, Failure};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Progress {
-    /// A bar on a terminal, log lines otherwise.
-    Auto,
-    Quiet,
-    /// One JSON object per line on stderr: `start`, `failure`, `warning`, `note`, `progress`, `done`.
-    Json,
-}
+pub(crate) use crate::options::Progress;
 
 pub(crate) struct Reporter {
     mode: Progress,
