@@ -2,11 +2,20 @@
 //!
 //! The page is parsed with html5ever (through `dom_query`) and cut into *text blocks*: runs
 //! of text and inline elements inside one block element, split at `<br>`, outside scripts,
-//! styles, forms and other non-text elements. With [`Extract::Main`] the blocks kept are those
-//! of the main article as Mozilla's Readability finds it (the `dom_smoothie` port), plus the
-//! page's `<h1>` title; boilerplate inside the article body ("Baca juga: ...") is kept and
-//! classified by the ordinary rules. With [`Extract::All`] every text block of the body is kept
-//! (pages that are not articles).
+//! styles, form fields and other non-text elements. With [`Extract::Main`] the blocks kept are
+//! those of the main article as Mozilla's Readability finds it (the `dom_smoothie` port), less
+//! the page furniture it took along, plus the page's headline; boilerplate inside the article
+//! body ("Baca juga: ...") is kept and classified by the ordinary rules. With [`Extract::All`]
+//! every text block of the body is kept (pages that are not articles).
+//!
+//! Furniture is decided by what an element holds, not by its name alone: `<nav>`, `<aside>`,
+//! `<footer>`, `<form>`, a furniture class word ("sidebar", "related", "comment", ...) or a
+//! list of links mark an element, and a marked element is dropped unless it holds half the
+//! article or more: the class words also sit on `<body>` and on the wrappers of whole articles.
+//! When Readability's article lies away from the page's headline (an "about the author" box,
+//! the comments of a short article), the text under the headline is taken instead; when the
+//! article comes out nearly empty, the page's text outside links and furniture, with a
+//! warning. A page with nothing to translate is refused with the reason and what to try.
 //!
 //! The article text handed to the rest of terjemah is the blocks in page order, one a line with
 //! a blank line between them, so blocks, classes, sentences and offsets work as for `.txt`
@@ -15,8 +24,10 @@
 //! else (head, navigation, images, links, blocks kept verbatim) is left as it was.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use dom_query::{Document as Dom, NodeId, NodeRef};
+use regex::Regex;
 use serde::Serialize;
 
 /// Which text of a page is translated.
@@ -35,10 +46,12 @@ pub(crate) fn is_html(path: &std::path::Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
 }
 
-/// Elements whose content is never article text.
+/// Elements whose content is never article text. A `<form>` is not one: some sites (ASP.NET
+/// WebForms, Blogger templates) wrap the whole page in one; a search box or a comment form is
+/// furniture by its content instead (see [`Element`]).
 const SKIPPED: &[&str] = &[
     "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video", "audio", "button",
-    "select", "textarea", "input", "form", "source", "img",
+    "select", "textarea", "input", "source", "img",
 ];
 
 /// Elements that start a new block of text.
@@ -58,6 +71,7 @@ const BLOCKS: &[&str] = &[
     "figcaption",
     "figure",
     "footer",
+    "form",
     "h1",
     "h2",
     "h3",
@@ -97,9 +111,24 @@ struct Run {
     text: String,
     /// The block element holding the run ("p", "h1", "div", ...).
     container: String,
-    /// Inside page furniture: `<nav>`, `<aside>`, `<footer>`, or an element whose class or id
-    /// names a sidebar, related links, comments, a share bar or a cookie notice.
-    furniture: bool,
+    /// Characters of the text inside links (`<a>`).
+    link_chars: usize,
+}
+
+impl Run {
+    fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// In a heading element.
+    fn is_heading(&self) -> bool {
+        matches!(self.container.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    }
+
+    /// Mostly link text: a menu entry, a headline linking elsewhere, a tag.
+    fn is_link(&self) -> bool {
+        self.link_chars * 2 > self.chars()
+    }
 }
 
 /// Class and id words of page furniture (English and Indonesian).
@@ -124,14 +153,69 @@ const FURNITURE_WORDS: &[&str] = &[
     "widget",
     "rekomendasi",
     "recommend",
+    "tags",
+    "tweet",
+    "instagram",
 ];
 
-fn is_furniture(n: &NodeRef) -> bool {
-    if matches!(name_of(n).as_str(), "nav" | "aside" | "footer") {
-        return true;
+/// Class and id words of photos and their captions and credits: furniture when the element
+/// holds no more than a caption's words ([`CAPTION_WORDS`]); a `photo-story` wrapper holds an
+/// article.
+const PICTURE_WORDS: &[&str] = &["caption", "credit", "pic", "photo", "foto", "image", "gallery", "galeri"];
+
+/// Most words of a caption.
+const CAPTION_WORDS: usize = 40;
+
+/// An element that looks like page furniture: `<nav>`, `<aside>`, `<footer>`, `<form>`, or a
+/// class or id word of [`FURNITURE_WORDS`]. The look is a hint, not a verdict: such words sit
+/// on `<body>` (`one-sidebar`, `cookies-not-set`) and on the wrappers of whole articles
+/// (`content-with-sidebar-wrp`, Blogger's `widget Blog`), so what decides is what the element
+/// holds ([`furniture`]).
+///
+/// Every block element holding text is kept as an [`Element`]; the headline's enclosing ones
+/// are where its article is looked for ([`headline_body`]).
+struct Element {
+    /// The runs inside the element (runs are collected in document order, so they are a range).
+    runs: std::ops::Range<usize>,
+    /// What makes it look like furniture, if anything.
+    looks: Option<Look>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Look {
+    /// `<nav>`, `<aside>`, `<footer>`, `<form>`, `<figcaption>`.
+    Tag,
+    /// Two blocks or more, mostly link text.
+    Links,
+    /// A class or id word.
+    Name,
+}
+
+fn looks_like_furniture(n: &NodeRef, words: usize) -> Option<Look> {
+    if matches!(name_of(n).as_str(), "nav" | "aside" | "footer" | "form" | "figcaption") {
+        return Some(Look::Tag);
     }
     let names = format!("{} {}", n.attr("class").unwrap_or_default(), n.attr("id").unwrap_or_default()).to_ascii_lowercase();
-    names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| FURNITURE_WORDS.iter().any(|f| w.starts_with(f)))
+    let has = |list: &[&str]| names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| list.iter().any(|f| w.starts_with(f)));
+    (has(FURNITURE_WORDS) || (words <= CAPTION_WORDS && has(PICTURE_WORDS))).then_some(Look::Name)
+}
+
+/// Which runs are page furniture, given how much each run weighs in the article (its
+/// characters when it is article text, else 0): the runs inside a marked element, unless that
+/// element holds half the article's weight or more. The element that holds the article is
+/// never furniture, whatever its class says. Without `names`, class and id words are not
+/// looked at.
+fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) -> Vec<bool> {
+    let total: usize = weight.iter().sum();
+    let mut out = vec![false; runs.len()];
+    for m in elements.iter().filter(|e| e.looks.is_some_and(|l| names || l != Look::Name)) {
+        let held: usize = weight[m.runs.clone()].iter().sum();
+        if total > 0 && held * 2 >= total {
+            continue;
+        }
+        out[m.runs.clone()].iter_mut().for_each(|f| *f = true);
+    }
+    out
 }
 
 /// An HTML page cut into text blocks, with those chosen for translation.
@@ -141,6 +225,8 @@ pub struct Page {
     /// Indices into `runs` of the blocks to translate, in page order.
     chosen: Vec<usize>,
     pub(crate) warnings: Vec<String>,
+    /// Why nothing was chosen, when nothing was.
+    empty_reason: Option<String>,
 }
 
 fn collapse(s: &str) -> String {
@@ -151,23 +237,59 @@ fn name_of(n: &NodeRef) -> String {
     n.node_name().map(|t| t.to_ascii_lowercase()).unwrap_or_default()
 }
 
-/// The text runs under `root`, in document order.
-fn runs(root: &NodeRef) -> Vec<Run> {
-    fn has_block(n: &NodeRef) -> bool {
-        n.descendants_it().any(|d| d.is_element() && BLOCKS.contains(&name_of(&d).as_str()))
+fn words(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// A link: `<a href>`. An `<a name>` is an anchor, and old pages leave it open around
+/// everything after it.
+fn is_link(n: &NodeRef) -> bool {
+    name_of(n) == "a" && n.has_attr("href")
+}
+
+/// The text under `n` (skipping [`SKIPPED`] elements), and the part of it inside links.
+fn text_into(n: &NodeRef, in_link: bool, text: &mut String, link: &mut String) {
+    if n.is_text() {
+        let t = n.text();
+        text.push_str(&t);
+        if in_link {
+            link.push_str(&t);
+        }
+    } else if n.is_element() {
+        let name = name_of(n);
+        if SKIPPED.contains(&name.as_str()) {
+            return;
+        }
+        let in_link = in_link || is_link(n);
+        for c in n.children_it(false) {
+            text_into(&c, in_link, text, link);
+        }
     }
-    fn flush(run: &mut Vec<NodeRef>, container: &str, furniture: bool, out: &mut Vec<Run>) {
-        let text = collapse(&run.iter().map(|n| n.text().to_string()).collect::<String>());
+}
+
+/// The text runs under `root`, in document order, and the elements among their ancestors
+/// that look like furniture.
+fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
+    fn has(n: &NodeRef, names: &[&str]) -> bool {
+        n.descendants_it().any(|d| d.is_element() && names.contains(&name_of(&d).as_str()))
+    }
+    fn flush(run: &mut Vec<NodeRef>, container: &str, out: &mut Vec<Run>) {
+        let (mut text, mut link) = (String::new(), String::new());
+        for n in run.iter() {
+            // Inside a link when an ancestor is one: a headline card (`<a><h3>..</h3></a>`).
+            let in_link = n.ancestors_it(None).any(|a| is_link(&a));
+            text_into(n, in_link, &mut text, &mut link);
+        }
+        let text = collapse(&text);
         if !text.is_empty() {
-            out.push(Run { nodes: run.iter().map(|n| n.id).collect(), text, container: container.to_string(), furniture });
+            let link_chars = collapse(&link).chars().count();
+            out.push(Run { nodes: run.iter().map(|n| n.id).collect(), text, container: container.to_string(), link_chars });
         }
         run.clear();
     }
-    fn visit(block: &NodeRef, furniture: bool, out: &mut Vec<Run>) {
-        let container = name_of(block);
-        let furniture = furniture || is_furniture(block);
-        let mut run: Vec<NodeRef> = Vec::new();
-        for child in block.children_it(false) {
+    /// The children of `parent` into runs of `block`'s text.
+    fn collect<'a>(parent: &NodeRef<'a>, container: &str, run: &mut Vec<NodeRef<'a>>, out: &mut Vec<Run>, elements: &mut Vec<Element>) {
+        for child in parent.children_it(false) {
             if child.is_text() {
                 run.push(child);
             } else if child.is_element() {
@@ -176,54 +298,346 @@ fn runs(root: &NodeRef) -> Vec<Run> {
                     continue;
                 }
                 if name == "br" {
-                    flush(&mut run, &container, furniture, out);
-                } else if BLOCKS.contains(&name.as_str()) || has_block(&child) {
-                    flush(&mut run, &container, furniture, out);
-                    visit(&child, furniture, out);
+                    flush(run, container, out);
+                } else if BLOCKS.contains(&name.as_str()) || has(&child, BLOCKS) {
+                    flush(run, container, out);
+                    visit(&child, out, elements);
+                } else if has(&child, &["br"]) {
+                    // Inline markup around line breaks (`<font>para<br><br>para</font>`): its
+                    // lines are blocks, and its text before and after joins the runs around it.
+                    collect(&child, container, run, out, elements);
                 } else {
                     run.push(child);
                 }
             }
         }
-        flush(&mut run, &container, furniture, out);
     }
-    let mut out = Vec::new();
-    visit(root, false, &mut out);
-    out
+    fn visit(block: &NodeRef, out: &mut Vec<Run>, elements: &mut Vec<Element>) {
+        let container = name_of(block);
+        let start = out.len();
+        let mut run: Vec<NodeRef> = Vec::new();
+        collect(block, &container, &mut run, out, elements);
+        flush(&mut run, &container, out);
+        let inside = &out[start..];
+        let links: usize = inside.iter().map(|r| r.link_chars).sum();
+        let chars: usize = inside.iter().map(Run::chars).sum();
+        // A list of links (related headlines, tags, a menu without <nav>) is furniture by its
+        // content, whatever its class.
+        let link_list = inside.len() >= 2 && links * 2 > chars;
+        if !inside.is_empty() {
+            let words = inside.iter().map(|r| words(&r.text)).sum();
+            let looks = if link_list { Some(Look::Links) } else { looks_like_furniture(block, words) };
+            elements.push(Element { runs: start..out.len(), looks });
+        }
+    }
+    let (mut out, mut elements) = (Vec::new(), Vec::new());
+    visit(root, &mut out, &mut elements);
+    (out, elements)
+}
+
+/// The article as Readability extracts it: its title, and which of the page's runs it holds.
+struct Article {
+    title: String,
+    /// The texts of its blocks, cut as the page's are.
+    texts: HashSet<String>,
+    /// Those texts joined by spaces.
+    joined: String,
+}
+
+/// Fewest words of a run that is looked for inside Readability's text, not only among its
+/// blocks (shorter ones, "Home", "Share", would be found anywhere).
+const MATCH_INSIDE_WORDS: usize = 5;
+
+impl Article {
+    /// `None` when Readability finds no article.
+    fn extract(html: &str) -> Option<Article> {
+        let mut r = dom_smoothie::Readability::new(html, None, None).ok()?;
+        let article = r.parse().ok()?;
+        let content = Dom::from(article.content.to_string());
+        let runs = runs(&content.root()).0;
+        let joined = runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" ");
+        let texts: HashSet<String> = runs.into_iter().map(|r| r.text).collect();
+        (!texts.is_empty()).then(|| Article { title: collapse(&article.title), texts, joined })
+    }
+
+    /// Which of the page's runs the article holds. Readability rewrites what it keeps (`<br>`
+    /// pairs become paragraphs, tables and `<font>` are unwrapped), so a block of the page can
+    /// be a block of the article, or a part of one, or several of them: a run is held when it
+    /// is one of the article's blocks, or is found in its text, a short one (a table cell, a
+    /// line) only right where the run before it ended.
+    fn holds(&self, runs: &[Run]) -> Vec<bool> {
+        let mut cursor = 0;
+        runs.iter()
+            .map(|r| {
+                let rest = &self.joined[cursor..];
+                let at = if rest.trim_start_matches(' ').starts_with(&r.text) {
+                    Some(rest.len() - rest.trim_start_matches(' ').len())
+                } else if words(&r.text) >= MATCH_INSIDE_WORDS {
+                    rest.find(&r.text)
+                } else {
+                    None
+                };
+                if let Some(p) = at {
+                    cursor += p + r.text.len();
+                    return true;
+                }
+                self.texts.contains(&r.text)
+            })
+            .collect()
+    }
+}
+
+/// A main article under this many words is nearly empty, and a wider extraction is taken,
+/// when it is also under a [`NEARLY_EMPTY_SHARE`]th of the page's text outside links and
+/// furniture: a short news brief on a page of long teasers is still the article. (On the
+/// tuning pages of `scripts/bench/extraction`, 40 to 200 words score the same.)
+const NEARLY_EMPTY_WORDS: usize = 50;
+/// See [`NEARLY_EMPTY_WORDS`].
+const NEARLY_EMPTY_SHARE: usize = 10;
+
+/// The blocks of the main article: Readability's, less the page furniture it took along (it
+/// appends the top candidate's siblings, and on short articles those can be a sidebar or a
+/// cookie notice), the headline first. An article that comes out nearly empty is replaced by
+/// the page's text outside links and furniture, with a warning.
+fn main_blocks(html: &str, runs: &[Run], elements: &[Element], warnings: &mut Vec<String>) -> Vec<usize> {
+    let words_of = |chosen: &[usize]| chosen.iter().map(|&i| words(&runs[i].text)).sum::<usize>();
+    let dense = dense_blocks(runs, elements);
+    let dense_words = words_of(&dense);
+    let Some(article) = Article::extract(html) else {
+        if !dense.is_empty() {
+            warnings.push(format!(
+                "no main article found (Readability): translated the page's text outside links and furniture ({dense_words} words)"
+            ));
+        }
+        return dense;
+    };
+    let held = article.holds(runs);
+    let weight: Vec<usize> = runs.iter().zip(&held).map(|(r, &h)| if h { r.chars() } else { 0 }).collect();
+    let title = &article.title;
+    let furniture = furniture(runs, elements, &weight, true);
+    let mut chosen: Vec<usize> = (0..runs.len()).filter(|&i| weight[i] > 0 && !furniture[i]).collect();
+    let readability: Vec<usize> = (0..runs.len()).filter(|&i| weight[i] > 0).collect();
+    if let Some(body) = headline_body(runs, elements, title, &chosen, &readability) {
+        chosen = body;
+    }
+    // Link text is not article text: an "article" of links only is a menu.
+    let found = words_of(&chosen.iter().copied().filter(|&i| !runs[i].is_link()).collect::<Vec<_>>());
+    if found == 0 || (found < NEARLY_EMPTY_WORDS && found * NEARLY_EMPTY_SHARE < dense_words) {
+        if !dense.is_empty() {
+            warnings.push(format!(
+                "the main article came out nearly empty ({found} words outside links): translated the page's text outside links and furniture instead ({dense_words} words); --html-extract all translates every block"
+            ));
+        }
+        chosen = dense;
+    }
+    // The headline, first: Readability gives it apart from the content.
+    let headline = (0..runs.len())
+        .find(|&i| runs[i].container == "h1" && (runs[i].text == *title || title.contains(&runs[i].text)))
+        .or_else(|| headline_run(runs, title).filter(|&h| chosen.first().is_none_or(|&f| h < f)))
+        .or_else(|| (0..runs.len()).find(|&i| runs[i].container == "h1" && !furniture[i]));
+    if let Some(h) = headline {
+        chosen.retain(|&i| i != h);
+        chosen.insert(0, h);
+    }
+    chosen
+}
+
+/// Least words (outside links) of an article under its headline.
+const HEADLINE_BODY_WORDS: usize = 30;
+
+/// The run that is the page's headline: the first one, outside links, whose text is the title
+/// (Readability's: the document's `<title>` less the site's name), holds it or is held by it.
+fn headline_run(runs: &[Run], title: &str) -> Option<usize> {
+    let n = words(title);
+    (0..runs.len()).find(|&i| {
+        let (t, heading) = (&runs[i].text, runs[i].is_heading());
+        // A short text inside the title ("Home", a section's name) is the headline only in a
+        // heading.
+        let part = words(t) >= 4 || (heading && words(t) >= 2);
+        !runs[i].is_link() && (*t == title || (n >= 4 && t.contains(title)) || (part && title.contains(t.as_str())))
+    })
+}
+
+/// The article under the page's headline, when Readability's `chosen` blocks lie elsewhere.
+///
+/// A page's article body follows its headline, inside the smallest element around the
+/// headline that holds an article's worth of text. Readability scores paragraphs without
+/// knowing the headline, and on short articles it can prefer a longer neighbour: an "about
+/// the author" box, a teaser column, the comments. When none of its blocks is in that element,
+/// nor right after it, the element's text (outside links and furniture) is the article.
+fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usize], readability: &[usize]) -> Option<Vec<usize>> {
+    let h = headline_run(runs, title)?;
+    let text_words = |r: std::ops::Range<usize>| runs[r].iter().filter(|r| !r.is_link()).map(|r| words(&r.text)).sum::<usize>();
+    let mut around: Vec<&Element> = elements.iter().filter(|e| e.runs.contains(&h) && e.runs.len() < runs.len()).collect();
+    around.sort_by_key(|e| e.runs.len());
+    let region =
+        around.into_iter().map(|e| e.runs.clone()).find(|r| text_words(r.clone()) - text_words(h..h + 1) >= HEADLINE_BODY_WORDS)?;
+    let inside: usize = chosen.iter().filter(|i| region.contains(i)).map(|&i| words(&runs[i].text)).sum();
+    let all: usize = chosen.iter().map(|&i| words(&runs[i].text)).sum();
+    if inside * 2 >= all {
+        return None;
+    }
+    let weight: Vec<usize> = (0..runs.len()).map(|i| if region.contains(&i) && !runs[i].is_link() { runs[i].chars() } else { 0 }).collect();
+    let furniture = furniture(runs, elements, &weight, true);
+    let body: Vec<usize> = region.clone().filter(|&i| (weight[i] > 0 && !furniture[i]) || i == h).collect();
+    // Readability's blocks right after the element can be the rest of the article (the
+    // headline's element holds a standfirst or a photo, the body follows), unless they are a
+    // teaser list (a quarter of their text or more in links) or a heading of the headline's
+    // rank or above opens them (the next post, an "about the author" box). After a deeper
+    // heading (the article's own sections) the body is the element's text and theirs.
+    let links: usize = readability.iter().map(|&i| runs[i].link_chars).sum();
+    let teasers = links * 4 > readability.iter().map(|&i| runs[i].chars()).sum::<usize>();
+    let rank = |r: &Run| r.container[1..].parse::<u8>().unwrap_or(1);
+    let headline_rank = if runs[h].is_heading() { rank(&runs[h]) } else { 1 };
+    match chosen.first() {
+        Some(&f) if !teasers && f >= region.end && text_words(region.end..f) < HEADLINE_BODY_WORDS => {
+            let gap = &runs[region.end..f];
+            if gap.iter().any(|r| r.is_heading() && rank(r) <= headline_rank) {
+                Some(body)
+            } else if gap.iter().any(Run::is_heading) {
+                Some(body.into_iter().chain(chosen.iter().copied()).collect())
+            } else {
+                None
+            }
+        }
+        _ => Some(body),
+    }
+}
+
+/// The page's text outside links and furniture: the runs that are not mostly link text, less
+/// those in marked elements that do not hold most of that text. When class words take nearly
+/// all of it (a page built of `widget` boxes), they say nothing, and only the furniture tags
+/// and lists of links count.
+fn dense_blocks(runs: &[Run], elements: &[Element]) -> Vec<usize> {
+    let weight: Vec<usize> = runs.iter().map(|r| if r.is_link() { 0 } else { r.chars() }).collect();
+    let words_of = |blocks: &[usize]| blocks.iter().map(|&i| words(&runs[i].text)).sum::<usize>();
+    let outside = |furniture: Vec<bool>| (0..runs.len()).filter(|&i| weight[i] > 0 && !furniture[i]).collect::<Vec<_>>();
+    let dense = outside(furniture(runs, elements, &weight, true));
+    let wider = outside(furniture(runs, elements, &weight, false));
+    if words_of(&dense) * NEARLY_EMPTY_SHARE < words_of(&wider) {
+        wider
+    } else {
+        dense
+    }
+}
+
+/// The encoding a page declares in its first 4 KiB (`<meta charset>`, or `charset=` in a
+/// `Content-Type` meta), when it is not UTF-8 and encoding_rs knows its label.
+fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    static CHARSET: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)<meta[^>]*charset\s*=\s*["']?([-\w:.]+)"#).expect("valid regex"));
+    let head = &bytes[..bytes.len().min(4096)];
+    // `euc_kr`, `shift_jis`: pages write labels with underscores too.
+    let label = CHARSET.captures(head)?.get(1)?.as_bytes().iter().map(|&b| if b == b'_' { b'-' } else { b }).collect::<Vec<u8>>();
+    encoding_rs::Encoding::for_label(&label).filter(|e| *e != encoding_rs::UTF_8)
+}
+
+/// A page that never closes its `<title>` or `<textarea>`: the parser reads everything after
+/// the tag as its text (a browser shows an empty page), and the article is in there as
+/// markup. Returns the element's name and the page with the element closed where its first
+/// tag starts.
+fn close_swallowing(html: &str, dom: &Dom) -> Option<(&'static str, String)> {
+    static OPEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<(title|textarea)\b[^>]*>").expect("valid regex"));
+    for name in ["title", "textarea"] {
+        let swallowed = dom.select(name).nodes().first().is_some_and(|n| {
+            let t = n.text().to_ascii_lowercase();
+            t.contains("<body") || t.contains("<p>") || t.contains("<div")
+        });
+        let open = OPEN.captures_iter(html).find(|c| c[1].eq_ignore_ascii_case(name)).map(|c| c.get(0).expect("whole match").end());
+        if let (true, Some(end)) = (swallowed, open) {
+            let at = end + html[end..].find('<')?;
+            return Some((name, format!("{}</{name}>{}", &html[..at], &html[at..])));
+        }
+    }
+    None
+}
+
+/// Why a page has nothing to translate, and what to try.
+fn why_empty(dom: &Dom, runs: &[Run]) -> String {
+    if !runs.is_empty() {
+        // Only with Extract::Main: every block is chosen with All.
+        return format!(
+            "no article text found: all of the page's {} text blocks are links or page furniture (menus, footers); --html-extract all translates them",
+            runs.len()
+        );
+    }
+    // Scripts in the body (inline or loaded) mean a page built in the browser.
+    let scripts = dom.select("body script").length();
+    let what = if dom.body().is_none_or(|b| b.text().trim().is_empty()) && scripts == 0 {
+        "the page has no text (an empty body)".to_string()
+    } else if scripts > 0 {
+        "the page's body holds no text outside scripts: its text is filled in by JavaScript when it loads; save the page from the browser after it has loaded (\"Web page, complete\")".to_string()
+    } else {
+        "the page's text is all in elements that are not read (forms' fields, buttons, embedded frames or media)".to_string()
+    };
+    format!("no text found: {what}")
 }
 
 impl Page {
     /// Parse `html` and choose the blocks to translate.
     pub fn parse(html: &str, extract: Extract) -> Page {
+        Page::parse_repairing(html, extract, true)
+    }
+
+    fn parse_repairing(html: &str, extract: Extract, repair: bool) -> Page {
         let dom = Dom::from(html);
         let body = dom.body().unwrap_or_else(|| dom.root());
-        let runs = runs(&body);
+        let (runs, elements) = runs(&body);
         let mut warnings = Vec::new();
-        let chosen: Vec<usize> = match extract {
+        if runs.is_empty() && repair {
+            if let Some((name, repaired)) = close_swallowing(html, &dom) {
+                let mut page = Page::parse_repairing(&repaired, extract, false);
+                page.warnings
+                    .insert(0, format!("the page never closes its <{name}>, which holds the rest of the page as text: read as closed"));
+                return page;
+            }
+        }
+        let chosen = match extract {
             Extract::All => (0..runs.len()).collect(),
-            Extract::Main => match main_texts(html) {
-                Some((title, texts)) => {
-                    // Readability's blocks, less those it took along from the page's furniture
-                    // (it appends the top candidate's siblings, and on short articles those can
-                    // be a sidebar or a cookie notice).
-                    let mut chosen: Vec<usize> = (0..runs.len()).filter(|&i| !runs[i].furniture && texts.contains(&runs[i].text)).collect();
-                    // The headline, first: Readability gives it apart from the content.
-                    let headline = (0..runs.len())
-                        .find(|&i| runs[i].container == "h1" && (runs[i].text == title || title.contains(&runs[i].text)))
-                        .or_else(|| (0..runs.len()).find(|&i| runs[i].container == "h1" && !runs[i].furniture));
-                    if let Some(h) = headline {
-                        chosen.retain(|&i| i != h);
-                        chosen.insert(0, h);
-                    }
-                    chosen
+            Extract::Main => main_blocks(html, &runs, &elements, &mut warnings),
+        };
+        let empty_reason = chosen.is_empty().then(|| why_empty(&dom, &runs));
+        Page { dom, runs, chosen, warnings, empty_reason }
+    }
+
+    /// A page's bytes, decoded as text files are, then parsed: the page as `terjemah
+    /// translate` reads it. An error is the reason the page has nothing to translate.
+    pub fn from_bytes(bytes: &[u8], extract: Extract) -> Result<Page, String> {
+        let (text, mut warnings) = match declared_encoding(bytes) {
+            // Not UTF-8, and the page says what it is (as a browser reads it); binary
+            // files are left to the ordinary policy, which refuses them.
+            Some(enc) if std::str::from_utf8(bytes).is_err() && !bytes.contains(&0) => {
+                let text = crate::input::decode::normalize_newlines(&enc.decode_without_bom_handling(bytes).0);
+                (text, vec![format!("not UTF-8; read as {}, the page's declared charset", enc.name())])
+            }
+            _ => match crate::input::decode::decode(bytes) {
+                // UTF-8 with a few broken bytes (a truncated sequence, a pasted Latin-1
+                // quote): a browser shows them as U+FFFD and the rest of the page as it is;
+                // refusing the page would lose the article for a character. Text files keep
+                // the strict policy.
+                Err(reason) if reason.starts_with("invalid UTF-8") => {
+                    let text = String::from_utf8_lossy(bytes);
+                    let bad = text.matches('\u{FFFD}').count();
+                    (
+                        crate::input::decode::normalize_newlines(&text),
+                        vec![format!("{bad} invalid UTF-8 sequences read as U+FFFD; the first: {reason}")],
+                    )
                 }
-                None => {
-                    warnings.push("no main article found (Readability); every text block translated".to_string());
-                    (0..runs.len()).collect()
-                }
+                other => other?,
             },
         };
-        Page { dom, runs, chosen, warnings }
+        let mut page = Page::parse(&text, extract);
+        warnings.append(&mut page.warnings);
+        page.warnings = warnings;
+        if let Some(reason) = page.empty_reason.take() {
+            return Err(reason);
+        }
+        Ok(page)
+    }
+
+    /// What the reader should know about the extraction (a fallback taken, an encoding guessed).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The chosen blocks, one a line with a blank line between: the article's text.
@@ -286,14 +700,7 @@ impl Page {
 
 /// Decode a page's bytes (as text files are decoded) and parse it; an error is the reason.
 pub(crate) fn read_page(bytes: &[u8], extract: Extract) -> Result<Page, String> {
-    let (text, mut warnings) = crate::input::decode::decode(bytes)?;
-    let mut page = Page::parse(&text, extract);
-    warnings.append(&mut page.warnings);
-    page.warnings = warnings;
-    if page.chosen.is_empty() {
-        return Err("no text found in the page: nothing to translate".into());
-    }
-    Ok(page)
+    Page::from_bytes(bytes, extract)
 }
 
 /// A page as an article: its chosen blocks structured like a text article's lines.
@@ -302,16 +709,6 @@ pub(crate) fn document(path: &std::path::Path, bytes: &[u8], extract: Extract) -
     let mut doc = crate::input::Document::from_text(path, &page.text());
     doc.warnings = page.warnings;
     Ok(doc)
-}
-
-/// The article's title and the texts of its blocks as Readability extracts them; `None` when
-/// it finds no article.
-fn main_texts(html: &str) -> Option<(String, HashSet<String>)> {
-    let mut r = dom_smoothie::Readability::new(html, None, None).ok()?;
-    let article = r.parse().ok()?;
-    let content = Dom::from(article.content.to_string());
-    let texts: HashSet<String> = runs(&content.root()).into_iter().map(|r| r.text).collect();
-    (!texts.is_empty()).then(|| (collapse(&article.title), texts))
 }
 
 #[cfg(test)]
@@ -360,5 +757,128 @@ mod tests {
         assert!(out.contains("EN&lt;Baris pertama.&gt;<br><br>EN&lt;Baris kedua"), "{out}");
         assert!(out.contains(r#"var x = "<p>bukan teks</p>";"#), "scripts untouched: {out}");
         assert!(out.contains("<p><span>EN&lt;Satu. Dua.&gt;</span></p>"), "a run of elements becomes its first: {out}");
+    }
+    /// An article's paragraphs (Indonesian news prose, long enough for Readability to score).
+    const PARAS: [&str; 4] = [
+        "Pemerintah Provinsi Jawa Tengah menyiapkan anggaran sebesar Rp2,5 triliun untuk memperbaiki jalan dan jembatan yang rusak akibat banjir pada awal tahun ini, kata gubernur dalam rapat bersama dewan di Semarang, Senin.",
+        "Menurut dia, perbaikan akan dimulai dari ruas jalan provinsi yang menghubungkan kabupaten di pesisir utara, karena jalur tersebut menjadi tumpuan distribusi bahan pokok dan hasil pertanian ke berbagai daerah.",
+        "Dinas Pekerjaan Umum mencatat sedikitnya 120 kilometer jalan dan 14 jembatan mengalami kerusakan sedang hingga berat, sebagian besar berada di wilayah yang terendam air selama lebih dari satu pekan.",
+        "Warga berharap perbaikan segera dilakukan sebelum musim mudik, sebab kemacetan panjang kerap terjadi di titik-titik jalan yang berlubang dan membahayakan pengendara sepeda motor pada malam hari.",
+    ];
+
+    fn paras() -> String {
+        PARAS.iter().map(|p| format!("<p>{p}</p>\n")).collect()
+    }
+
+    const NAV: &str = r#"<header><a href="/">Warta</a><ul class="menu"><li><a href="/nasional">Nasional</a></li><li><a href="/daerah">Daerah</a></li><li><a href="/ekonomi">Ekonomi</a></li></ul></header>"#;
+
+    const SIDEBAR: &str = r#"<div class="sidebar"><h3>Terpopuler</h3><ol><li><a href="/a">Harga Cabai Turun di Pasar Induk</a></li><li><a href="/b">Jadwal Kereta Tambahan Libur Panjang</a></li><li><a href="/c">Cuaca Cerah Berawan di Jakarta</a></li></ol></div>"#;
+
+    /// Every paragraph is in the extracted text, and none of `absent`.
+    #[track_caller]
+    fn assert_article(page: &Page, absent: &[&str]) {
+        let text = page.text();
+        for p in PARAS {
+            assert!(text.contains(p), "missing {p:?} in:\n{text}");
+        }
+        for a in absent {
+            assert!(!text.contains(a), "{a:?} extracted:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_furniture_class_on_body_does_not_drop_the_page() {
+        // Drupal's `one-sidebar`, a consent manager's `cookies-not-set`.
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki | Warta</title></head><body class="html not-front one-sidebar sidebar-first cookies-not-set menu-type-main consent-management-on">{NAV}<div id="main"><h1>Jalan Rusak Diperbaiki</h1>{}</div>{SIDEBAR}<footer>Hak cipta Warta</footer></body></html>"#,
+            paras()
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_eq!(p.blocks().next(), Some("Jalan Rusak Diperbaiki"));
+        assert_article(&p, &["Harga Cabai", "Nasional", "Hak cipta"]);
+    }
+
+    #[test]
+    fn an_article_wrapper_with_a_furniture_class_is_kept() {
+        let html = format!(
+            r#"<html><body>{NAV}<div class="content-with-sidebar-wrp"><article class="post"><h1>Jalan Rusak Diperbaiki</h1>{}</article>{SIDEBAR}</div></body></html>"#,
+            paras()
+        );
+        assert_article(&Page::parse(&html, Extract::Main), &["Harga Cabai", "Terpopuler"]);
+    }
+
+    #[test]
+    fn a_blogger_post_in_widget_blog_is_kept_without_its_comments() {
+        let html = format!(
+            r#"<html><head><title>Catatan Warga: Jalan Rusak Diperbaiki</title></head><body><div class="content-outer"><div class="main-inner"><div class="section" id="main"><div class="widget Blog" id="Blog1"><div class="date-outer"><h2 class="date-header">Senin, 3 Maret 2025</h2><div class="post hentry"><h3 class="post-title entry-title">Jalan Rusak Diperbaiki</h3><div class="post-body entry-content">{}</div><div class="post-footer">Diposting oleh <a href="/p">Budi</a></div></div></div><div class="comments" id="comments"><h4>2 komentar:</h4><dl><dt><a href="/u">Sari</a> mengatakan...</dt><dd>Semoga cepat selesai.</dd></dl></div></div></div></div><div class="sidebar section"><div class="widget HTML"><h2>Tentang Saya</h2><p>Warga biasa yang suka menulis tentang kota.</p></div>{SIDEBAR}</div></div></body></html>"#,
+            PARAS.iter().map(|p| format!("{p}<br><br>")).collect::<String>()
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_eq!(p.blocks().next(), Some("Jalan Rusak Diperbaiki"), "the post's title first");
+        assert_article(&p, &["Semoga cepat selesai", "Tentang Saya", "Harga Cabai"]);
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_is_read() {
+        // ASP.NET WebForms: one <form> holds the body; a search box is furniture.
+        let html = format!(
+            r#"<html><body><form name="aspnetForm" method="post" action="./berita.aspx" id="aspnetForm"><input type="hidden" name="__VIEWSTATE" value="x">{NAV}<div class="search"><label>Cari berita</label><input name="q"><button>Cari</button></div><div id="content"><h1>Jalan Rusak Diperbaiki</h1>{}</div>{SIDEBAR}</form></body></html>"#,
+            paras()
+        );
+        assert_article(&Page::parse(&html, Extract::Main), &["Cari berita", "Harga Cabai"]);
+        let all = Page::parse(&html, Extract::All);
+        assert!(all.blocks().any(|b| b == "Nasional"), "every block with --html-extract all");
+        assert_article(&all, &[]);
+    }
+
+    #[test]
+    fn a_nearly_empty_article_falls_back_to_the_page_text_with_a_warning() {
+        // The text sits in four `widget` boxes: each holds a quarter of what Readability takes,
+        // so each looks like furniture, and the article would come out empty.
+        let html = format!(
+            r#"<html><body>{NAV}<div id="isi"><div class="widget Text"><p>{}</p></div><div class="widget Text"><p>{}</p></div><div class="widget Text"><p>{}</p></div><div class="widget Text"><p>{}</p></div></div><footer>Hak cipta Warta</footer></body></html>"#,
+            PARAS[0], PARAS[1], PARAS[2], PARAS[3]
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_article(&p, &["Nasional", "Hak cipta"]);
+        assert!(p.warnings.iter().any(|w| w.contains("nearly empty")), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn readability_elsewhere_than_the_headline_gives_way_to_the_headline_body() {
+        // A short post, and a longer "about the author" box that Readability prefers.
+        let about = "Penulis adalah wartawan lepas yang telah meliput isu perkotaan selama lebih dari dua puluh tahun, menulis untuk berbagai media cetak dan daring, dan kini mengajar jurnalistik di sebuah universitas swasta di Yogyakarta.";
+        let html = format!(
+            r#"<html><head><title>Warta Kota: Jalan Rusak Diperbaiki</title></head><body><div class="outer"><div class="main"><div class="post"><h3>Jalan Rusak Diperbaiki</h3><div>{}</div><div>{}</div></div></div><div class="side"><h2>Tentang Penulis</h2><p>{about}</p><p>{about}</p><p>{about}</p><p>{about}</p></div></div></body></html>"#,
+            PARAS[0], PARAS[1]
+        );
+        let text = Page::parse(&html, Extract::Main).text();
+        assert!(text.starts_with("Jalan Rusak Diperbaiki\n\n"), "{text}");
+        assert!(text.contains(PARAS[0]) && text.contains(PARAS[1]), "{text}");
+        assert!(!text.contains("Penulis adalah"), "{text}");
+    }
+
+    #[test]
+    fn lists_of_links_and_captions_inside_the_article_are_dropped() {
+        let html = format!(
+            r#"<html><body><article><h1>Jalan Rusak Diperbaiki</h1><figure><img src="a.jpg"><figcaption>Jalan berlubang di Demak. (Foto: Warta)</figcaption></figure>{}<div class="box"><b>Baca Juga</b><ul><li><a href="/x">Banjir Rendam Demak</a></li><li><a href="/y">Tol Semarang Dibuka</a></li></ul></div><p><a href="/z">Baca juga: Anggaran Jalan Naik</a></p>{}</article></body></html>"#,
+            paras(),
+            ""
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_article(&p, &["Jalan berlubang", "Banjir Rendam", "Tol Semarang"]);
+        assert!(p.text().contains("Baca juga: Anggaran Jalan Naik"), "a single link line is kept, and classified later");
+    }
+
+    #[test]
+    fn a_page_with_nothing_to_translate_says_why() {
+        let reason = |html: &str| Page::from_bytes(html.as_bytes(), Extract::Main).err().unwrap_or_default();
+        let empty = reason("<html><head><title>Kosong</title></head><body></body></html>");
+        assert!(empty.contains("empty body"), "{empty}");
+        let scripts = reason(r#"<html><body><div id="app"></div><script>render({"judul": "Jalan Rusak"})</script></body></html>"#);
+        assert!(scripts.contains("JavaScript"), "{scripts}");
+        let links = reason(r#"<html><body><ul><li><a href="/a">Nasional</a></li><li><a href="/b">Daerah</a></li></ul></body></html>"#);
+        assert!(links.contains("links or page furniture") && links.contains("--html-extract all"), "{links}");
+        assert!(Page::from_bytes(b"<html><body><ul><li><a href=\"/a\">Nasional</a></li></ul></body></html>", Extract::All).is_ok());
     }
 }
