@@ -1,6 +1,6 @@
 //! What the user sees while a run goes on: an indicatif bar on a terminal, plain log lines
-//! otherwise, JSON events for other programs (`--json`), or nothing (`--quiet`; failures still
-//! go to the manifest and the exit code).
+//! otherwise, JSON events for other programs (`--json`), or only the failures (`--quiet`: one
+//! line each on stderr, besides the manifest and the exit code).
 
 use std::io::{self, IsTerminal};
 use std::path::Path;
@@ -62,9 +62,12 @@ impl Reporter {
     }
 
     pub(crate) fn failure(&self, f: &Failure) {
+        let msg = format!("failed {}: {}", f.source.display(), f.reason);
         match self.mode {
             Progress::Json => event(json!({"event": "failure", "source": f.source, "reason": f.reason})),
-            _ => self.line(&format!("failed {}: {}", f.source.display(), f.reason)),
+            // Quiet silences progress, not errors: a failed input is never only in the manifest.
+            Progress::Quiet => eprintln!("{msg}"),
+            Progress::Auto => self.line(&msg),
         }
     }
 
