@@ -25,6 +25,9 @@ pub(crate) struct AlignedSegment {
     pub(crate) hit_max_length: bool,
     /// Quality flags of translated segments (empty for copied, rule and dropped ones).
     pub(crate) flags: Vec<Flag>,
+    /// The model's confidence in a translated segment: log-probability per output token (None
+    /// for other actions, and for translations a memory kept from before it was recorded).
+    pub(crate) confidence: Option<f32>,
 }
 
 #[derive(Clone, Debug)]
@@ -62,7 +65,13 @@ pub struct AlignedDocument {
 impl AlignedDocument {
     /// Assemble the aligned document from its plan and the translations of the segments to
     /// translate (keyed by source text; the pipeline translated each distinct text once).
-    pub fn assemble(doc: Document, plan: Vec<PlannedBlock>, translations: &HashMap<String, Translation>) -> AlignedDocument {
+    /// Translations less confident than `low_confidence` are flagged.
+    pub fn assemble(
+        doc: Document,
+        plan: Vec<PlannedBlock>,
+        translations: &HashMap<String, Translation>,
+        low_confidence: f64,
+    ) -> AlignedDocument {
         let blocks = plan
             .into_iter()
             .map(|pb| {
@@ -71,7 +80,7 @@ impl AlignedDocument {
                     .into_iter()
                     .map(|seg| {
                         let src = &doc.text[seg.span.clone()];
-                        let (target, pieces, hit, flags) = match seg.action {
+                        let (target, pieces, hit, flags, confidence) = match seg.action {
                             Action::Translated => {
                                 let t = translations.get(src).cloned().unwrap_or_default();
                                 let mut flags: Vec<Flag> = t.hit_max_length.then_some(Flag::MaxLength).into_iter().collect();
@@ -79,13 +88,14 @@ impl AlignedDocument {
                                 if !t.glossary_missing.is_empty() {
                                     flags.push(Flag::GlossaryMissing { terms: t.glossary_missing });
                                 }
-                                (t.text, t.pieces, t.hit_max_length, flags)
+                                flags.extend(crate::quality::low_confidence(t.confidence, low_confidence));
+                                (t.text, t.pieces, t.hit_max_length, flags, t.confidence)
                             }
-                            Action::Copied => (src.to_string(), 0, false, Vec::new()),
-                            Action::Rule => (rule_translate(src), 0, false, Vec::new()),
-                            Action::Dropped => (String::new(), 0, false, Vec::new()),
+                            Action::Copied => (src.to_string(), 0, false, Vec::new(), None),
+                            Action::Rule => (rule_translate(src), 0, false, Vec::new(), None),
+                            Action::Dropped => (String::new(), 0, false, Vec::new(), None),
                         };
-                        AlignedSegment { span: seg.span, action: seg.action, target, pieces, hit_max_length: hit, flags }
+                        AlignedSegment { span: seg.span, action: seg.action, target, pieces, hit_max_length: hit, flags, confidence }
                     })
                     .collect();
                 AlignedBlock { class: pb.class, span: pb.span, segments }
@@ -129,6 +139,7 @@ impl AlignedDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quality::DEFAULT_LOW_CONFIDENCE;
     use crate::text::plan::{plan, Boilerplate};
     use std::path::Path;
 
@@ -159,11 +170,11 @@ mod tests {
         tr.insert("Kalimat satu.".to_string(), t("Sentence one."));
         tr.insert("Kalimat dua.".to_string(), t("Sentence two."));
         let p = plan(&doc, Boilerplate::Keep);
-        let a = AlignedDocument::assemble(doc.clone(), p, &tr);
+        let a = AlignedDocument::assemble(doc.clone(), p, &tr, DEFAULT_LOW_CONFIDENCE);
         assert_eq!(a.english(), "Title\n\nSentence one. Sentence two.\n\nEditor: Budi\n");
-        let a = AlignedDocument::assemble(doc.clone(), plan(&doc, Boilerplate::Drop), &tr);
+        let a = AlignedDocument::assemble(doc.clone(), plan(&doc, Boilerplate::Drop), &tr, DEFAULT_LOW_CONFIDENCE);
         assert_eq!(a.english(), "Title\n\nSentence one. Sentence two.\n\n");
-        let a = AlignedDocument::assemble(doc.clone(), plan(&doc, Boilerplate::Translate), &tr);
+        let a = AlignedDocument::assemble(doc.clone(), plan(&doc, Boilerplate::Translate), &tr, DEFAULT_LOW_CONFIDENCE);
         assert_eq!(a.english(), "Title\n\nSentence one. Sentence two.\n\nEditor: Budi\n");
     }
 }

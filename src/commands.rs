@@ -24,7 +24,7 @@ pub fn translate(args: TranslateArgs) -> Result<bool> {
     let plan = args.resolve()?;
     let engine = Engine::load(&plan.model, &plan.engine)?;
     let glossary = plan.glossary.as_deref().map(Glossary::load).transpose()?;
-    let with = Translating { engine: &engine, glossary: glossary.as_ref() };
+    let with = Translating { engine: &engine, glossary: glossary.as_ref(), low_confidence: plan.low_confidence };
     let (mut tm, tm_note) = run::usable_tm(&plan.memory, with)?;
 
     let (input, out) = match &plan.mode {

@@ -16,7 +16,7 @@ use crate::text::glossary::{Glossary, Protected};
 use crate::text::segment;
 
 /// One translated text, with what happened on the way.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Translation {
     /// The English.
     pub text: String,
@@ -32,6 +32,9 @@ pub struct Translation {
     pub glossary_missing: Vec<String>,
     /// Some piece looped and was decoded again without repeated n-grams.
     pub redecoded: bool,
+    /// The model's confidence: log-probability per target token, over all pieces (0 at best;
+    /// None for a translation a memory kept from before terjemah recorded it).
+    pub confidence: Option<f32>,
 }
 
 /// A part of a text within the engine's input limit.
@@ -88,7 +91,12 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
         (outputs[i], redecoded[i]) = (o, true);
     }
     let mut out = vec![Translation::default(); texts.len()];
+    // Per text: (sum of token log-probabilities, tokens), over its pieces.
+    let mut logprob = vec![(0.0f64, 0usize); texts.len()];
     for ((p, o), redecoded) in pieces.iter().zip(outputs).zip(redecoded) {
+        let lp = &mut logprob[p.text];
+        lp.0 += f64::from(o.score) * o.tokens.max(1) as f64;
+        lp.1 += o.tokens.max(1);
         let t = &mut out[p.text];
         t.redecoded |= redecoded;
         let text = o.text.trim();
@@ -101,7 +109,9 @@ fn translate(engine: &Engine, texts: &[&str]) -> Result<Vec<Translation>> {
         t.source_tokens += p.tokens.len();
         t.target_tokens += o.tokens;
     }
-    for (t, c) in out.iter_mut().zip(&cased) {
+    for ((t, c), (sum, tokens)) in out.iter_mut().zip(&cased).zip(logprob) {
+        // Rounded to 4 decimals so that files stay readable (the f32 survives the memory's REAL exactly).
+        t.confidence = (tokens > 0).then(|| ((sum / tokens as f64) * 1e4).round() as f32 / 1e4);
         if matches!(c, Cow::Owned(_)) {
             t.text = casing::title_case(&t.text);
         }

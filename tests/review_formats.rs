@@ -85,6 +85,12 @@ fn check_html(path: &Path, rows: &[serde_json::Value]) {
             assert_eq!(tgt.attribute("data-flags"), Some(names.join(" ").as_str()));
             assert!(has_class(&section, "has-flags"));
         }
+        let confidence = |v: Option<f64>| v.map(|c| (c * 1e4).round());
+        assert_eq!(
+            confidence(tgt.attribute("data-conf").map(|c| c.parse().unwrap())),
+            confidence(r.get("confidence").and_then(|c| c.as_f64())),
+            "{id}: confidence"
+        );
     }
 }
 
@@ -151,12 +157,12 @@ fn unescape_tsv(field: &str) -> String {
 fn check_tsv(path: &Path, rows: &[serde_json::Value]) {
     let tsv = fs::read_to_string(path).unwrap();
     let mut lines = tsv.lines();
-    assert_eq!(lines.next(), Some("source\ttarget\tblock\tsentence\tclass\taction\tflags"));
+    assert_eq!(lines.next(), Some("source\ttarget\tblock\tsentence\tclass\taction\tflags\tconfidence"));
     let lines: Vec<&str> = lines.collect();
     assert_eq!(lines.len(), rows.len(), "one line per segment");
     for (line, r) in lines.iter().zip(rows) {
         let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 7, "fixed column count: {line:?}");
+        assert_eq!(f.len(), 8, "fixed column count: {line:?}");
         assert_eq!(unescape_tsv(f[0]), r["source"].as_str().unwrap());
         assert_eq!(unescape_tsv(f[1]), r["target"].as_str().unwrap());
         assert_eq!(
@@ -170,6 +176,8 @@ fn check_tsv(path: &Path, rows: &[serde_json::Value]) {
         );
         let names: Vec<&str> = r["flags"].as_array().map_or(vec![], |f| f.iter().map(|f| f["flag"].as_str().unwrap()).collect());
         assert_eq!(f[6], names.join(","));
+        let confidence = r.get("confidence").map(|c| c.as_f64().unwrap());
+        assert_eq!(f[7].parse::<f64>().ok().map(|c| (c * 1e4).round()), confidence.map(|c| (c * 1e4).round()), "{line:?}");
     }
 }
 
@@ -216,13 +224,16 @@ fn every_format_is_written_and_parses() {
     assert!(index.contains("tricky%20%26%20") || index.contains("tricky &amp; &#39;odd&#39; name.bi.html"), "tricky article linked");
 }
 
-/// A document with hand-made translations, to see flags end to end without a model.
-fn aligned(text: &str, targets: &[(&str, &str)]) -> AlignedDocument {
+/// A document with hand-made translations and confidences, to see flags end to end without a
+/// model; below a confidence of -1 a translation is flagged.
+fn aligned(text: &str, targets: &[(&str, &str, f32)]) -> AlignedDocument {
     let doc = Document::from_bytes(Path::new("sub/berita <1>.txt"), text.as_bytes()).unwrap();
-    let map: HashMap<String, Translation> =
-        targets.iter().map(|(s, t)| (s.to_string(), Translation { text: t.to_string(), pieces: 1, ..Default::default() })).collect();
+    let map: HashMap<String, Translation> = targets
+        .iter()
+        .map(|(s, t, c)| (s.to_string(), Translation { text: t.to_string(), pieces: 1, confidence: Some(*c), ..Default::default() }))
+        .collect();
     let p = plan(&doc, Boilerplate::Keep);
-    AlignedDocument::assemble(doc, p, &map)
+    AlignedDocument::assemble(doc, p, &map, -1.0)
 }
 
 #[test]
@@ -231,9 +242,9 @@ fn flagged_sentences_are_marked_in_jsonl_and_html() {
     let a = aligned(
         text,
         &[
-            ("Judul Berita Hari Ini", "Today's News Headline"),
-            ("Sebanyak 36 wanita dipenjara di Guatemala tahun lalu.", "Women were jailed in Guatemala last year."),
-            ("Harga naik 3,5 persen menurut laporan pemerintah.", "Harga naik 3,5 persen menurut laporan pemerintah."),
+            ("Judul Berita Hari Ini", "Today's News Headline", -0.25),
+            ("Sebanyak 36 wanita dipenjara di Guatemala tahun lalu.", "Women were jailed in Guatemala last year.", -0.5),
+            ("Harga naik 3,5 persen menurut laporan pemerintah.", "Harga naik 3,5 persen menurut laporan pemerintah.", -1.75),
         ],
     );
     let ctx = Context { model_name: "m<1>", model_fingerprint: "0123456789abcdef" };
@@ -246,8 +257,11 @@ fn flagged_sentences_are_marked_in_jsonl_and_html() {
     let flags_of = |needle: &str| rows.iter().find(|r| r["source"].as_str().unwrap().starts_with(needle)).unwrap().get("flags").cloned();
     assert_eq!(flags_of("Judul"), None, "a good translation carries no flags key");
     assert_eq!(flags_of("Sebanyak"), Some(serde_json::json!([{"flag": "missing_numbers", "numbers": ["36"]}])));
-    assert_eq!(flags_of("Harga"), Some(serde_json::json!([{"flag": "untranslated"}])));
+    assert_eq!(flags_of("Harga"), Some(serde_json::json!([{"flag": "untranslated"}, {"flag": "low_confidence", "confidence": -1.75}])));
     assert_eq!(flags_of("Editor"), None, "copied boilerplate is not checked");
+    let confidence = |needle: &str| rows.iter().find(|r| r["source"].as_str().unwrap().starts_with(needle)).unwrap()["confidence"].clone();
+    assert_eq!((confidence("Judul"), confidence("Harga")), (serde_json::json!(-0.25), serde_json::json!(-1.75)));
+    assert_eq!(confidence("Editor"), serde_json::Value::Null, "a copied line has no confidence");
 
     let html = render(Format::Html);
     check_html_str(&html, &rows);
@@ -256,10 +270,18 @@ fn flagged_sentences_are_marked_in_jsonl_and_html() {
         "{html}"
     );
     assert!(html.contains("<code>m&lt;1&gt;</code>"), "model name escaped");
+    // The sentences by confidence, lowest first, the flagged one marked, each linking to itself.
+    let list: Vec<&str> = html.lines().filter(|l| l.starts_with("<li")).collect();
+    assert_eq!(list.len(), 3, "{html}");
+    assert!(list[0].starts_with(r##"<li class="low"><a href="#s-1-1-en"><span class="c">-1.75</span> Harga naik"##), "{}", list[0]);
+    assert!(list[1].starts_with(r##"<li><a href="#s-1-0-en"><span class="c">-0.50</span> Women"##), "{}", list[1]);
+    assert!(list[2].starts_with(r##"<li><a href="#s-0-0-en"><span class="c">-0.25</span> Today"##), "{}", list[2]);
+    assert!(html.contains("(1 low)"));
     let tsv = render(Format::Tsv);
-    assert!(tsv.lines().any(|l| l.starts_with("Sebanyak") && l.ends_with("\tmissing_numbers")));
+    assert!(tsv.lines().any(|l| l.starts_with("Sebanyak") && l.ends_with("\tmissing_numbers\t-0.5")), "{tsv}");
     let tmx = render(Format::Tmx);
-    assert!(tmx.contains(r#"<prop type="x-flags">untranslated</prop>"#));
+    assert!(tmx.contains(r#"<prop type="x-flags">untranslated low_confidence</prop>"#), "{tmx}");
+    assert!(tmx.contains(r#"<prop type="x-confidence">-1.75</prop>"#), "{tmx}");
 }
 
 fn check_html_str(html: &str, rows: &[serde_json::Value]) {
@@ -288,8 +310,20 @@ fn index_lists_every_article_sortable_with_flags_and_scores() {
     let en = fs::read_to_string(out.join(format!("sub/{tricky}.en.txt"))).unwrap();
     let reference: String = en.lines().enumerate().map(|(i, l)| if i == 0 { "A title\n".to_string() } else { format!("{l}\n") }).collect();
     fs::write(refs.join(format!("sub/{tricky}.en.txt")), reference).unwrap();
-    let o =
-        run(&["eval", "--hyp-dir", out.to_str().unwrap(), "--ref-dir", refs.to_str().unwrap(), "--metrics", "bleu", "--format", "json"]);
+    let report = out.join("compare.html");
+    let o = run(&[
+        "eval",
+        "--hyp-dir",
+        out.to_str().unwrap(),
+        "--ref-dir",
+        refs.to_str().unwrap(),
+        "--metrics",
+        "bleu",
+        "--format",
+        "json",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
     assert_ok(&o);
     let scored: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let bleu = scored["articles"][0]["scores"][0]["score"].as_f64().unwrap();
@@ -366,13 +400,18 @@ fn index_lists_every_article_sortable_with_flags_and_scores() {
     let again = fs::read_to_string(out.join("index.html")).unwrap();
     assert_eq!(again.matches("<tr").count(), html.matches("<tr").count() + 1, "{again}");
     assert!(again.contains(&format!(r#"<td data-v="{bleu}">{bleu:.2}</td>"#)), "eval's score kept: {again}");
+    // The index links eval's comparison report, before and after the next run.
+    assert!(report.is_file());
+    for page in [&html, &again] {
+        assert!(page.contains(r#"<a class="report" href="compare.html">Comparison report</a>"#), "{page}");
+    }
     assert_eq!(again.matches(r#"<td data-v="">–</td>"#).count(), 2, "two articles without a reference");
 }
 
 #[test]
 fn an_empty_run_still_gets_an_index() {
     let out = tempfile::tempdir().unwrap();
-    write_index(out.path(), &[]).unwrap();
+    write_index(out.path(), &[], None).unwrap();
     let html = fs::read_to_string(out.path().join("index.html")).unwrap();
     roxmltree::Document::parse(&html_as_xml(&html)).unwrap();
     assert!(html.contains("No article was translated."));

@@ -18,15 +18,16 @@ use crate::Result;
 pub fn run(job: &EvalJob) -> Result<String> {
     let outcome = terjemah_eval::run(job)?;
     if let (Some(result), Some(hyp_dir)) = (&outcome.articles, &job.hyp_dir) {
-        annotate_index(hyp_dir, result)?;
+        annotate_index(hyp_dir, result, job.report.as_ref().map(|r| r.html.as_path()))?;
     }
     Ok(outcome.text)
 }
 
 /// Record each article's scores in the translate run's manifest (those of the latest `eval`
-/// replace earlier ones), then rebuild its `index.html` from it (sortable score columns). Kept
-/// in the manifest, the scores stay in the index that later runs into the folder rebuild.
-pub fn annotate_index(hyp_dir: &Path, result: &ArticlesResult) -> Result<()> {
+/// replace earlier ones), and the comparison report written (`--report`), then rebuild its
+/// `index.html` from it (sortable score columns, a link to the report). Kept in the manifest,
+/// the scores and the link stay in the index that later runs into the folder rebuild.
+pub fn annotate_index(hyp_dir: &Path, result: &ArticlesResult, report: Option<&Path>) -> Result<()> {
     let path = hyp_dir.join("manifest.json");
     if Manifest::read_if_any(&path).is_none() {
         return Ok(()); // not a translate run's folder
@@ -47,6 +48,9 @@ pub fn annotate_index(hyp_dir: &Path, result: &ArticlesResult) -> Result<()> {
         let report = doc.outputs.iter().find_map(|o| by_hyp.get(&o.canonicalize().ok()?));
         doc.scores =
             report.map_or_else(Vec::new, |r| r.scores.iter().map(|s| ArticleScore { metric: s.name.clone(), score: s.score }).collect());
+    }
+    if let Some(r) = report.and_then(|r| r.canonicalize().ok()) {
+        manifest.report = Some(r);
     }
     write_json(&path, &manifest)?;
     index::write(hyp_dir, &manifest)?;

@@ -161,7 +161,7 @@ pub fn build(args: VmapBuildArgs) -> Result<()> {
     let tokenized: Vec<Vec<String>> = sources.par_iter().map(|s| engine.tokenize(s)).collect::<Result<_>>()?;
     let check_src: Vec<&[String]> = tokenized.iter().enumerate().filter(|(i, _)| held(*i)).map(|(_, t)| t.as_slice()).collect();
     let specials = special_tokens(&engine);
-    let strip = |hyp: Vec<String>| -> Vec<String> { hyp.into_iter().filter(|p| !specials.contains(p)).collect() };
+    let strip = |(hyp, _score): (Vec<String>, f32)| -> Vec<String> { hyp.into_iter().filter(|p| !specials.contains(p)).collect() };
     let truncate = |t: &[String]| t[..t.len().min(limit)].to_vec();
     let check_in: Vec<Vec<String>> = check_src.iter().map(|t| truncate(t)).collect();
     let full: Vec<Vec<String>> =

@@ -225,13 +225,19 @@ impl Default for EngineOptions {
     }
 }
 
+/// A best hypothesis: target pieces and CTranslate2's score (log-probability per token).
+type Hypothesis = (Vec<String>, f32);
+
 /// The engine's output for one input sequence.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Output {
     /// Detokenized text.
     pub(crate) text: String,
     /// Target tokens produced.
     pub(crate) tokens: usize,
+    /// The hypothesis' log-probability per token (CTranslate2's score, normalised by length):
+    /// the model's confidence, 0 at best.
+    pub(crate) score: f32,
     /// The output reached `max_decoding_length` and may be cut short.
     pub(crate) hit_max_length: bool,
 }
@@ -533,16 +539,16 @@ impl Engine {
         let max_len = self.decoding.max_decoding_length;
         self.decode(inputs, no_repeat_ngram_size)?
             .into_par_iter()
-            .map(|hyp| {
+            .map(|(hyp, score)| {
                 let tokens = hyp.len();
-                Ok(Output { text: self.detokenize(hyp)?, tokens, hit_max_length: tokens >= max_len })
+                Ok(Output { text: self.detokenize(hyp)?, tokens, score, hit_max_length: tokens >= max_len })
             })
             .collect()
     }
 
     /// [`Engine::translate_tokens`] without detokenizing: each input's best hypothesis as target
-    /// pieces (the target language code of multilingual models left in).
-    pub(crate) fn decode(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Vec<String>>> {
+    /// pieces (the target language code of multilingual models left in), with its score.
+    pub(crate) fn decode(&self, inputs: &[&[String]], no_repeat_ngram_size: usize) -> Result<Vec<Hypothesis>> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -556,26 +562,30 @@ impl Engine {
             batch_type: BatchType::Examples,
             no_repeat_ngram_size,
             use_vmap: self.shortlist.is_some(),
+            return_scores: true,
             ..Default::default()
         };
         let prefix = match &self.info.layout {
             Layout::Multilingual { tgt_lang, .. } => Some(tgt_lang),
             Layout::Marian => None,
         };
-        let run = |batch: &[usize]| -> Result<Vec<Vec<String>>> {
+        let run = |batch: &[usize]| -> Result<Vec<Hypothesis>> {
             let src: Vec<Vec<&str>> = batch.iter().map(|&i| source[i].iter().map(String::as_str).collect()).collect();
             let results = match prefix {
                 Some(lang) => self.translator.translate_batch_with_target_prefix(&src, &vec![vec![lang]; src.len()], &options, None),
                 None => self.translator.translate_batch(&src, &options, None),
             }
             .map_err(|e| Error::Engine(e.to_string()))?;
-            Ok(results.into_iter().map(|r| r.hypotheses.into_iter().next().unwrap_or_default()).collect())
+            Ok(results
+                .into_iter()
+                .map(|r| (r.hypotheses.into_iter().next().unwrap_or_default(), r.scores.first().copied().unwrap_or(f32::NEG_INFINITY)))
+                .collect())
         };
         // One call per batch (given several, CTranslate2 would sort them together and pad again),
         // from one thread per replica that takes the next batch when its call returns, so every
         // replica stays busy as with one call. The first error stops the others.
         let next = AtomicUsize::new(0);
-        let worker = || -> Result<Vec<(usize, Vec<Vec<String>>)>> {
+        let worker = || -> Result<Vec<(usize, Vec<Hypothesis>)>> {
             let mut done = Vec::new();
             loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
@@ -598,7 +608,7 @@ impl Engine {
                 handles.into_iter().map(|h| h.join().expect("a decoding thread panicked")).collect()
             })
         };
-        let mut out = vec![Vec::new(); source.len()];
+        let mut out = vec![(Vec::new(), 0.0); source.len()];
         for done in finished {
             for (b, hyps) in done? {
                 for (&i, hyp) in batches[b].iter().zip(hyps) {

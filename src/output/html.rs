@@ -48,6 +48,9 @@ fn badge(f: &Flag) -> String {
         Flag::MissingNumbers { numbers } => format!("{label}: {}", numbers.join(", ")),
         Flag::GlossaryMissing { terms } => format!("{label}: {}", terms.join(", ")),
         Flag::Unknown { count } => format!("{label} ×{count}"),
+        Flag::SourceWords { words } => format!("{label}: {}", words.join(", ")),
+        Flag::DoubledWord { words } => format!("{label}: “{words}”"),
+        Flag::LowConfidence { confidence } => format!("{label} {confidence:.2}"),
         Flag::MaxLength | Flag::Untranslated => label.to_string(),
     }
 }
@@ -100,6 +103,7 @@ impl Writer for Html {
             }
             writeln!(w, "</div>")?;
         }
+        by_confidence(doc, w)?;
         // The column heads are hidden when the columns stack.
         writeln!(w, r#"<p class="meta phone-only">Each block: Indonesian, then its English indented below.</p>"#)?;
         writeln!(w, "</header>")?;
@@ -141,14 +145,15 @@ impl Writer for Html {
             for (si, s) in b.segments.iter().enumerate() {
                 let sep = if si > 0 { " " } else { "" };
                 let action = action_name(s.action);
+                let conf = s.confidence.map(|c| format!(r#" data-conf="{c}""#)).unwrap_or_default();
                 if s.flags.is_empty() {
-                    write!(w, r#"{sep}<span class="seg" id="s-{bi}-{si}-en" data-pair="s-{bi}-{si}-id" data-action="{action}">"#)?;
+                    write!(w, r#"{sep}<span class="seg" id="s-{bi}-{si}-en" data-pair="s-{bi}-{si}-id" data-action="{action}"{conf}>"#)?;
                 } else {
                     let names: Vec<&str> = s.flags.iter().map(Flag::name).collect();
                     let why: Vec<String> = s.flags.iter().map(Flag::describe).collect();
                     write!(
                         w,
-                        r#"{sep}<span class="seg flagged" id="s-{bi}-{si}-en" data-pair="s-{bi}-{si}-id" data-action="{action}" data-flags="{}" title="{}">"#,
+                        r#"{sep}<span class="seg flagged" id="s-{bi}-{si}-en" data-pair="s-{bi}-{si}-id" data-action="{action}"{conf} data-flags="{}" title="{}">"#,
                         names.join(" "),
                         escape(&why.join("; "))
                     )?;
@@ -166,6 +171,34 @@ impl Writer for Html {
         writeln!(w, "</body>")?;
         writeln!(w, "</html>")
     }
+}
+
+/// The translated sentences sorted by the model's confidence, lowest first, each linking to
+/// its place in the page; those flagged as low-confidence are marked. Folded by default: it is
+/// a reviewer's way into a long article, not the article.
+fn by_confidence(doc: &AlignedDocument, w: &mut dyn Write) -> io::Result<()> {
+    let mut scored: Vec<(f32, usize, usize, &str, bool)> = Vec::new();
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        for (si, s) in b.segments.iter().enumerate() {
+            if let Some(c) = s.confidence {
+                let low = s.flags.iter().any(|f| matches!(f, Flag::LowConfidence { .. }));
+                scored.push((c, bi, si, &s.target, low));
+            }
+        }
+    }
+    if scored.is_empty() {
+        return Ok(());
+    }
+    // Stable: equal confidences keep document order.
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let low = scored.iter().filter(|s| s.4).count();
+    writeln!(w, r#"<details class="by-conf"><summary>Sentences by the model's confidence, lowest first ({low} low)</summary>"#)?;
+    writeln!(w, r#"<p class="meta">Confidence: the model's log-probability per word piece of its English (0 at best).</p><ol>"#)?;
+    for (c, bi, si, target, low) in scored {
+        let class = if low { r#" class="low""# } else { "" };
+        writeln!(w, r##"<li{class}><a href="#s-{bi}-{si}-en"><span class="c">{c:.2}</span> {}</a></li>"##, escape(target))?;
+    }
+    writeln!(w, "</ol></details>")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,13 +271,19 @@ fn num_cell(w: &mut dyn Write, n: usize, hot: bool) -> io::Result<()> {
 }
 
 /// Write `OUT/index.html` (atomically): every article with its counts, flags and scores,
-/// sortable by clicking a column heading. Flag columns appear for flags some article has;
-/// score columns for every score label given. With no entries the page says so.
-pub fn write_index(out_dir: &Path, entries: &[IndexEntry]) -> crate::Result<()> {
-    write_atomic(&out_dir.join("index.html"), |w| index(w, entries))
+/// sortable by clicking a column heading, and a link to `report` (eval's comparison report).
+/// Flag columns appear for flags some article has; score columns for every score label given.
+/// With no entries the page says so.
+pub fn write_index(out_dir: &Path, entries: &[IndexEntry], report: Option<&Path>) -> crate::Result<()> {
+    let report = report.map(|r| match out_dir.canonicalize().ok().and_then(|o| r.strip_prefix(o).ok().map(Path::to_path_buf)) {
+        Some(inside) => href(&inside),
+        None if r.is_absolute() => format!("file:///{}", href(r)),
+        None => href(r),
+    });
+    write_atomic(&out_dir.join("index.html"), |w| index(w, entries, report.as_deref()))
 }
 
-fn index(w: &mut dyn Write, entries: &[IndexEntry]) -> io::Result<()> {
+fn index(w: &mut dyn Write, entries: &[IndexEntry], report: Option<&str>) -> io::Result<()> {
     let present: BTreeSet<&str> = entries.iter().flat_map(|e| e.flags.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k.as_str())).collect();
     // Known flags in their display order, then any others by name.
     let mut flag_cols: Vec<&str> = Flag::NAMES.iter().copied().filter(|n| present.contains(n)).collect();
@@ -267,6 +306,13 @@ fn index(w: &mut dyn Write, entries: &[IndexEntry]) -> io::Result<()> {
         w,
         r#"<p class="meta">{segments} sentences, {flagged} flagged. Click a heading to sort, an article to open its Indonesian–English page.</p>"#
     )?;
+    if let Some(r) = report {
+        writeln!(
+            w,
+            r#"<p class="meta"><a class="report" href="{}">Comparison report</a> of the systems (<code>terjemah eval --report</code>)</p>"#,
+            escape(r)
+        )?;
+    }
     writeln!(
         w,
         r#"<div class="tools"><input type="search" id="filter" class="filter" placeholder="Filter articles" aria-label="Filter articles by name"/></div>"#

@@ -32,6 +32,9 @@ struct Row<'a> {
     pieces: usize,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     hit_max_length: bool,
+    /// The model's confidence: log-probability per output token (translated segments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<f32>,
     /// Quality flags with their evidence: `{"flag": "missing_numbers", "numbers": ["36"]}`.
     #[serde(skip_serializing_if = "<[Flag]>::is_empty")]
     flags: &'a [Flag],
@@ -69,6 +72,7 @@ pub(crate) fn write_rows(doc: &AlignedDocument, record: Option<(&str, &str)>, w:
             end: offsets.at(s.span.end),
             pieces: s.pieces,
             hit_max_length: s.hit_max_length,
+            confidence: s.confidence,
             flags: &s.flags,
         };
         serde_json::to_writer(&mut *w, &row)?;

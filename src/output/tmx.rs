@@ -65,6 +65,10 @@ impl Writer for Tmx {
                 let names: Vec<&str> = s.flags.iter().map(|f| f.name()).collect();
                 writeln!(w, r#"      <prop type="x-flags">{}</prop>"#, names.join(" "))?;
             }
+            if let Some(c) = s.confidence {
+                // The model's log-probability per output token: a CAT tool can sort or filter on it.
+                writeln!(w, r#"      <prop type="x-confidence">{c}</prop>"#)?;
+            }
             writeln!(w, r#"      <tuv xml:lang="id"><seg>{}</seg></tuv>"#, escape(source))?;
             writeln!(w, r#"      <tuv xml:lang="en"><seg>{}</seg></tuv>"#, escape(&s.target))?;
             writeln!(w, "    </tu>")?;

@@ -10,7 +10,8 @@ use crate::align::AlignedDocument;
 
 pub(crate) struct Tsv;
 
-const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags";
+/// `confidence` is the model's log-probability per output token, empty where there is none.
+const HEADER: &str = "source\ttarget\tblock\tsentence\tclass\taction\tflags\tconfidence";
 
 /// A field with its backslash, tab and line-break characters escaped.
 fn field(s: &str) -> String {
@@ -38,12 +39,13 @@ impl Writer for Tsv {
             let flags: Vec<&str> = s.flags.iter().map(|f| f.name()).collect();
             writeln!(
                 w,
-                "{}\t{}\t{bi}\t{si}\t{}\t{}\t{}",
+                "{}\t{}\t{bi}\t{si}\t{}\t{}\t{}\t{}",
                 field(doc.source(&s.span)),
                 field(&s.target),
                 b.class.as_str(),
                 action_name(s.action),
-                flags.join(",")
+                flags.join(","),
+                s.confidence.map(|c| c.to_string()).unwrap_or_default()
             )?;
         }
         Ok(())

@@ -133,9 +133,12 @@ pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
     report_setup(&report, engine, &notes, &outdir);
     let manifest_path = out.join(manifest::file_name(opts.shard));
     let previous = if plan.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
+    // The link to eval's comparison report stays in the index (the report is eval's file).
+    let comparison = Manifest::read_if_any(&manifest_path).and_then(|m| m.report);
     let decisive = DocumentDecisive {
         sentence: SentenceDecisive::of(with),
         boilerplate: plan.boilerplate,
+        low_confidence: with.low_confidence,
         html_extract: Some(opts.html_extract),
         fields: None,
     };
@@ -150,6 +153,7 @@ pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
     });
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.shard = opts.shard;
+    manifest.report = comparison;
     manifest.counts.documents = inputs.len() + walk_failures.len();
     for f in &walk_failures {
         report.failure(f);

@@ -22,6 +22,8 @@ pub(crate) struct Translating<'a> {
     pub(crate) engine: &'a Engine,
     /// Terms kept or translated in a fixed way.
     pub(crate) glossary: Option<&'a Glossary>,
+    /// Translations less confident than this are flagged (`--low-confidence`).
+    pub(crate) low_confidence: f64,
 }
 
 /// Plan every document of a chunk, translate the distinct texts once (those the translation
@@ -81,5 +83,5 @@ pub(crate) fn translate_docs(
             t.glossary_missing = g.missing(source, &t.text);
         }
     }
-    Ok(docs.into_par_iter().zip(plans).map(|(d, p)| AlignedDocument::assemble(d, p, &map)).collect())
+    Ok(docs.into_par_iter().zip(plans).map(|(d, p)| AlignedDocument::assemble(d, p, &map, with.low_confidence)).collect())
 }

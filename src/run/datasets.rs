@@ -76,8 +76,13 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
     let outdir = OutputDir::open(&out, None)?;
     let report = Reporter::new(opts.inputs.len() as u64, plan.progress);
     report_setup(&report, engine, &notes, &outdir);
-    let decisive =
-        DocumentDecisive { sentence: SentenceDecisive::of(with), boilerplate: plan.boilerplate, html_extract: None, fields: Some(fields) };
+    let decisive = DocumentDecisive {
+        sentence: SentenceDecisive::of(with),
+        boilerplate: plan.boilerplate,
+        low_confidence: with.low_confidence,
+        html_extract: None,
+        fields: Some(fields),
+    };
     let (decisive, key) = decisive.recorded();
     let options =
         serde_json::json!({"decisive": decisive, "engine": engine.running, "shortlist": engine.shortlist, "alignments": opts.alignments});

@@ -45,6 +45,8 @@ pub(crate) fn write(out_dir: &Path, manifest: &Manifest) -> Result<bool> {
     if rows.is_empty() {
         return Ok(false);
     }
-    html::write_index(out_dir, &rows)?;
+    // A report moved or deleted since is not linked.
+    let report = manifest.report.as_deref().filter(|r| r.is_file());
+    html::write_index(out_dir, &rows, report)?;
     Ok(true)
 }

@@ -145,6 +145,10 @@ pub(crate) struct Manifest {
     pub(crate) timings: Timings,
     pub(crate) documents: Vec<DocumentEntry>,
     pub(crate) failures: Vec<Failure>,
+    /// The comparison report the latest `eval --hyp-dir OUT --report FILE` wrote (absolute),
+    /// which the index links; kept by later runs into the folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) report: Option<PathBuf>,
 }
 
 impl Manifest {
@@ -162,6 +166,7 @@ impl Manifest {
             timings: Timings::default(),
             documents: Vec::new(),
             failures: Vec::new(),
+            report: None,
         }
     }
 
@@ -319,6 +324,7 @@ mod tests {
                 })
                 .collect(),
             failures: vec![],
+            report: None,
         };
         let p = dir.join(format!("manifest.shard-{k}-of-{n}.json"));
         std::fs::write(&p, serde_json::to_vec(&m).unwrap()).unwrap();

@@ -60,7 +60,7 @@ impl TranslationMemory {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT target, pieces, hit_max_length, source_tokens, target_tokens FROM translations WHERE scope = ?1 AND source = ?2",
+                "SELECT target, pieces, hit_max_length, source_tokens, target_tokens, confidence FROM translations WHERE scope = ?1 AND source = ?2",
             )
             .map_err(|e| self.err(e))?;
         let mut found = HashMap::new();
@@ -73,6 +73,7 @@ impl TranslationMemory {
                         hit_max_length: r.get::<_, i64>(2)? != 0,
                         source_tokens: r.get::<_, i64>(3)? as usize,
                         target_tokens: r.get::<_, i64>(4)? as usize,
+                        confidence: r.get::<_, Option<f64>>(5)?.map(|c| c as f32),
                         ..Default::default()
                     })
                 })
@@ -93,8 +94,8 @@ impl TranslationMemory {
         {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT OR REPLACE INTO translations (scope, source, target, pieces, hit_max_length, source_tokens, target_tokens, created)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    "INSERT OR REPLACE INTO translations (scope, source, target, pieces, hit_max_length, source_tokens, target_tokens, created, confidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(|e| tm_error(&path, e))?;
             for (s, t) in items {
@@ -106,7 +107,8 @@ impl TranslationMemory {
                     t.hit_max_length as i64,
                     t.source_tokens as i64,
                     t.target_tokens as i64,
-                    now
+                    now,
+                    t.confidence.map(f64::from)
                 ])
                 .map_err(|e| tm_error(&path, e))?;
             }
@@ -116,7 +118,18 @@ impl TranslationMemory {
 }
 
 /// The columns of the translations table, in order.
-const COLUMNS: &str = "scope, source, target, pieces, hit_max_length, source_tokens, target_tokens, created";
+const COLUMNS: &str = "scope, source, target, pieces, hit_max_length, source_tokens, target_tokens, created, confidence";
+/// The column a memory made before terjemah kept the model's confidence lacks (added on open;
+/// its old rows have none).
+const ADDED_COLUMN: &str = "confidence";
+
+/// Whether `schema`'s translations table has the column `name`.
+fn has_column(conn: &Connection, schema: &str, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row(&format!("SELECT count(*) FROM pragma_table_info('translations', '{schema}') WHERE name = ?1"), [name], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n > 0)
+}
 
 /// Open (creating it if needed) a memory file: busy timeout, journal (WAL on local disks, a
 /// rollback journal on network file systems, with a note for the user), the translations table.
@@ -147,10 +160,14 @@ fn connect(path: &Path) -> Result<(Connection, Option<String>)> {
             source_tokens INTEGER NOT NULL,
             target_tokens INTEGER NOT NULL,
             created INTEGER NOT NULL,
+            confidence REAL,
             PRIMARY KEY (scope, source)
         ) WITHOUT ROWID;",
     )
     .map_err(tm_err)?;
+    if !has_column(&conn, "main", ADDED_COLUMN).map_err(tm_err)? {
+        conn.execute_batch(&format!("ALTER TABLE translations ADD COLUMN {ADDED_COLUMN} REAL")).map_err(tm_err)?;
+    }
     Ok((conn, note))
 }
 
@@ -178,7 +195,9 @@ pub fn merge(into: &Path, from: &[PathBuf]) -> Result<Vec<usize>> {
             if tables == 0 {
                 return Ok(None);
             }
-            conn.execute(&format!("INSERT OR IGNORE INTO main.translations ({COLUMNS}) SELECT {COLUMNS} FROM src.translations"), [])
+            // A memory from before the confidence column is read as it is, never altered.
+            let select = if has_column(&conn, "src", ADDED_COLUMN)? { COLUMNS.to_string() } else { COLUMNS.replace(ADDED_COLUMN, "NULL") };
+            conn.execute(&format!("INSERT OR IGNORE INTO main.translations ({COLUMNS}) SELECT {select} FROM src.translations"), [])
                 .map(Some)
         })();
         conn.execute("DETACH DATABASE src", []).map_err(from_err)?;
@@ -301,6 +320,36 @@ mod tests {
         assert!(merge(&all, &[text]).is_err());
         // The failures left the memory whole.
         assert_eq!(TranslationMemory::open(&all, "m", "o").unwrap().lookup(&["Satu.", "Dua.", "Tiga."]).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn confidence_is_kept_and_memories_from_before_it_still_work() {
+        let d = tempfile::tempdir().unwrap();
+        let (old, new) = (d.path().join("old.sqlite"), d.path().join("new.sqlite"));
+        // A memory as terjemah wrote it before the confidence column.
+        let c = Connection::open(&old).unwrap();
+        c.execute_batch(
+            "CREATE TABLE translations (scope TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+                pieces INTEGER NOT NULL, hit_max_length INTEGER NOT NULL, source_tokens INTEGER NOT NULL,
+                target_tokens INTEGER NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (scope, source)) WITHOUT ROWID;
+             INSERT INTO translations VALUES ('m/o', 'Satu.', 'One.', 1, 0, 2, 2, 0);",
+        )
+        .unwrap();
+        drop(c);
+        // Merged into a new memory: the old row comes without a confidence, and the old file is
+        // not altered by the merge.
+        let mut n = TranslationMemory::open(&new, "m", "o").unwrap();
+        let sure = Translation { confidence: Some(-0.4231), ..t("Two.") };
+        n.store(&[("Dua.", &sure)]).unwrap();
+        assert_eq!(merge(&new, std::slice::from_ref(&old)).unwrap(), vec![1]);
+        assert!(!has_column(&Connection::open(&old).unwrap(), "main", ADDED_COLUMN).unwrap());
+        let hits = n.lookup(&["Satu.", "Dua."]).unwrap();
+        assert_eq!((hits[&0].confidence, hits[&1].confidence), (None, Some(-0.4231)), "the f32 comes back exactly");
+        // Opened for a run, the old memory gains the column and keeps its rows.
+        let mut o = TranslationMemory::open(&old, "m", "o").unwrap();
+        o.store(&[("Dua.", &sure)]).unwrap();
+        let hits = o.lookup(&["Satu.", "Dua."]).unwrap();
+        assert_eq!((hits[&0].text.as_str(), hits[&0].confidence, hits[&1].confidence), ("One.", None, Some(-0.4231)));
     }
 
     #[test]

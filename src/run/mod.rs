@@ -82,6 +82,8 @@ pub(crate) struct DocumentDecisive<'a> {
     #[serde(flatten)]
     sentence: SentenceDecisive<'a>,
     boilerplate: Boilerplate,
+    /// The confidence below which a translation is flagged.
+    low_confidence: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     html_extract: Option<Extract>,
     #[serde(skip_serializing_if = "Option::is_none")]

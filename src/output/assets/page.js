@@ -16,6 +16,8 @@
   document.addEventListener('click',function(e){var s=seg(e);if(s||pinned)pin(s,true);});
   var only=document.getElementById('only-flagged');
   if(only)only.addEventListener('change',function(){document.body.classList.toggle('only-flagged',only.checked);});
+  // A link of the confidence list pins the sentence it names.
+  addEventListener('hashchange',function(){var t=document.getElementById(location.hash.slice(1));if(t&&t.classList.contains('seg')&&t!==pinned)pin(t,true);});
   var h=location.hash&&document.getElementById(location.hash.slice(1));
   // After the browser's own jump to the fragment: centre it, so its counterpart shows too.
   if(h&&h.classList.contains('seg')){pin(h,false);addEventListener('load',function(){setTimeout(function(){h.scrollIntoView({block:'center'});},0);});}
