@@ -132,9 +132,15 @@ pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
     let report = Reporter::new(inputs.len() as u64, plan.progress);
     report_setup(&report, engine, &notes, &outdir);
     let manifest_path = out.join(manifest::file_name(opts.shard));
-    let previous = if plan.force { HashMap::new() } else { Manifest::previous_documents(&manifest_path) };
-    // The link to eval's comparison report stays in the index (the report is eval's file).
-    let comparison = Manifest::read_if_any(&manifest_path).and_then(|m| m.report);
+    // The previous run's manifest, read once: its documents (none when there is none, it cannot
+    // be read, or --force: then everything is translated again), and the link to eval's
+    // comparison report, which stays in the index (the report is eval's file).
+    let prior = Manifest::read_if_any(&manifest_path);
+    let comparison = prior.as_ref().and_then(|m| m.report.clone());
+    let previous = match prior {
+        Some(m) if !plan.force => m.documents_by_source(),
+        _ => HashMap::new(),
+    };
     let decisive = DocumentDecisive {
         sentence: SentenceDecisive::of(with),
         boilerplate: plan.boilerplate,

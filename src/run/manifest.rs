@@ -176,10 +176,9 @@ impl Manifest {
         crate::run::read_json_if_any(path)
     }
 
-    /// The documents of a previous run's manifest, by source path; empty when there is none
-    /// or it cannot be read (then everything is translated again).
-    pub(crate) fn previous_documents(path: &Path) -> HashMap<PathBuf, DocumentEntry> {
-        Manifest::read_if_any(path).map(|m| m.documents.into_iter().map(|d| (d.source.clone(), d)).collect()).unwrap_or_default()
+    /// The documents of a previous run's manifest, by source path.
+    pub(crate) fn documents_by_source(self) -> HashMap<PathBuf, DocumentEntry> {
+        self.documents.into_iter().map(|d| (d.source.clone(), d)).collect()
     }
 }
 
