@@ -3,7 +3,7 @@
 //! random points then resumed all give the outputs of one uninterrupted run, byte for byte.
 //!
 //! What used to break it: CTranslate2 pads a batch to its longest input, and the padding changed
-//! the English of the shorter ones (src/model/engine.rs, `same_length_batches`); which sentences
+//! the English of the shorter ones (src/model/engine.rs, `PAD_TO`, `padded_batches`); which sentences
 //! shared a batch depended on the chunk, the shard and the thread count.
 //!
 //! 240 articles (33 of them differed between one run and three shards before the fix): a few

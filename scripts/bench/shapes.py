@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -169,10 +170,14 @@ def main():
                                 "--threads", str(a.threads), "--max-decoding-length", str(maxlen), "--no-tm", "--quiet"] + same_work + extra
             env_default = dict(env)
             env_default.pop("TERJEMAH_COMPUTE_TYPE", None)
+            # Measured afresh in each benchmark: a choice cached by an earlier one (another build,
+            # a busier machine) would stand in for this build's.
+            shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
             timed(tj([]), env_default)  # first run: measures and caches the compute type
             env_other = {}
             for label, binary in others:
                 env_other[label] = dict(env_default, XDG_CACHE_HOME=os.path.join(a.work, f"cache-{cap}-{label}"))
+                shutil.rmtree(env_other[label]["XDG_CACHE_HOME"], ignore_errors=True)
                 timed(tj([], binary), env_other[label])
             # The repetitions go round the whole grid, wheel and terjemah in turn, so that a
             # machine slowing down or speeding up over minutes weighs on both alike.

@@ -24,34 +24,56 @@ use crate::model::vmap::{ModelView, Shortlist, VmapChoice};
 /// (CTranslate2's `copy_to`), so many replicas of a large model would exhaust memory.
 const REPLICA_BUDGET_BYTES: u64 = 1 << 30;
 
-/// The batches one engine call is decoded in: indices of `lengths` (source tokens with special
-/// tokens), each batch holding inputs of one length only, at most `cap` tokens (always at least
-/// one input), longest batches first so that replicas finish together.
+/// Inputs go to the model padded to a multiple of this many tokens (with their special tokens).
 ///
-/// One length per batch because CTranslate2 pads a batch to its longest input, and the padded
-/// length changes the float arithmetic (attention over the padded positions is masked, but the
-/// GEMM kernels block and sum it differently): a sentence alone and the same sentence padded by
-/// 2+ tokens can get different English (starter model, int8 and float32: "Serangan Mematikan
-/// Hantam Ibukota Somalia" -> "Deliberate ..." alone, "Despair Flashed ..." beside a longer
-/// title). Which sentences are padded together depended on the rest of the run (the chunk,
-/// shard, --threads, resume); without padding a sentence's English depends on itself only. How
-/// many same-length inputs share its batch does not change it (measured: 1 to 35 rows).
-fn same_length_batches(lengths: &[usize], cap: usize) -> Vec<Vec<usize>> {
+/// CTranslate2 pads a batch to its longest input, and the padded length changes the float
+/// arithmetic (attention over the padded positions is masked, but the GEMM kernels block and sum
+/// it differently): a sentence alone and the same sentence padded by 2+ tokens can get different
+/// English (starter model, int8 and float32: "Serangan Mematikan Hantam Ibukota Somalia" ->
+/// "Deliberate ..." alone, "Despair Flashed ..." beside a longer title; scripts/bench/padding.py).
+/// Which sentences were padded together depended on the rest of the run (the chunk, shard,
+/// --threads, resume). So every input is padded to a length fixed by its own length: the next
+/// multiple of `PAD_TO` (within the model's limit), made the batch's longest by a filler row when
+/// no input of the batch has it. A sentence's English then depends on itself only: how many rows
+/// share the batch and what they hold does not change it (measured: 1 to 35 rows). Batches of one
+/// exact length (the build before) made small batches on small runs with many lengths: the
+/// OPUS-MT base shape ran 100 sentences 2x slower than with free padding.
+pub(crate) const PAD_TO: usize = 8;
+
+/// One engine call: the inputs it translates (indices), and the length they are padded to.
+#[derive(Debug, Clone, PartialEq)]
+struct Batch {
+    rows: Vec<usize>,
+    padded: usize,
+}
+
+/// The batches one engine call is decoded in: indices of `lengths` (source tokens with special
+/// tokens), each batch holding inputs of one padded length ([`PAD_TO`], at most `limit`), at most
+/// `cap` tokens (always at least one input), most tokens first so that replicas finish together.
+fn padded_batches(lengths: &[usize], cap: usize, limit: usize) -> Vec<Batch> {
+    let padded = |len: usize| len.div_ceil(PAD_TO).saturating_mul(PAD_TO).min(limit).max(len);
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, &len) in lengths.iter().enumerate() {
-        groups.entry(len).or_default().push(i);
+        groups.entry(padded(len)).or_default().push(i);
     }
     let mut batches = Vec::new();
     for (len, group) in groups.into_iter().rev() {
-        // Even parts within the cap (a 1,024-token cap and 50 inputs of 25: 25 + 25, not 40 + 10).
-        let per = (cap / len.max(1)).max(1);
+        // Even parts within the cap (a 1,024-token cap and 50 inputs of 25: 25 + 25, not 40 + 10),
+        // a row kept for the filler.
+        let per = (cap / len.max(1)).max(2) - 1;
         let parts = group.len().div_ceil(per);
         let size = group.len().div_ceil(parts);
-        batches.extend(group.chunks(size).map(<[usize]>::to_vec));
+        batches.extend(group.chunks(size).map(|rows| Batch { rows: rows.to_vec(), padded: len }));
     }
-    // Longest first (most tokens; the sort is stable), so the last batches to start are small.
-    batches.sort_by_key(|b| std::cmp::Reverse(b.len() * lengths[b[0]]));
+    // Most tokens first (the sort is stable), so the last batches to start are small.
+    batches.sort_by_key(|b| std::cmp::Reverse(b.rows.len() * b.padded));
     batches
+}
+
+/// A row of exactly `len` tokens to pad a batch to `len` with: `like` (pieces without special
+/// tokens, not empty) repeated, so that it reads and ends like a sentence of the batch.
+fn filler(like: &[String], len: usize) -> Vec<String> {
+    like.iter().cycle().take(len).cloned().collect()
 }
 
 /// Threads one replica of a model larger than `SMALL_MODEL_BYTES` takes by default before another
@@ -265,10 +287,12 @@ pub(crate) struct Decoding {
     pub(crate) titles_in_sentence_case: bool,
     /// The shortlist's content hash, not its path: the same shortlist elsewhere decides the same.
     pub(crate) vmap: Option<String>,
+    /// Inputs are padded to a multiple of this many tokens ([`PAD_TO`]): their English depends on it.
+    pub(crate) inputs_padded_to: usize,
 }
 
 /// How a loaded model runs: settings that change its speed, never its English (a sentence's
-/// English depends on the sentence alone, whatever it is batched with: [`same_length_batches`]).
+/// English depends on the sentence alone, whatever it is batched with: [`PAD_TO`]).
 /// For the manifest.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Running {
@@ -482,6 +506,7 @@ impl Engine {
             loop_retry_ngram: options.loop_retry_ngram,
             titles_in_sentence_case: indonesian && !options.keep_title_case,
             vmap: shortlist.as_ref().map(|s| s.fingerprint.clone()),
+            inputs_padded_to: PAD_TO,
         };
         let running = Running {
             threads: options.threads.max(1),
@@ -531,7 +556,7 @@ impl Engine {
     }
 
     /// Translate token sequences (source pieces without special tokens, each within
-    /// [`Engine::piece_limit`]), batched by length ([`same_length_batches`]) over the replicas.
+    /// [`Engine::piece_limit`]), batched by padded length ([`padded_batches`]) over the replicas.
     /// Detokenizes on all cores. `no_repeat_ngram_size` > 0 forbids any n-gram of that many
     /// tokens twice in an output (the second try for outputs caught in a loop); 0 leaves
     /// decoding free.
@@ -553,7 +578,8 @@ impl Engine {
             return Ok(Vec::new());
         }
         let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t)).collect();
-        let batches = same_length_batches(&source.iter().map(Vec::len).collect::<Vec<_>>(), self.running.batch_tokens);
+        let lengths: Vec<usize> = source.iter().map(Vec::len).collect();
+        let batches = padded_batches(&lengths, self.running.batch_tokens, self.info.max_input_tokens);
         let options = TranslationOptions::<String, String> {
             beam_size: self.decoding.beam,
             max_decoding_length: self.decoding.max_decoding_length,
@@ -569,8 +595,19 @@ impl Engine {
             Layout::Multilingual { tgt_lang, .. } => Some(tgt_lang),
             Layout::Marian => None,
         };
-        let run = |batch: &[usize]| -> Result<Vec<Hypothesis>> {
-            let src: Vec<Vec<&str>> = batch.iter().map(|&i| source[i].iter().map(String::as_str).collect()).collect();
+        let run = |batch: &Batch| -> Result<Vec<Hypothesis>> {
+            let mut src: Vec<Vec<&str>> = batch.rows.iter().map(|&i| source[i].iter().map(String::as_str).collect()).collect();
+            // Padded to its length by a filler row when no input has it (its English is dropped).
+            let longest = batch.rows.iter().filter(|&&i| !inputs[i].is_empty()).max_by_key(|&&i| lengths[i]);
+            let fill = match longest {
+                Some(&i) if lengths[i] < batch.padded => {
+                    Some(self.wrap_source(&filler(inputs[i], batch.padded - (lengths[i] - inputs[i].len()))))
+                }
+                _ => None,
+            };
+            if let Some(fill) = &fill {
+                src.push(fill.iter().map(String::as_str).collect());
+            }
             let results = match prefix {
                 Some(lang) => self.translator.translate_batch_with_target_prefix(&src, &vec![vec![lang]; src.len()], &options, None),
                 None => self.translator.translate_batch(&src, &options, None),
@@ -578,6 +615,7 @@ impl Engine {
             .map_err(|e| Error::Engine(e.to_string()))?;
             Ok(results
                 .into_iter()
+                .take(batch.rows.len())
                 .map(|r| (r.hypotheses.into_iter().next().unwrap_or_default(), r.scores.first().copied().unwrap_or(f32::NEG_INFINITY)))
                 .collect())
         };
@@ -611,7 +649,7 @@ impl Engine {
         let mut out = vec![(Vec::new(), 0.0); source.len()];
         for done in finished {
             for (b, hyps) in done? {
-                for (&i, hyp) in batches[b].iter().zip(hyps) {
+                for (&i, hyp) in batches[b].rows.iter().zip(hyps) {
                     out[i] = hyp;
                 }
             }
@@ -631,32 +669,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn batches_hold_one_length_each_within_the_cap() {
-        // 50 inputs of 25 tokens: two even batches of 25 within 1,024 tokens (not 40 + 10).
-        let b = same_length_batches(&[25; 50], 1024);
-        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), [25, 25]);
-        // Mixed lengths: never two lengths in a batch, every input once, the cap kept (an input
-        // longer than the cap goes alone), the batches with most tokens first.
+    fn batches_hold_one_padded_length_each_within_the_cap() {
+        // 50 inputs of 24 tokens: two even batches within 1,024 tokens (not 41 + 9), a row left
+        // for the filler.
+        let b = padded_batches(&[24; 50], 1024, 512);
+        assert_eq!(b.iter().map(|b| b.rows.len()).collect::<Vec<_>>(), [25, 25]);
+        assert!(b.iter().all(|b| b.padded == 24));
+        // Lengths 17 to 24 share one padded length; 25 starts the next; the model's limit caps it.
+        let b = padded_batches(&[17, 24, 25, 300], 1024, 301);
+        assert_eq!(b.iter().map(|b| (b.rows.clone(), b.padded)).collect::<Vec<_>>(), [(vec![3], 301), (vec![0, 1], 24), (vec![2], 32)]);
+        // Mixed lengths: one padded length per batch, never below an input's length, every input
+        // once, the cap kept with the filler row (an input longer than the cap goes alone), the
+        // batches with most tokens first.
         let lengths: Vec<usize> = (0..300).map(|i| 3 + (i * 37) % 60).chain([2000, 7]).collect();
-        let batches = same_length_batches(&lengths, 1024);
-        let mut seen: Vec<usize> = batches.concat();
+        let batches = padded_batches(&lengths, 1024, 4096);
+        let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.rows.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
-        let tokens = |b: &Vec<usize>| b.len() * lengths[b[0]];
+        let tokens = |b: &Batch| b.rows.len() * b.padded;
         for b in &batches {
-            assert!(b.iter().all(|&i| lengths[i] == lengths[b[0]]), "{b:?}");
-            assert!(tokens(b) <= 1024 || b.len() == 1, "{b:?}");
+            assert!(b.rows.iter().all(|&i| b.padded == lengths[i].div_ceil(PAD_TO) * PAD_TO), "{b:?}");
+            assert!(tokens(b) + b.padded <= 1024 || b.rows.len() == 1, "{b:?}");
         }
         assert!(batches.windows(2).all(|w| tokens(&w[0]) >= tokens(&w[1])));
         // Which batch an input lands in depends on its length, not on the order of the inputs.
         let reversed: Vec<usize> = lengths.iter().rev().copied().collect();
-        let sizes = |b: &[Vec<usize>], l: &[usize]| {
-            let mut s: Vec<(usize, usize)> = b.iter().map(|b| (l[b[0]], b.len())).collect();
+        let sizes = |b: &[Batch]| {
+            let mut s: Vec<(usize, usize)> = b.iter().map(|b| (b.padded, b.rows.len())).collect();
             s.sort_unstable();
             s
         };
-        assert_eq!(sizes(&batches, &lengths), sizes(&same_length_batches(&reversed, 1024), &reversed));
-        assert!(same_length_batches(&[], 1024).is_empty());
+        assert_eq!(sizes(&batches), sizes(&padded_batches(&reversed, 1024, 4096)));
+        assert!(padded_batches(&[], 1024, 512).is_empty());
+    }
+
+    #[test]
+    fn the_filler_has_the_padded_length() {
+        let like: Vec<String> = ["▁Dia", "▁pergi", "."].map(String::from).to_vec();
+        assert_eq!(filler(&like, 7), ["▁Dia", "▁pergi", ".", "▁Dia", "▁pergi", ".", "▁Dia"]);
+        assert_eq!(filler(&like, 2).len(), 2);
     }
 
     #[test]

@@ -192,6 +192,7 @@ mod tests {
             loop_retry_ngram: 3,
             titles_in_sentence_case: true,
             vmap: None,
+            inputs_padded_to: 8,
         };
         // Named field by field, without `..`: a field added to `Decoding` stops this test from
         // compiling until it is given a changed value below, which must change the key.
@@ -204,6 +205,7 @@ mod tests {
             loop_retry_ngram,
             titles_in_sentence_case,
             vmap: _,
+            inputs_padded_to,
         } = base.clone();
         let changed = [
             Decoding { beam: beam + 1, ..base.clone() },
@@ -217,6 +219,7 @@ mod tests {
             Decoding { loop_retry_ngram: loop_retry_ngram + 1, ..base.clone() },
             Decoding { titles_in_sentence_case: !titles_in_sentence_case, ..base.clone() },
             Decoding { vmap: Some("0123abcd".into()), ..base.clone() },
+            Decoding { inputs_padded_to: inputs_padded_to * 2, ..base.clone() },
         ];
         let mut keys: Vec<String> = changed.iter().map(|d| key(d, None)).collect();
         keys.push(key(&base, Some("glossary-hash")));
