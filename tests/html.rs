@@ -304,3 +304,60 @@ fn a_page_translates_end_to_end_keeping_its_markup() {
     let rows = read_jsonl(&out.join("berita.align.jsonl"));
     assert!(rows.iter().any(|r| r["source"] == "Beranda"));
 }
+
+/// The text of `html` between `<p>` and `</p>`, per paragraph, tags removed, entities decoded
+/// (the few the writer makes).
+fn paragraphs(html: &str) -> Vec<(String, Vec<String>)> {
+    let tag = regex::Regex::new(r"<[^>]*>").unwrap();
+    let href = regex::Regex::new(r#"<a href="([^"]*)""#).unwrap();
+    html.split("<p>")
+        .skip(1)
+        .filter_map(|p| p.split_once("</p>").map(|(inner, _)| inner))
+        .map(|inner| {
+            let text = tag.replace_all(inner, "").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+            (text.trim().to_string(), href.captures_iter(inner).map(|c| c[1].to_string()).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn links_bold_and_italics_keep_their_place_in_the_english() {
+    // Real model: the words have to be found in its English.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let body = [
+        r#"Presiden <a href="/tag/joko-widodo">Joko Widodo</a> meresmikan jalan tol di <b>Semarang</b> pada Senin."#,
+        r#"Menurut <a href="https://www.bps.go.id/">Badan Pusat Statistik</a>, harga beras naik 2,5 persen bulan lalu. Kenaikan itu <i>dipicu</i> oleh musim kemarau."#,
+        r#"<strong>Jakarta</strong> - Gubernur meminta warga menghemat air selama musim kemarau."#,
+        r#"Pemerintah akan membangun <em>dua</em> bendungan baru di Jawa Tengah tahun depan."#,
+    ];
+    let paras: String = body.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    let html = format!("<!DOCTYPE html><html lang=\"id\"><head><title>Jalan Tol Baru</title></head><body><article><h1>Jalan Tol Baru</h1>\n{paras}</article></body></html>");
+    fs::write(input.join("berita.html"), &html).unwrap();
+    let out = dir.path().join("out");
+    translate(&input, &out).model_dir(manifest_dir().join("models/id-en-starter")).max_decoding_length(256).ok();
+    let en = fs::read_to_string(out.join("berita.en.html")).unwrap();
+    let got = paragraphs(&en);
+    let source = paragraphs(&html);
+    assert_eq!(got.len(), source.len(), "{en}");
+    // Every link, with its target, in the paragraph that had it.
+    for ((_, want), (_, have)) in source.iter().zip(&got) {
+        assert_eq!(want, have, "{en}");
+    }
+    // The text is the English of the text output: the sentences went to the model whole.
+    let txt = fs::read_to_string(out.join("berita.en.txt")).unwrap();
+    for (text, _) in &got {
+        assert!(txt.contains(text.as_str()), "{text:?} is not in {txt}");
+    }
+    // Names go around their English; every element is placed.
+    assert!(en.contains(r#"<a href="/tag/joko-widodo">Joko Widodo"#), "{en}");
+    assert!(en.contains("<b>Semarang</b>"), "{en}");
+    assert!(en.contains("<strong>Jakarta</strong>"), "{en}");
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let counts = &manifest["documents"][0]["inline_elements"];
+    let placed: u64 = ["aligned", "whole", "sentence"].iter().map(|k| counts[k].as_u64().unwrap()).sum();
+    assert_eq!(placed, 6, "{counts}");
+    assert_eq!(counts["lost"], 0);
+    assert!(counts["aligned"].as_u64().unwrap() >= 4, "{counts}");
+}

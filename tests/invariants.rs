@@ -6,7 +6,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use terjemah::input::blocks::{lines, Document};
-use terjemah::input::html::{Extract, Page};
+use terjemah::input::html::{Extract, Page, Placed};
 use terjemah::text::plan::{plan, Boilerplate};
 use terjemah::text::segment::{sentences, split_long};
 
@@ -99,8 +99,10 @@ proptest! {
             check_document(&Document::from_text(Path::new("x.html"), &text));
         }
         let english: Vec<String> = blocks.iter().enumerate().map(|(i, b)| if i % 2 == 0 { format!("EN {i} <&>") } else { b.clone() }).collect();
-        let out = page.translated_page(&english);
-        prop_assert!(english.iter().step_by(2).all(|e| out.contains(&e.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))));
+        let out = page.translated_page(&english.iter().cloned().map(Placed::from).collect::<Vec<_>>());
+        // Elements without text (an empty link) may stand between the English's words.
+        let text = regex::Regex::new(r"<[^>]*>").unwrap().replace_all(&out, "");
+        prop_assert!(english.iter().step_by(2).all(|e| text.contains(&e.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))));
     }
 
     #[test]

@@ -113,6 +113,126 @@ struct Run {
     container: String,
     /// Characters of the text inside links (`<a>`).
     link_chars: usize,
+    /// The inline elements (links, bold, italics, ...) in the text, outer before inner.
+    marks: Vec<Mark>,
+    /// Elements without text (an image, a link around an icon), with where they stand in the
+    /// text (a byte offset), in text order.
+    anchors: Vec<(usize, NodeId)>,
+}
+
+/// Inline elements that keep their place in the translated page: around the English of the
+/// words they held. Others (`<span>`, `<font>`) keep theirs only around a whole block.
+const INLINE: &[&str] = &[
+    "a", "b", "strong", "i", "em", "u", "s", "mark", "code", "cite", "q", "abbr", "sub", "sup", "small", "kbd", "var", "dfn", "ins", "del",
+];
+
+/// The English of a block for [`Page::translated_page`], with where its inline elements go.
+#[derive(Clone, Debug, Default)]
+pub struct Placed {
+    /// The English.
+    pub text: String,
+    /// Index into the block's marks ([`Page::block_marks`]) and the byte range of `text` it
+    /// goes around; nested (outer first, an inner range within its outer's), in text order.
+    pub marks: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl From<String> for Placed {
+    /// English without inline elements.
+    fn from(text: String) -> Placed {
+        Placed { text, marks: Vec::new() }
+    }
+}
+
+/// An inline element of a block: where its text lies in the block's text.
+#[derive(Clone, Debug)]
+pub(crate) struct Mark {
+    /// Byte range in the block's text.
+    pub(crate) range: std::ops::Range<usize>,
+    /// The element's name ("a", "b", ...).
+    pub(crate) name: String,
+    element: NodeId,
+}
+
+/// Text with whitespace collapsed as [`collapse`] does, built piece by piece, so that the
+/// positions of the elements in it are known.
+#[derive(Default)]
+struct Collapsed {
+    text: String,
+    space: bool,
+}
+
+impl Collapsed {
+    fn push(&mut self, s: &str) {
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.space = true;
+            } else {
+                if self.space && !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.space = false;
+                self.text.push(c);
+            }
+        }
+    }
+
+    /// Where the next character will go.
+    fn next(&self) -> usize {
+        self.text.len() + usize::from(self.space && !self.text.is_empty())
+    }
+}
+
+/// Elements without text that a reader sees: they move with the English of their block.
+const VISIBLE: &[&str] =
+    &["img", "svg", "picture", "video", "audio", "iframe", "canvas", "object", "embed", "math", "button", "input", "select", "textarea"];
+
+/// The run's text, collapsed, with its inline elements: those named in [`INLINE`] (a link only
+/// with its `href`), and any element that holds the whole text; and its elements without text
+/// ([`Run::anchors`]).
+fn marks_of(nodes: &[NodeRef]) -> (String, Vec<Mark>, Vec<(usize, NodeId)>) {
+    fn walk(n: &NodeRef, text: &mut Collapsed, marks: &mut Vec<Mark>, anchors: &mut Vec<(usize, NodeId)>) {
+        if n.is_text() {
+            text.push(&n.text());
+        } else if n.is_element() {
+            let name = name_of(n);
+            if SKIPPED.contains(&name.as_str()) {
+                if VISIBLE.contains(&name.as_str()) {
+                    anchors.push((text.next(), n.id));
+                }
+                return;
+            }
+            let start = text.next();
+            let (len, inner) = (text.text.len(), anchors.len());
+            for c in n.children_it(false) {
+                walk(&c, text, marks, anchors);
+            }
+            if text.text.len() > len && name != "br" {
+                marks.push(Mark { range: start..text.text.len(), name, element: n.id });
+            } else if text.text.len() == len && (anchors.len() > inner || ["href", "id", "name"].iter().any(|a| n.has_attr(a))) {
+                // A link around an image moves as one; so does an empty link or target of one.
+                anchors.truncate(inner);
+                anchors.push((start.min(text.text.len()), n.id));
+            }
+        }
+    }
+    let (mut text, mut marks, mut anchors) = (Collapsed::default(), Vec::new(), Vec::new());
+    for n in nodes {
+        walk(n, &mut text, &mut marks, &mut anchors);
+    }
+    let len = text.text.len();
+    for a in &mut anchors {
+        a.0 = a.0.min(len);
+    }
+    let whole = 0..text.text.len();
+    marks.retain(|m| m.range == whole || (INLINE.contains(&m.name.as_str()) && (m.name != "a" || is_markable_link(m, nodes))));
+    // Outer before inner: by start, then longest first (the walk put inner ones first).
+    marks.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+    (text.text, marks, anchors)
+}
+
+/// A link that keeps its place: one with an `href` (an `<a name>` is an anchor).
+fn is_markable_link(m: &Mark, nodes: &[NodeRef]) -> bool {
+    nodes.first().and_then(|n| n.tree.get(&m.element)).is_some_and(|e| is_link(&e))
 }
 
 impl Run {
@@ -283,7 +403,11 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
         let text = collapse(&text);
         if !text.is_empty() {
             let link_chars = collapse(&link).chars().count();
-            out.push(Run { nodes: run.iter().map(|n| n.id).collect(), text, container: container.to_string(), link_chars });
+            let (marked, marks, anchors) = marks_of(run);
+            // The two walks read the same nodes; should they ever differ, the block keeps no marks.
+            let (marks, anchors) = if marked == text { (marks, anchors) } else { (Vec::new(), Vec::new()) };
+            let nodes = run.iter().map(|n| n.id).collect();
+            out.push(Run { nodes, text, container: container.to_string(), link_chars, marks, anchors });
         }
         run.clear();
     }
@@ -655,32 +779,78 @@ impl Page {
         self.chosen.iter().map(|&i| self.runs[i].text.as_str())
     }
 
+    /// The inline elements of each chosen block (same order as [`Page::blocks`]), outer before
+    /// inner, with their byte ranges in the block's text.
+    pub(crate) fn block_marks(&self) -> impl Iterator<Item = &[Mark]> {
+        self.chosen.iter().map(|&i| self.runs[i].marks.as_slice())
+    }
+
+    /// A new element like `id` (name and attributes), empty.
+    fn copy_of(&self, id: &NodeId) -> Option<NodeRef<'_>> {
+        let e = self.dom.tree.get(id)?;
+        let name = e.qual_name_ref()?.clone();
+        let copy = self.dom.tree.new_element_qualname(name);
+        for a in e.attrs() {
+            copy.set_attr(&a.name.local, &a.value);
+        }
+        Some(copy)
+    }
+
     /// The page with the English of each chosen block (same order as [`Page::blocks`]) in place
-    /// of its text; a block whose English is its source (kept verbatim) is not touched.
-    /// `<html lang>` becomes `en`.
-    pub fn translated_page(&self, english: &[String]) -> String {
+    /// of its text, its inline elements around the English given for them; a block whose English
+    /// is its source (kept verbatim) is not touched. `<html lang>` becomes `en`.
+    pub fn translated_page(&self, english: &[Placed]) -> String {
         for (&i, en) in self.chosen.iter().zip(english) {
             let run = &self.runs[i];
-            if collapse(en) == run.text {
+            if collapse(&en.text) == run.text {
                 continue;
             }
             let nodes: Vec<NodeRef> = run.nodes.iter().filter_map(|id| self.dom.tree.get(id)).collect();
-            // The node that takes the English: the run's one element, else its first text node
-            // with text, else its first element with text (`<span>a</span><span>b</span>`).
-            let has_text = |n: &&NodeRef| !n.text().trim().is_empty();
-            let keep = match nodes.as_slice() {
-                [only] if only.is_element() => Some(*only),
-                _ => nodes.iter().filter(|n| n.is_text()).find(has_text).or_else(|| nodes.iter().find(has_text)).copied(),
-            };
-            let Some(keep) = keep else { continue };
+            let Some(first) = nodes.first() else { continue };
             // Spaces around the run (between it and its neighbours) stay.
             let raw: String = nodes.iter().map(|n| n.text().to_string()).collect();
             let lead = if raw.starts_with(char::is_whitespace) { " " } else { "" };
             let trail = if raw.ends_with(char::is_whitespace) { " " } else { "" };
-            keep.set_text(format!("{lead}{en}{trail}"));
-            for n in nodes.iter().filter(|n| n.id != keep.id) {
+            let text = format!("{lead}{}{trail}", en.text);
+            let shift = lead.len();
+            // Elements without text go where they stood, as a share of the text, at a word's end.
+            let mut anchors: Vec<(usize, NodeRef)> = run
+                .anchors
+                .iter()
+                .filter_map(|(at, id)| {
+                    let share = *at as f64 / run.text.len().max(1) as f64;
+                    let mut p = shift + (share * en.text.len() as f64).round() as usize;
+                    while p < text.len() && !text.is_char_boundary(p) {
+                        p += 1;
+                    }
+                    if *at > 0 {
+                        p = text[p..].find(char::is_whitespace).map_or(text.len() - trail.len(), |i| p + i);
+                    }
+                    Some((p, self.dom.tree.get(id)?))
+                })
+                .collect();
+            anchors.sort_by_key(|(p, _)| std::cmp::Reverse(*p));
+            // The English as text nodes, copies of the inline elements and the elements without
+            // text, before a marker put before the run; then the run's nodes go. Marks are nested
+            // (the caller's guarantee); one that is not is cut to its parent.
+            let marker = self.dom.tree.new_text("");
+            first.insert_before(&marker);
+            let mut out = Rebuild { text: &text, pos: 0, open: Vec::new(), anchors, marker: &marker, tree: &self.dom.tree };
+            for (m, range) in &en.marks {
+                let (start, end) = ((range.start + shift).min(text.len()), (range.end + shift).min(text.len()));
+                out.close_before(start);
+                let end = out.open.last().map_or(end, |(e, _)| end.min(*e));
+                let Some(copy) = run.marks.get(*m).and_then(|m| self.copy_of(&m.element)) else { continue };
+                out.text_to(start, false);
+                out.put(&copy);
+                out.open.push((end, copy));
+            }
+            out.close_before(usize::MAX);
+            out.text_to(text.len(), true);
+            for n in nodes.iter().filter(|n| !run.anchors.iter().any(|(_, id)| *id == n.id)) {
                 n.remove_from_parent();
             }
+            marker.remove_from_parent();
         }
         if let Some(html) = self.dom.select("html").nodes().first() {
             html.set_attr("lang", "en");
@@ -688,13 +858,64 @@ impl Page {
         // The document title usually repeats the headline ("Headline - Site"): it takes the
         // headline's English.
         let headline = self.chosen.first().filter(|&&i| self.runs[i].container == "h1").map(|&i| &self.runs[i].text);
-        if let (Some(headline), Some(en), Some(title)) = (headline, english.first(), self.dom.select("head title").nodes().first()) {
+        if let (Some(headline), Some(en), Some(title)) = (headline, english.first().map(|e| &e.text), self.dom.select("head title").nodes().first()) {
             let text = collapse(&title.text());
             if text.contains(headline.as_str()) && collapse(en) != *headline {
                 title.set_text(text.replacen(headline.as_str(), en, 1));
             }
         }
         self.dom.html().to_string()
+    }
+}
+
+/// A block's new content, built left to right before `marker`.
+struct Rebuild<'a, 't> {
+    text: &'t str,
+    /// Bytes of `text` written.
+    pos: usize,
+    /// Inline elements open, with where they end.
+    open: Vec<(usize, NodeRef<'a>)>,
+    /// Elements without text still to place, last first, with where they go.
+    anchors: Vec<(usize, NodeRef<'a>)>,
+    marker: &'t NodeRef<'a>,
+    tree: &'a dom_query::Tree,
+}
+
+impl<'a> Rebuild<'a, '_> {
+    /// Into the innermost open element, else before the marker.
+    fn put(&self, node: &NodeRef<'a>) {
+        match self.open.last() {
+            Some((_, parent)) => parent.append_child(node),
+            None => self.marker.insert_before(node),
+        }
+    }
+
+    /// The text up to byte `to`, with the elements without text that go there (those at `to`
+    /// too when `at_end`).
+    fn text_to(&mut self, to: usize, at_end: bool) {
+        let due = |p: usize| p < to || (at_end && p == to);
+        loop {
+            let at = self.anchors.last().filter(|(p, _)| due(*p)).map_or(to, |(p, _)| *p);
+            if at > self.pos {
+                self.put(&self.tree.new_text(&self.text[self.pos..at]));
+                self.pos = at;
+            }
+            match self.anchors.last() {
+                Some((p, _)) if due(*p) => {
+                    let (_, node) = self.anchors.pop().expect("an anchor");
+                    self.put(&node);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Close the open elements that end at or before `at` (what goes at their end goes after them).
+    fn close_before(&mut self, at: usize) {
+        while let Some(&(end, _)) = self.open.last().filter(|(e, _)| *e <= at) {
+            self.text_to(end, false);
+            self.open.pop();
+        }
     }
 }
 
@@ -748,7 +969,7 @@ mod tests {
     fn translated_page_keeps_markup() {
         let p = Page::parse(PAGE, Extract::All);
         let en: Vec<String> = p.blocks().map(|b| if b.starts_with("Baca") { b.to_string() } else { format!("EN<{b}>") }).collect();
-        let out = p.translated_page(&en);
+        let out = p.translated_page(&around_all(&p, en));
         assert!(out.contains(r#"<html lang="en">"#), "{out}");
         assert!(out.contains("<title>Judul | Situs</title>"), "a title without the headline stays: {out}");
         assert!(out.contains("<p>EN&lt;Harga beras naik di Jakarta &amp; sekitarnya.&gt;</p>"), "{out}");
@@ -756,7 +977,48 @@ mod tests {
         assert!(out.contains(r#"<p><a href="/baca">Baca juga: Berita lain</a></p>"#), "kept blocks untouched: {out}");
         assert!(out.contains("EN&lt;Baris pertama.&gt;<br><br>EN&lt;Baris kedua"), "{out}");
         assert!(out.contains(r#"var x = "<p>bukan teks</p>";"#), "scripts untouched: {out}");
-        assert!(out.contains("<p><span>EN&lt;Satu. Dua.&gt;</span></p>"), "a run of elements becomes its first: {out}");
+        assert!(out.contains("<p>EN&lt;Satu. Dua.&gt;</p>"), "spans around parts are not kept: {out}");
+        assert!(out.contains("<p>EN&lt;Harga beras naik di Jakarta &amp; sekitarnya.&gt;</p>"), "{out}");
+    }
+
+    /// Each block's English with the inline elements that held the whole block around it.
+    fn around_all(p: &Page, english: Vec<String>) -> Vec<Placed> {
+        p.block_marks()
+            .zip(p.blocks())
+            .zip(english)
+            .map(|((marks, block), text)| {
+                let whole = marks.iter().enumerate().filter(|(_, m)| m.range == (0..block.len())).map(|(i, _)| (i, 0..text.len()));
+                Placed { marks: whole.collect(), text }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn inline_elements_go_around_the_english_given_for_them() {
+        let html = r#"<html><body><p>Kata <a href="/jokowi" title="t">Joko Widodo</a> di <b>Istana <i>Negara</i></b>, <span class="x">Senin</span>.</p></body></html>"#;
+        let p = Page::parse(html, Extract::All);
+        let marks = p.block_marks().next().unwrap();
+        let text = p.blocks().next().unwrap();
+        let of = |m: &Mark| &text[m.range.clone()];
+        assert_eq!(marks.iter().map(|m| (m.name.as_str(), of(m))).collect::<Vec<_>>(), [("a", "Joko Widodo"), ("b", "Istana Negara"), ("i", "Negara")]);
+        let en = "Joko Widodo said at the State Palace on Monday.";
+        let at = |w: &str| en.find(w).unwrap()..en.find(w).unwrap() + w.len();
+        let placed = Placed { text: en.into(), marks: vec![(0, at("Joko Widodo")), (1, at("State Palace")), (2, at("Palace"))] };
+        let out = p.translated_page(&[placed]);
+        assert!(
+            out.contains(r#"<p><a href="/jokowi" title="t">Joko Widodo</a> said at the <b>State <i>Palace</i></b> on Monday.</p>"#),
+            "{out}"
+        );
+        // Elements without text (a link around an icon, an image) move with the English.
+        let with_icons = r#"<html><body><p>Ditulis oleh <b>Ani</b> <a href="mailto:ani@x.id"><img src="mail.png"></a> dan Budi <img src="b.png">.</p></body></html>"#;
+        let out = Page::parse(with_icons, Extract::All).translated_page(&[Placed { text: "Written by Ani and Budi.".into(), marks: vec![(0, 11..14)] }]);
+        assert!(
+            out.contains(r#"<p>Written by <b>Ani</b><a href="mailto:ani@x.id"><img src="mail.png"></a> and Budi.<img src="b.png"></p>"#),
+            "{out}"
+        );
+        // Without places: the text alone (the caller decides; output::page never leaves a link out).
+        let out = Page::parse(html, Extract::All).translated_page(&[Placed::from(en.to_string())]);
+        assert!(out.contains("<p>Joko Widodo said at the State Palace on Monday.</p>"), "{out}");
     }
     /// An article's paragraphs (Indonesian news prose, long enough for Readability to score).
     const PARAS: [&str; 4] = [

@@ -1,38 +1,246 @@
 //! `NAME.en.html`: a saved web page with its article's English in place, written for each HTML
 //! input beside the formats asked for. The page keeps everything else as it was (head,
-//! navigation, images, links, blocks kept verbatim): [`Page::translated_page`].
+//! navigation, images, links, blocks kept verbatim): [`Page::translated_page`]. Links, bold,
+//! italics and the like inside a translated block go around the English words that translate
+//! the words they held ([`wordalign`]); where the words do not tell, around the English of the
+//! whole sentence, so that no link is lost.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use crate::align::AlignedDocument;
 use crate::input::blocks::lines;
-use crate::input::html::Page;
+use crate::input::html::{Mark, Page, Placed};
+use crate::text::wordalign::{self, Found};
 
 /// Written after the input's stem.
 pub(crate) const SUFFIX: &str = "en.html";
 
-/// Write `page` (the page `aligned` was made from) with the English of `aligned` in place.
-pub(crate) fn write(page: &Page, aligned: &AlignedDocument, w: &mut dyn Write) -> io::Result<()> {
-    w.write_all(page.translated_page(&english_lines(aligned)).as_bytes())
+/// How the inline elements of a page were placed in its English.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct MarkCounts {
+    /// Around the English words that translate their words.
+    pub(crate) aligned: usize,
+    /// Around whole sentences: the element held the whole sentence.
+    pub(crate) whole: usize,
+    /// Around whole sentences: the words did not tell where (the fallback).
+    pub(crate) sentence: usize,
+    /// Not placed: their text was dropped (boilerplate the run leaves out).
+    pub(crate) dropped: usize,
+    /// Not placed: their siblings took all the words left to them.
+    pub(crate) lost: usize,
+    /// Translated blocks that hold links (`<a href>`), and those whose every link was placed.
+    pub(crate) blocks_with_links: usize,
+    pub(crate) blocks_with_links_kept: usize,
 }
 
-/// The lines of the article text of a page as their blocks are translated: for each chosen
-/// block of the page (one a line), the English of the blocks of its line joined as in the
-/// source.
-fn english_lines(aligned: &AlignedDocument) -> Vec<String> {
+/// Write `page` (the page `aligned` was made from) with the English of `aligned` in place.
+pub(crate) fn write(page: &Page, aligned: &AlignedDocument, w: &mut dyn Write) -> io::Result<MarkCounts> {
+    let mut counts = MarkCounts::default();
+    let english: Vec<Placed> = page.block_marks().zip(english_blocks(aligned)).map(|(marks, block)| place(marks, block, &mut counts)).collect();
+    w.write_all(page.translated_page(&english).as_bytes())?;
+    Ok(counts)
+}
+
+/// A block's English: its text, and each translated segment's source span (in the document's
+/// text, relative to the block's line) and English span (in the text).
+struct BlockEnglish {
+    text: String,
+    segments: Vec<(Range<usize>, Range<usize>)>,
+    source: String,
+}
+
+/// For each chosen block of the page (one a line of the article text), the English of the
+/// blocks of its line joined as in the source.
+fn english_blocks(aligned: &AlignedDocument) -> Vec<BlockEnglish> {
     let text = &aligned.doc.text;
     let mut out = Vec::new();
     for line in lines(text).filter(|l| !l.is_empty()) {
         let mut en = String::new();
+        let mut segments = Vec::new();
         let mut pos = line.start;
         for b in aligned.blocks.iter().filter(|b| b.span.start >= line.start && b.span.end <= line.end) {
             if !en.is_empty() || b.span.start > pos {
                 en.push_str(&text[pos..b.span.start]);
             }
-            en.push_str(&b.target());
+            // As AlignedBlock::target joins them.
+            let mut first = true;
+            for s in b.segments.iter().filter(|s| s.action != crate::text::plan::Action::Dropped && !s.target.is_empty()) {
+                if !first {
+                    en.push(' ');
+                }
+                first = false;
+                let start = en.len();
+                en.push_str(&s.target);
+                segments.push((s.span.start - line.start..s.span.end - line.start, start..en.len()));
+            }
             pos = b.span.end;
         }
-        out.push(en.trim().to_string());
+        let lead = en.len() - en.trim_start().len();
+        let trimmed = en.trim().to_string();
+        let at = |i: usize| i.saturating_sub(lead).min(trimmed.len());
+        let segments = segments.into_iter().map(|(s, e)| (s, at(e.start)..at(e.end))).collect();
+        out.push(BlockEnglish { text: trimmed, segments, source: text[line].to_string() });
     }
     out
+}
+
+/// The word of `text` within `bounds` outside every range of `taken` that starts nearest to
+/// `at` (0 to 1) of the way through `bounds`.
+fn free_word(text: &str, bounds: Range<usize>, taken: &[Range<usize>], at: f64) -> Option<Range<usize>> {
+    let target = bounds.start as f64 + at * bounds.len() as f64;
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text[bounds.clone()].char_indices().map(|(i, c)| (i + bounds.start, c)).chain([(bounds.end, ' ')]) {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                words.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words
+        .into_iter()
+        .filter(|w| taken.iter().all(|t| w.end <= t.start || t.end <= w.start))
+        .min_by(|a, b| (a.start as f64 - target).abs().total_cmp(&(b.start as f64 - target).abs()))
+}
+
+/// `range` of `text` without the spaces at its ends.
+fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    start..(range.end - (s.len() - s.trim_end().len())).max(start)
+}
+
+/// The English range of each mark of a block (outer before inner), nested, siblings apart.
+fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed {
+    if block.text == block.source {
+        return Placed::from(block.text); // kept verbatim: the page's block is left as it was
+    }
+    let links = marks.iter().filter(|m| m.name == "a").count();
+    // (mark, English range), with each mark's parent among the marks before it.
+    let mut placed: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut parents: Vec<Option<usize>> = Vec::new();
+    for (m, mark) in marks.iter().enumerate() {
+        let parent = (0..m).rev().find(|&p| marks[p].range.start <= mark.range.start && mark.range.end <= marks[p].range.end);
+        parents.push(parent);
+        // The English of the mark in each sentence it touches, and of those sentences.
+        let mut found: Option<(Range<usize>, Found)> = None;
+        let mut sentences: Option<Range<usize>> = None;
+        let mut at = 0.0; // where the mark starts in its first sentence, 0 to 1
+        for (src, en) in &block.segments {
+            let from = mark.range.start.max(src.start);
+            let to = mark.range.end.min(src.end);
+            if from >= to {
+                continue;
+            }
+            let (range, how) = wordalign::project(&block.source[src.clone()], from - src.start..to - src.start, &block.text[en.clone()]);
+            // Unsure: the whole sentence.
+            let range = range.map_or(en.clone(), |r| en.start + r.start..en.start + r.end);
+            found = Some(match found {
+                None => (range, how),
+                // Over several sentences: from the first's English to the last's.
+                Some((r, h)) => (r.start.min(range.start)..r.end.max(range.end), if h == Found::Unsure { h } else { how }),
+            });
+            if sentences.is_none() {
+                at = (from - src.start) as f64 / src.len().max(1) as f64;
+            }
+            sentences = Some(sentences.map_or(en.clone(), |s| s.start..en.end));
+        }
+        let (Some((range, mut how)), Some(mut bounds)) = (found, sentences) else {
+            counts.dropped += 1;
+            continue;
+        };
+        // Within its parent's English, apart from its siblings'.
+        let mut range = range;
+        if let Some(p) = parent.and_then(|p| placed.iter().find(|(i, _)| *i == p)) {
+            range = range.start.max(p.1.start)..range.end.min(p.1.end);
+            if range.start >= range.end {
+                range = p.1.clone();
+            }
+            bounds = p.1.clone();
+        }
+        let siblings: Vec<Range<usize>> = placed.iter().filter(|(i, _)| parents[*i] == parent).map(|(_, r)| r.clone()).collect();
+        for r in &siblings {
+            if range.start < r.end && r.start < range.end {
+                range = if range.start < r.start { range.start..r.start } else { r.end.max(range.start)..range.end };
+            }
+        }
+        // Unsure beside siblings in its sentence: the sentence is not its to take.
+        let crowded = marks.iter().enumerate().any(|(o, other)| {
+            o != m
+                && parents.get(o).copied().unwrap_or_else(|| (0..o).rev().find(|&p| marks[p].range.start <= other.range.start && other.range.end <= marks[p].range.end)) == parent
+                && block.segments.iter().any(|(src, _)| {
+                    let touches = |r: &Range<usize>| r.start < src.end && src.start < r.end;
+                    touches(&mark.range) && touches(&other.range)
+                })
+        });
+        let mut range = trim(&block.text, range.start..range.end.max(range.start));
+        if range.is_empty() || (how == Found::Unsure && crowded) {
+            // Its siblings took its words, or share its sentence while the words do not tell: the
+            // free word nearest where it stood in its sentence.
+            how = Found::Unsure;
+            match free_word(&block.text, bounds, &siblings, at) {
+                Some(r) => range = r,
+                None => {
+                    counts.lost += 1;
+                    continue;
+                }
+            }
+        }
+        match how {
+            Found::Aligned => counts.aligned += 1,
+            Found::Whole => counts.whole += 1,
+            Found::Unsure => counts.sentence += 1,
+        }
+        placed.push((m, range));
+    }
+    if links > 0 {
+        counts.blocks_with_links += 1;
+        if placed.iter().filter(|(m, _)| marks[*m].name == "a").count() == links {
+            counts.blocks_with_links_kept += 1;
+        }
+    }
+    // In text order, outer before inner (the sort is stable: a parent before its child of the same range).
+    placed.sort_by_key(|(_, r)| (r.start, std::cmp::Reverse(r.end)));
+    Placed { text: block.text, marks: placed }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::html::Extract;
+
+    fn placed(html: &str, english: &str) -> (Placed, MarkCounts, Vec<String>) {
+        let page = Page::parse(html, Extract::All);
+        let marks = page.block_marks().next().unwrap().to_vec();
+        let source = page.blocks().next().unwrap().to_string();
+        let block = BlockEnglish { segments: vec![(0..source.len(), 0..english.len())], text: english.into(), source };
+        let mut counts = MarkCounts::default();
+        let p = place(&marks, block, &mut counts);
+        let words = p.marks.iter().map(|(_, r)| english[r.clone()].to_string()).collect();
+        (p, counts, words)
+    }
+
+    #[test]
+    fn marks_the_words_do_not_place_share_their_sentence() {
+        // Nothing in the English tells: one sentence, three links: each takes a word of its own,
+        // in order, none lost.
+        let (_, counts, words) =
+            placed(r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#, "See qux, quux and corge yes.");
+        assert_eq!(counts, MarkCounts { sentence: 3, blocks_with_links: 1, blocks_with_links_kept: 1, ..Default::default() });
+        let (p, _, _) = placed(r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#, "See qux, quux and corge yes.");
+        assert_eq!(words.len(), 3);
+        assert!(p.marks.windows(2).all(|w| w[0].1.end <= w[1].1.start), "apart and in order: {:?}", p.marks);
+        // Alone in its sentence: the whole sentence.
+        let (_, counts, words) = placed(r#"<p>Lihat <a href="/1">satu</a> ya.</p>"#, "See qux yes.");
+        assert_eq!((counts.sentence, words), (1, vec!["See qux yes.".to_string()]));
+        // Found by the words, nested inside its parent.
+        let (p, counts, words) = placed(r#"<p>Kata <a href="/j">Presiden <b>Joko Widodo</b></a> hari ini.</p>"#, "President Joko Widodo said today.");
+        assert_eq!(counts.aligned, 2);
+        assert_eq!(words, ["President Joko Widodo", "Joko Widodo"]);
+        assert!(p.marks[0].1.start <= p.marks[1].1.start && p.marks[1].1.end <= p.marks[0].1.end);
+    }
 }

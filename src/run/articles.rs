@@ -71,6 +71,8 @@ impl Outputs<'_> {
         let mut outputs = self.paths(&input);
         // paths() puts the translated page of an HTML input last, after one path per format.
         let page = outputs.split_off(self.formats.len()).pop();
+        let mut warnings = aligned.doc.warnings.clone();
+        let mut inline_elements = None;
         for (f, path) in self.formats.iter().zip(&outputs) {
             let w = f.writer();
             output::write_atomic(path, |out| w.write(&aligned, &self.ctx, out)).map_err(|e| fail(e.to_string()))?;
@@ -83,7 +85,19 @@ impl Outputs<'_> {
                 return Err(fail("the file changed while it was being translated; run again to translate the new version".into()));
             }
             let page = html::read_page(&bytes, self.extract).map_err(fail)?;
-            output::write_atomic(&path, |out| output::page::write(&page, &aligned, out)).map_err(|e| fail(e.to_string()))?;
+            let mut counts = output::page::MarkCounts::default();
+            output::write_atomic(&path, |out| {
+                counts = output::page::write(&page, &aligned, out)?;
+                Ok(())
+            })
+            .map_err(|e| fail(e.to_string()))?;
+            if counts.lost > 0 {
+                warnings.push(format!(
+                    "{} of the page's links, bold and italics could not be placed in its English (another took their words)",
+                    counts.lost
+                ));
+            }
+            inline_elements = Some(counts);
             outputs.push(path);
         }
         let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
@@ -99,8 +113,9 @@ impl Outputs<'_> {
             translated: segments().filter(|seg| seg.action == Action::Translated).count(),
             flagged: segments().filter(|seg| !seg.flags.is_empty()).count(),
             flags,
-            warnings: aligned.doc.warnings.clone(),
+            warnings,
             scores: Vec::new(),
+            inline_elements,
         })
     }
 }

@@ -128,6 +128,7 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
             flags: c.flags.clone(),
             warnings: Vec::new(),
             scores: Vec::new(),
+            inline_elements: None,
         };
         if progress.complete {
             manifest.counts.up_to_date += 1;

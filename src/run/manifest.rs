@@ -99,6 +99,9 @@ pub(crate) struct DocumentEntry {
     /// The article's scores against its reference, recorded by `terjemah eval --hyp-dir`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) scores: Vec<ArticleScore>,
+    /// How the inline elements of a saved page were placed in its `NAME.en.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) inline_elements: Option<crate::output::page::MarkCounts>,
 }
 
 /// One score of an article against its reference.
@@ -320,6 +323,7 @@ mod tests {
                     flags: HashMap::new(),
                     warnings: vec![],
                     scores: vec![],
+                    inline_elements: None,
                 })
                 .collect(),
             failures: vec![],

@@ -9,3 +9,4 @@ pub(crate) mod lexicon;
 pub mod plan;
 pub(crate) mod rules;
 pub mod segment;
+pub(crate) mod wordalign;
