@@ -858,7 +858,9 @@ impl Page {
         // The document title usually repeats the headline ("Headline - Site"): it takes the
         // headline's English.
         let headline = self.chosen.first().filter(|&&i| self.runs[i].container == "h1").map(|&i| &self.runs[i].text);
-        if let (Some(headline), Some(en), Some(title)) = (headline, english.first().map(|e| &e.text), self.dom.select("head title").nodes().first()) {
+        if let (Some(headline), Some(en), Some(title)) =
+            (headline, english.first().map(|e| &e.text), self.dom.select("head title").nodes().first())
+        {
             let text = collapse(&title.text());
             if text.contains(headline.as_str()) && collapse(en) != *headline {
                 title.set_text(text.replacen(headline.as_str(), en, 1));
@@ -1000,7 +1002,10 @@ mod tests {
         let marks = p.block_marks().next().unwrap();
         let text = p.blocks().next().unwrap();
         let of = |m: &Mark| &text[m.range.clone()];
-        assert_eq!(marks.iter().map(|m| (m.name.as_str(), of(m))).collect::<Vec<_>>(), [("a", "Joko Widodo"), ("b", "Istana Negara"), ("i", "Negara")]);
+        assert_eq!(
+            marks.iter().map(|m| (m.name.as_str(), of(m))).collect::<Vec<_>>(),
+            [("a", "Joko Widodo"), ("b", "Istana Negara"), ("i", "Negara")]
+        );
         let en = "Joko Widodo said at the State Palace on Monday.";
         let at = |w: &str| en.find(w).unwrap()..en.find(w).unwrap() + w.len();
         let placed = Placed { text: en.into(), marks: vec![(0, at("Joko Widodo")), (1, at("State Palace")), (2, at("Palace"))] };
@@ -1011,7 +1016,8 @@ mod tests {
         );
         // Elements without text (a link around an icon, an image) move with the English.
         let with_icons = r#"<html><body><p>Ditulis oleh <b>Ani</b> <a href="mailto:ani@x.id"><img src="mail.png"></a> dan Budi <img src="b.png">.</p></body></html>"#;
-        let out = Page::parse(with_icons, Extract::All).translated_page(&[Placed { text: "Written by Ani and Budi.".into(), marks: vec![(0, 11..14)] }]);
+        let out = Page::parse(with_icons, Extract::All)
+            .translated_page(&[Placed { text: "Written by Ani and Budi.".into(), marks: vec![(0, 11..14)] }]);
         assert!(
             out.contains(r#"<p>Written by <b>Ani</b><a href="mailto:ani@x.id"><img src="mail.png"></a> and Budi.<img src="b.png"></p>"#),
             "{out}"

@@ -37,7 +37,8 @@ pub(crate) struct MarkCounts {
 /// Write `page` (the page `aligned` was made from) with the English of `aligned` in place.
 pub(crate) fn write(page: &Page, aligned: &AlignedDocument, w: &mut dyn Write) -> io::Result<MarkCounts> {
     let mut counts = MarkCounts::default();
-    let english: Vec<Placed> = page.block_marks().zip(english_blocks(aligned)).map(|(marks, block)| place(marks, block, &mut counts)).collect();
+    let english: Vec<Placed> =
+        page.block_marks().zip(english_blocks(aligned)).map(|(marks, block)| place(marks, block, &mut counts)).collect();
     w.write_all(page.translated_page(&english).as_bytes())?;
     Ok(counts)
 }
@@ -171,7 +172,9 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         // Unsure beside siblings in its sentence: the sentence is not its to take.
         let crowded = marks.iter().enumerate().any(|(o, other)| {
             o != m
-                && parents.get(o).copied().unwrap_or_else(|| (0..o).rev().find(|&p| marks[p].range.start <= other.range.start && other.range.end <= marks[p].range.end)) == parent
+                && parents.get(o).copied().unwrap_or_else(|| {
+                    (0..o).rev().find(|&p| marks[p].range.start <= other.range.start && other.range.end <= marks[p].range.end)
+                }) == parent
                 && block.segments.iter().any(|(src, _)| {
                     let touches = |r: &Range<usize>| r.start < src.end && src.start < r.end;
                     touches(&mark.range) && touches(&other.range)
@@ -228,17 +231,23 @@ mod tests {
     fn marks_the_words_do_not_place_share_their_sentence() {
         // Nothing in the English tells: one sentence, three links: each takes a word of its own,
         // in order, none lost.
-        let (_, counts, words) =
-            placed(r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#, "See qux, quux and corge yes.");
+        let (_, counts, words) = placed(
+            r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#,
+            "See qux, quux and corge yes.",
+        );
         assert_eq!(counts, MarkCounts { sentence: 3, blocks_with_links: 1, blocks_with_links_kept: 1, ..Default::default() });
-        let (p, _, _) = placed(r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#, "See qux, quux and corge yes.");
+        let (p, _, _) = placed(
+            r#"<p>Lihat <a href="/1">satu</a>, <a href="/2">dua</a> dan <a href="/3">tiga</a> ya.</p>"#,
+            "See qux, quux and corge yes.",
+        );
         assert_eq!(words.len(), 3);
         assert!(p.marks.windows(2).all(|w| w[0].1.end <= w[1].1.start), "apart and in order: {:?}", p.marks);
         // Alone in its sentence: the whole sentence.
         let (_, counts, words) = placed(r#"<p>Lihat <a href="/1">satu</a> ya.</p>"#, "See qux yes.");
         assert_eq!((counts.sentence, words), (1, vec!["See qux yes.".to_string()]));
         // Found by the words, nested inside its parent.
-        let (p, counts, words) = placed(r#"<p>Kata <a href="/j">Presiden <b>Joko Widodo</b></a> hari ini.</p>"#, "President Joko Widodo said today.");
+        let (p, counts, words) =
+            placed(r#"<p>Kata <a href="/j">Presiden <b>Joko Widodo</b></a> hari ini.</p>"#, "President Joko Widodo said today.");
         assert_eq!(counts.aligned, 2);
         assert_eq!(words, ["President Joko Widodo", "Joko Widodo"]);
         assert!(p.marks[0].1.start <= p.marks[1].1.start && p.marks[1].1.end <= p.marks[0].1.end);

@@ -18,11 +18,7 @@ use regex::Regex;
 
 /// Indonesian word -> English words that translate it, best first.
 static WORDS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    include_str!("id-en-words.tsv")
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(id, en)| (id, en.split(' ').collect()))
-        .collect()
+    include_str!("id-en-words.tsv").lines().filter_map(|l| l.split_once('\t')).map(|(id, en)| (id, en.split(' ').collect())).collect()
 });
 
 /// Letters and digits, with inner hyphens and apostrophes ("baru-baru", "Jakarta's").
