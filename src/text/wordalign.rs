@@ -102,14 +102,24 @@ pub(crate) fn project(source: &str, span: Range<usize>, english: &str) -> (Optio
     let outside: Vec<bool> = (0..tgt.len()).map(|j| by(j, false) > by(j, true)).collect();
     let longest = 2 * part + 3;
     let mut best: Option<(f64, Range<usize>, usize)> = None;
+    // Windows grow one word at a time from each start, the counts kept as they grow.
     for a in 0..tgt.len() {
+        let mut hit = vec![false; src.len()];
+        let (mut covered, mut claims, mut foreign) = (0, 0, 0);
         for b in a..tgt.len().min(a + longest) {
-            let covered = (0..src.len()).filter(|&i| inside[i] && (a..=b).any(|j| claimed[j] && strength[i][j] > 0)).count();
+            if claimed[b] {
+                claims += 1;
+                for i in 0..src.len() {
+                    if inside[i] && !hit[i] && strength[i][b] > 0 {
+                        hit[i] = true;
+                        covered += 1;
+                    }
+                }
+            }
+            foreign += usize::from(outside[b]);
             // English words the part claims count too: "Joko Widodo" is two words, though the
             // list links each of them to both.
-            let claimed = claimed[a..=b].iter().filter(|&&c| c).count();
-            let foreign = outside[a..=b].iter().filter(|&&o| o).count();
-            let score = (covered + claimed) as f64 / 2.0 - foreign as f64 - 0.05 * (b - a + 1) as f64;
+            let score = (covered + claims) as f64 / 2.0 - foreign as f64 - 0.05 * (b - a + 1) as f64;
             if covered > 0 && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 best = Some((score, a..b + 1, covered));
             }
