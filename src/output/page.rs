@@ -252,4 +252,45 @@ mod tests {
         assert_eq!(words, ["President Joko Widodo", "Joko Widodo"]);
         assert!(p.marks[0].1.start <= p.marks[1].1.start && p.marks[1].1.end <= p.marks[0].1.end);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, ..Default::default() })]
+
+        /// Any inline markup and any English (multi-byte text, one sentence or several): the
+        /// placement is nested and within the English, and the page is written without a panic.
+        #[test]
+        fn any_markup_is_placed_within_the_english(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Kata ", "Presiden ", "Joko Widodo", " — ", "café ", "2,5 persen", ". ", "Ia pergi", "<a href=\"/x\">", "</a>",
+                "<b>", "</b>", "<i>", "</i>", "<a href=\"/y\"><img src=i.png></a>", "<span>", "</span>", "<sup>1</sup>", "é",
+            ]), 1..30),
+            english in proptest::collection::vec(proptest::sample::select(vec!["Said ", "President ", "Joko Widodo", " — ", "café", "2.5 percent", ". ", "he went", "é", " "]), 1..20),
+            cut in 0usize..40,
+        ) {
+            let html = format!("<html><body><p>{}</p></body></html>", parts.concat());
+            let page = Page::parse(&html, Extract::All);
+            let Some(marks) = page.block_marks().next().map(<[Mark]>::to_vec) else { return Ok(()) };
+            let source = page.blocks().next().unwrap().to_string();
+            let text: String = english.concat().trim().to_string();
+            // One segment, or two cut at a character boundary of each side.
+            let split = |s: &str| (0..=s.len()).filter(|&i| s.is_char_boundary(i)).nth(cut % (s.chars().count() + 1)).unwrap_or(s.len());
+            let (s, e) = (split(&source), split(&text));
+            let segments = if s == 0 || e == 0 || s == source.len() || e == text.len() {
+                vec![(0..source.len(), 0..text.len())]
+            } else {
+                vec![(0..s, 0..e), (s..source.len(), e..text.len())]
+            };
+            let block = BlockEnglish { segments, text: text.clone(), source };
+            let mut counts = MarkCounts::default();
+            let placed = place(&marks, block, &mut counts);
+            for (i, (m, r)) in placed.marks.iter().enumerate() {
+                proptest::prop_assert!(*m < marks.len() && r.start < r.end && r.end <= text.len(), "{r:?} of {text:?}");
+                proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                for (_, o) in &placed.marks[..i] {
+                    proptest::prop_assert!(o.end <= r.start || (o.start <= r.start && r.end <= o.end), "{o:?} and {r:?} cross");
+                }
+            }
+            page.translated_page(&[placed]);
+        }
+    }
 }
