@@ -16,22 +16,16 @@ model's dev set) are skipped too. Plain Python, no environment needed:
 """
 import argparse
 import collections
-import glob
 import os
 import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEV_FILE, DEV_SIZE = "bmmt-news-valid", 400
+sys.path.insert(0, os.path.dirname(HERE))
+from training_text import pairs as training_pairs, read  # noqa: E402
 # The aligner's words: letters and digits, inner hyphens and apostrophes kept ("baru-baru", "don't").
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-
-def read(path):
-    lines = open(path, encoding="utf-8").read().splitlines()
-    if os.path.basename(path).startswith(DEV_FILE + "."):
-        lines = lines[:-DEV_SIZE]
-    return lines
 
 
 def words(line):
@@ -48,10 +42,7 @@ def main():
     ap.add_argument("--min-dice", type=float, default=0.08)
     ap.add_argument("--top", type=int, default=3)
     a = ap.parse_args()
-    pairs = []
-    for folder in ("train", "train-extra"):
-        for path in sorted(glob.glob(os.path.join(a.data, folder, "*.id"))):
-            pairs += zip(read(path), read(path[:-3] + ".en"))
+    pairs = training_pairs(a.data)
     sentences = len(pairs)
     for name in ("wordnet-bahasa", "freedict-eng-ind", "tico19-terms"):
         base = os.path.join(a.data, "lexicon", name)

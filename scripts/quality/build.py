@@ -17,22 +17,16 @@ Output: one word a line, most frequent in Indonesian first. Plain Python, no env
 """
 import argparse
 import collections
-import glob
 import os
 import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-DEV_FILE, DEV_SIZE = "bmmt-news-valid", 400
+sys.path.insert(0, os.path.dirname(HERE))
+from training_text import pairs  # noqa: E402
 # A lower-case word of letters, with inner hyphens ("baru-baru").
 WORD = re.compile(r"(?<![\w-])[^\W\d_A-Z]+(?:-[^\W\d_A-Z]+)*(?![\w-])")
-
-
-def read(path):
-    lines = open(path, encoding="utf-8").read().splitlines()
-    if os.path.basename(path).startswith(DEV_FILE + "."):
-        lines = lines[:-DEV_SIZE]
-    return lines
 
 
 def lower_words(lines):
@@ -54,11 +48,8 @@ def main():
     ap.add_argument("--min-length", type=int, default=3)
     ap.add_argument("--max-english-share", type=float, default=0.01)
     a = ap.parse_args()
-    sides = {"id": [], "en": []}
-    for folder in ("train", "train-extra"):
-        for path in sorted(glob.glob(os.path.join(a.data, folder, "*.id"))):
-            sides["id"] += read(path)
-            sides["en"] += read(path[:-3] + ".en")
+    training = pairs(a.data)
+    sides = {"id": [i for i, _ in training], "en": [e for _, e in training]}
     indonesian = lower_words(sides["id"])
     english = lower_words(sides["en"])
     lemmas = set()
