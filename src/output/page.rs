@@ -25,7 +25,8 @@ pub(crate) struct MarkCounts {
     pub(crate) whole: usize,
     /// Around whole sentences: the words did not tell where (the fallback).
     pub(crate) sentence: usize,
-    /// Not placed: their text was dropped (boilerplate the run leaves out).
+    /// Not placed: their text is not in the English (boilerplate the run leaves out, or
+    /// punctuation alone that the model left out).
     pub(crate) dropped: usize,
     /// Not placed: their siblings took all the words left to them.
     pub(crate) lost: usize,
@@ -186,6 +187,27 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
                     touches(&mark.range) && touches(&other.range)
                 })
         });
+        // Punctuation or symbols alone ("," in italics, a "↬" link): where the English has them,
+        // never a word's place.
+        let held = block.source[mark.range.clone()].trim();
+        if !held.chars().any(char::is_alphanumeric) {
+            let target = bounds.start as f64 + at * bounds.len() as f64;
+            let free = |r: &Range<usize>| siblings.iter().all(|t| r.end <= t.start || t.end <= r.start);
+            let found = block.text[bounds.clone()]
+                .match_indices(held)
+                .map(|(i, _)| bounds.start + i..bounds.start + i + held.len())
+                .filter(|r| !held.is_empty() && free(r))
+                .min_by(|a, b| (a.start as f64 - target).abs().total_cmp(&(b.start as f64 - target).abs()));
+            match found {
+                Some(r) => {
+                    counts.aligned += 1;
+                    placed.push((m, r));
+                    holders.push(holder);
+                }
+                None => counts.dropped += 1,
+            }
+            continue;
+        }
         let mut range = trim(&block.text, range.start..range.end.max(range.start));
         if range.is_empty() || (how == Found::Unsure && crowded) {
             // Its siblings took its words, or share its sentence while the words do not tell: the
@@ -267,6 +289,14 @@ mod tests {
         assert_eq!(counts.aligned, 2);
         assert_eq!(words, ["President Joko Widodo", "Joko Widodo"]);
         assert!(p.marks[0].1.start <= p.marks[1].1.start && p.marks[1].1.end <= p.marks[0].1.end);
+        // Punctuation alone takes the English's punctuation, never a word; gone from the English,
+        // it is not placed.
+        let (_, counts, words) = placed(
+            r#"<p>Ikuti kami di <a href="/t">Twitter</a><em>,</em> <a href="/f">Facebook</a> <a href="/x">↬</a>.</p>"#,
+            "Follow us on Twitter, Facebook.",
+        );
+        assert_eq!(words, ["Twitter", ",", "Facebook"]);
+        assert_eq!((counts.aligned, counts.dropped, counts.lost), (3, 1, 0));
         // Found by the property test below: a `<b>` inside an element that could not be placed
         // crossed a sibling of that element.
         let html = r#"<p>Presiden <sup>1</sup><b>Presiden <span><b>Joko Widodo</span><a href="/x">Kata </a></p>"#;
