@@ -186,53 +186,72 @@ impl Collapsed {
 const VISIBLE: &[&str] =
     &["img", "svg", "picture", "video", "audio", "iframe", "canvas", "object", "embed", "math", "button", "input", "select", "textarea"];
 
-/// The run's text, collapsed, with its inline elements: those named in [`INLINE`] (a link only
-/// with its `href`), and any element that holds the whole text; and its elements without text
-/// ([`Run::anchors`]).
-fn marks_of(nodes: &[NodeRef]) -> (String, Vec<Mark>, Vec<(usize, NodeId)>) {
-    fn walk(n: &NodeRef, text: &mut Collapsed, marks: &mut Vec<Mark>, anchors: &mut Vec<(usize, NodeId)>) {
+/// What one walk over a run's nodes reads: its text (collapsed), the text inside links, its
+/// inline elements and its elements without text.
+#[derive(Default)]
+struct RunText {
+    text: Collapsed,
+    link: Collapsed,
+    marks: Vec<Mark>,
+    anchors: Vec<(usize, NodeId)>,
+}
+
+impl RunText {
+    /// Read the run's nodes (skipping [`SKIPPED`] elements). Marks are the elements named in
+    /// [`INLINE`] (a link only with its `href`) and any element that holds the whole text.
+    fn of(nodes: &[NodeRef]) -> RunText {
+        let mut r = RunText::default();
+        // Inline elements with their place kept, whole-block or not.
+        let mut partial = Vec::new();
+        for n in nodes {
+            // Inside a link when an ancestor is one: a headline card (`<a><h3>..</h3></a>`).
+            let in_link = n.ancestors_it(None).any(|a| is_link(&a));
+            r.walk(n, in_link, &mut partial);
+        }
+        let len = r.text.text.len();
+        for a in &mut r.anchors {
+            a.0 = a.0.min(len);
+        }
+        let whole = 0..len;
+        let marks = std::mem::take(&mut r.marks);
+        r.marks = marks.into_iter().zip(partial).filter(|(m, partial)| *partial || m.range == whole).map(|(m, _)| m).collect();
+        // Outer before inner: by start, then longest first (the walk put inner ones first).
+        r.marks.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+        r
+    }
+
+    fn walk(&mut self, n: &NodeRef, in_link: bool, partial: &mut Vec<bool>) {
         if n.is_text() {
-            text.push(&n.text());
+            let t = n.text();
+            self.text.push(&t);
+            if in_link {
+                self.link.push(&t);
+            }
         } else if n.is_element() {
             let name = name_of(n);
             if SKIPPED.contains(&name.as_str()) {
                 if VISIBLE.contains(&name.as_str()) {
-                    anchors.push((text.next(), n.id));
+                    self.anchors.push((self.text.next(), n.id));
                 }
                 return;
             }
-            let start = text.next();
-            let (len, inner) = (text.text.len(), anchors.len());
+            let link = is_link(n);
+            let start = self.text.next();
+            let (len, inner) = (self.text.text.len(), self.anchors.len());
             for c in n.children_it(false) {
-                walk(&c, text, marks, anchors);
+                self.walk(&c, in_link || link, partial);
             }
-            if text.text.len() > len && name != "br" {
-                marks.push(Mark { range: start..text.text.len(), name, element: n.id });
-            } else if text.text.len() == len && (anchors.len() > inner || ["href", "id", "name"].iter().any(|a| n.has_attr(a))) {
+            let end = self.text.text.len();
+            if end > len && name != "br" {
+                partial.push(INLINE.contains(&name.as_str()) && (name != "a" || link));
+                self.marks.push(Mark { range: start..end, name, element: n.id });
+            } else if end == len && (self.anchors.len() > inner || ["href", "id", "name"].iter().any(|a| n.has_attr(a))) {
                 // A link around an image moves as one; so does an empty link or target of one.
-                anchors.truncate(inner);
-                anchors.push((start.min(text.text.len()), n.id));
+                self.anchors.truncate(inner);
+                self.anchors.push((start.min(end), n.id));
             }
         }
     }
-    let (mut text, mut marks, mut anchors) = (Collapsed::default(), Vec::new(), Vec::new());
-    for n in nodes {
-        walk(n, &mut text, &mut marks, &mut anchors);
-    }
-    let len = text.text.len();
-    for a in &mut anchors {
-        a.0 = a.0.min(len);
-    }
-    let whole = 0..text.text.len();
-    marks.retain(|m| m.range == whole || (INLINE.contains(&m.name.as_str()) && (m.name != "a" || is_markable_link(m, nodes))));
-    // Outer before inner: by start, then longest first (the walk put inner ones first).
-    marks.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
-    (text.text, marks, anchors)
-}
-
-/// A link that keeps its place: one with an `href` (an `<a name>` is an anchor).
-fn is_markable_link(m: &Mark, nodes: &[NodeRef]) -> bool {
-    nodes.first().and_then(|n| n.tree.get(&m.element)).is_some_and(|e| is_link(&e))
 }
 
 impl Run {
@@ -367,26 +386,6 @@ fn is_link(n: &NodeRef) -> bool {
     name_of(n) == "a" && n.has_attr("href")
 }
 
-/// The text under `n` (skipping [`SKIPPED`] elements), and the part of it inside links.
-fn text_into(n: &NodeRef, in_link: bool, text: &mut String, link: &mut String) {
-    if n.is_text() {
-        let t = n.text();
-        text.push_str(&t);
-        if in_link {
-            link.push_str(&t);
-        }
-    } else if n.is_element() {
-        let name = name_of(n);
-        if SKIPPED.contains(&name.as_str()) {
-            return;
-        }
-        let in_link = in_link || is_link(n);
-        for c in n.children_it(false) {
-            text_into(&c, in_link, text, link);
-        }
-    }
-}
-
 /// The text runs under `root`, in document order, and the elements among their ancestors
 /// that look like furniture.
 fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
@@ -394,20 +393,11 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
         n.descendants_it().any(|d| d.is_element() && names.contains(&name_of(&d).as_str()))
     }
     fn flush(run: &mut Vec<NodeRef>, container: &str, out: &mut Vec<Run>) {
-        let (mut text, mut link) = (String::new(), String::new());
-        for n in run.iter() {
-            // Inside a link when an ancestor is one: a headline card (`<a><h3>..</h3></a>`).
-            let in_link = n.ancestors_it(None).any(|a| is_link(&a));
-            text_into(n, in_link, &mut text, &mut link);
-        }
-        let text = collapse(&text);
-        if !text.is_empty() {
-            let link_chars = collapse(&link).chars().count();
-            let (marked, marks, anchors) = marks_of(run);
-            // The two walks read the same nodes; should they ever differ, the block keeps no marks.
-            let (marks, anchors) = if marked == text { (marks, anchors) } else { (Vec::new(), Vec::new()) };
+        let RunText { text, link, marks, anchors } = RunText::of(run);
+        if !text.text.is_empty() {
+            let link_chars = link.text.chars().count();
             let nodes = run.iter().map(|n| n.id).collect();
-            out.push(Run { nodes, text, container: container.to_string(), link_chars, marks, anchors });
+            out.push(Run { nodes, text: text.text, container: container.to_string(), link_chars, marks, anchors });
         }
         run.clear();
     }
