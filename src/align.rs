@@ -45,13 +45,23 @@ impl AlignedBlock {
     /// The English text of the block: its segments joined by a space.
     pub(crate) fn target(&self) -> String {
         let mut out = String::new();
+        self.push_target(&mut out);
+        out
+    }
+
+    /// Append the block's English ([`AlignedBlock::target`]) to `out`; each segment it shows,
+    /// with that segment's byte range in `out`.
+    pub(crate) fn push_target(&self, out: &mut String) -> Vec<(&AlignedSegment, Range<usize>)> {
+        let mut shown = Vec::new();
         for s in self.segments.iter().filter(|s| s.action != Action::Dropped && !s.target.is_empty()) {
-            if !out.is_empty() {
+            if !shown.is_empty() {
                 out.push(' ');
             }
+            let start = out.len();
             out.push_str(&s.target);
+            shown.push((s, start..out.len()));
         }
-        out
+        shown
     }
 }
 

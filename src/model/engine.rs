@@ -48,10 +48,11 @@ struct Batch {
 }
 
 /// The batches one engine call is decoded in: indices of `lengths` (source tokens with special
-/// tokens), each batch holding inputs of one padded length ([`PAD_TO`], at most `limit`), at most
-/// `cap` tokens (always at least one input), most tokens first so that replicas finish together.
-fn padded_batches(lengths: &[usize], cap: usize, limit: usize) -> Vec<Batch> {
-    let padded = |len: usize| len.div_ceil(PAD_TO).saturating_mul(PAD_TO).min(limit).max(len);
+/// tokens), each batch holding inputs of one padded length (the next multiple of `pad_to`, at
+/// most `limit`), at most `cap` tokens (always at least one input), most tokens first so that
+/// replicas finish together.
+fn padded_batches(lengths: &[usize], pad_to: usize, cap: usize, limit: usize) -> Vec<Batch> {
+    let padded = |len: usize| len.div_ceil(pad_to).saturating_mul(pad_to).min(limit).max(len);
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, &len) in lengths.iter().enumerate() {
         groups.entry(padded(len)).or_default().push(i);
@@ -579,7 +580,8 @@ impl Engine {
         }
         let source: Vec<Vec<String>> = inputs.iter().map(|t| self.wrap_source(t)).collect();
         let lengths: Vec<usize> = source.iter().map(Vec::len).collect();
-        let batches = padded_batches(&lengths, self.running.batch_tokens, self.info.max_input_tokens);
+        // The padding the decisive options record is the padding applied.
+        let batches = padded_batches(&lengths, self.decoding.inputs_padded_to, self.running.batch_tokens, self.info.max_input_tokens);
         let options = TranslationOptions::<String, String> {
             beam_size: self.decoding.beam,
             max_decoding_length: self.decoding.max_decoding_length,
@@ -672,17 +674,17 @@ mod tests {
     fn batches_hold_one_padded_length_each_within_the_cap() {
         // 50 inputs of 24 tokens: two even batches within 1,024 tokens (not 41 + 9), a row left
         // for the filler.
-        let b = padded_batches(&[24; 50], 1024, 512);
+        let b = padded_batches(&[24; 50], PAD_TO, 1024, 512);
         assert_eq!(b.iter().map(|b| b.rows.len()).collect::<Vec<_>>(), [25, 25]);
         assert!(b.iter().all(|b| b.padded == 24));
         // Lengths 17 to 24 share one padded length; 25 starts the next; the model's limit caps it.
-        let b = padded_batches(&[17, 24, 25, 300], 1024, 301);
+        let b = padded_batches(&[17, 24, 25, 300], PAD_TO, 1024, 301);
         assert_eq!(b.iter().map(|b| (b.rows.clone(), b.padded)).collect::<Vec<_>>(), [(vec![3], 301), (vec![0, 1], 24), (vec![2], 32)]);
         // Mixed lengths: one padded length per batch, never below an input's length, every input
         // once, the cap kept with the filler row (an input longer than the cap goes alone), the
         // batches with most tokens first.
         let lengths: Vec<usize> = (0..300).map(|i| 3 + (i * 37) % 60).chain([2000, 7]).collect();
-        let batches = padded_batches(&lengths, 1024, 4096);
+        let batches = padded_batches(&lengths, PAD_TO, 1024, 4096);
         let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.rows.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
@@ -699,8 +701,8 @@ mod tests {
             s.sort_unstable();
             s
         };
-        assert_eq!(sizes(&batches), sizes(&padded_batches(&reversed, 1024, 4096)));
-        assert!(padded_batches(&[], 1024, 512).is_empty());
+        assert_eq!(sizes(&batches), sizes(&padded_batches(&reversed, PAD_TO, 1024, 4096)));
+        assert!(padded_batches(&[], PAD_TO, 1024, 512).is_empty());
     }
 
     #[test]

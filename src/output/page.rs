@@ -2,7 +2,7 @@
 //! input beside the formats asked for. The page keeps everything else as it was (head,
 //! navigation, images, links, blocks kept verbatim): [`Page::translated_page`]. Links, bold,
 //! italics and the like inside a translated block go around the English words that translate
-//! the words they held ([`wordalign`]); where the words do not tell, around the English of the
+//! the words they held ([`crate::text::wordalign`]); where the words do not tell, around the English of the
 //! whole sentence, so that no link is lost.
 
 use std::io::{self, Write};
@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::align::AlignedDocument;
 use crate::input::blocks::lines;
 use crate::input::html::{Mark, Page, Placed};
-use crate::text::wordalign::{self, Found};
+use crate::text::wordalign::{Alignment, Found};
 
 /// Written after the input's stem.
 pub(crate) const SUFFIX: &str = "en.html";
@@ -65,16 +65,8 @@ fn english_blocks(aligned: &AlignedDocument) -> Vec<BlockEnglish> {
             if !en.is_empty() || b.span.start > pos {
                 en.push_str(&text[pos..b.span.start]);
             }
-            // As AlignedBlock::target joins them.
-            let mut first = true;
-            for s in b.segments.iter().filter(|s| s.action != crate::text::plan::Action::Dropped && !s.target.is_empty()) {
-                if !first {
-                    en.push(' ');
-                }
-                first = false;
-                let start = en.len();
-                en.push_str(&s.target);
-                segments.push((s.span.start - line.start..s.span.end - line.start, start..en.len()));
+            for (s, range) in b.push_target(&mut en) {
+                segments.push((s.span.start - line.start..s.span.end - line.start, range));
             }
             pos = b.span.end;
         }
@@ -103,10 +95,22 @@ fn free_word(text: &str, bounds: Range<usize>, taken: &[Range<usize>], at: f64) 
             _ => {}
         }
     }
-    words
-        .into_iter()
-        .filter(|w| taken.iter().all(|t| w.end <= t.start || t.end <= w.start))
-        .min_by(|a, b| (a.start as f64 - target).abs().total_cmp(&(b.start as f64 - target).abs()))
+    nearest(words.into_iter().filter(|w| apart(w, taken)), target)
+}
+
+/// Whether `r` overlaps none of `taken`.
+fn apart(r: &Range<usize>, taken: &[Range<usize>]) -> bool {
+    taken.iter().all(|t| r.end <= t.start || t.end <= r.start)
+}
+
+/// The range that starts nearest to byte `target`.
+fn nearest(ranges: impl Iterator<Item = Range<usize>>, target: f64) -> Option<Range<usize>> {
+    ranges.min_by(|a, b| (a.start as f64 - target).abs().total_cmp(&(b.start as f64 - target).abs()))
+}
+
+/// Whether mark `inner` lies within mark `outer` in the source.
+fn within(inner: &Mark, outer: &Mark) -> bool {
+    outer.range.start <= inner.range.start && inner.range.end <= outer.range.end
 }
 
 /// `range` of `text` without the spaces at its ends.
@@ -122,25 +126,27 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         return Placed::from(block.text); // kept verbatim: the page's block is left as it was
     }
     let links = marks.iter().filter(|m| m.name == "a").count();
-    // (mark, English range), with each mark's parent among the marks before it.
+    // Each mark's parent in the source: the nearest mark before it that holds it.
+    let parents: Vec<Option<usize>> = (0..marks.len()).map(|m| (0..m).rev().find(|&p| within(&marks[m], &marks[p]))).collect();
+    // (mark, English range), and the placed mark each went inside (its nearest placed ancestor).
     let mut placed: Vec<(usize, Range<usize>)> = Vec::new();
-    // The placed mark each placed mark went inside (its nearest placed ancestor).
     let mut holders: Vec<Option<usize>> = Vec::new();
-    let mut parents: Vec<Option<usize>> = Vec::new();
+    // Each sentence's words linked once, for the first mark in it.
+    let aligned: Vec<std::cell::OnceCell<Alignment>> = block.segments.iter().map(|_| std::cell::OnceCell::new()).collect();
     for (m, mark) in marks.iter().enumerate() {
-        let parent = (0..m).rev().find(|&p| marks[p].range.start <= mark.range.start && mark.range.end <= marks[p].range.end);
-        parents.push(parent);
         // The English of the mark in each sentence it touches, and of those sentences.
         let mut found: Option<(Range<usize>, Found)> = None;
         let mut sentences: Option<Range<usize>> = None;
         let mut at = 0.0; // where the mark starts in its first sentence, 0 to 1
-        for (src, en) in &block.segments {
+        for (k, (src, en)) in block.segments.iter().enumerate() {
             let from = mark.range.start.max(src.start);
             let to = mark.range.end.min(src.end);
             if from >= to {
                 continue;
             }
-            let (range, how) = wordalign::project(&block.source[src.clone()], from - src.start..to - src.start, &block.text[en.clone()]);
+            let (range, how) = aligned[k]
+                .get_or_init(|| Alignment::new(&block.source[src.clone()], &block.text[en.clone()]))
+                .project(from - src.start..to - src.start);
             // Unsure: the whole sentence.
             let range = range.map_or(en.clone(), |r| en.start + r.start..en.start + r.end);
             found = Some(match found {
@@ -160,8 +166,7 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         // Within its nearest placed ancestor's English (an ancestor not placed does not count),
         // apart from the English of the others placed inside that one.
         let mut range = range;
-        let contains = |p: usize| marks[p].range.start <= mark.range.start && mark.range.end <= marks[p].range.end;
-        let holder = placed.iter().rev().find(|(p, _)| contains(*p)).cloned();
+        let holder = placed.iter().rev().find(|(p, _)| within(mark, &marks[*p])).cloned();
         if let Some((_, r)) = &holder {
             range = range.start.max(r.start)..range.end.min(r.end);
             if range.start >= range.end {
@@ -172,16 +177,14 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         let holder = holder.map(|(p, _)| p);
         let siblings: Vec<Range<usize>> = placed.iter().zip(&holders).filter(|(_, h)| **h == holder).map(|((_, r), _)| r.clone()).collect();
         for r in &siblings {
-            if range.start < r.end && r.start < range.end {
+            if !apart(&range, std::slice::from_ref(r)) {
                 range = if range.start < r.start { range.start..r.start } else { r.end.max(range.start)..range.end };
             }
         }
         // Unsure beside siblings in its sentence: the sentence is not its to take.
         let crowded = marks.iter().enumerate().any(|(o, other)| {
             o != m
-                && parents.get(o).copied().unwrap_or_else(|| {
-                    (0..o).rev().find(|&p| marks[p].range.start <= other.range.start && other.range.end <= marks[p].range.end)
-                }) == parent
+                && parents[o] == parents[m]
                 && block.segments.iter().any(|(src, _)| {
                     let touches = |r: &Range<usize>| r.start < src.end && src.start < r.end;
                     touches(&mark.range) && touches(&other.range)
@@ -192,12 +195,13 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         let held = block.source[mark.range.clone()].trim();
         if !held.chars().any(char::is_alphanumeric) {
             let target = bounds.start as f64 + at * bounds.len() as f64;
-            let free = |r: &Range<usize>| siblings.iter().all(|t| r.end <= t.start || t.end <= r.start);
-            let found = block.text[bounds.clone()]
-                .match_indices(held)
-                .map(|(i, _)| bounds.start + i..bounds.start + i + held.len())
-                .filter(|r| !held.is_empty() && free(r))
-                .min_by(|a, b| (a.start as f64 - target).abs().total_cmp(&(b.start as f64 - target).abs()));
+            let found = nearest(
+                block.text[bounds.clone()]
+                    .match_indices(held)
+                    .map(|(i, _)| bounds.start + i..bounds.start + i + held.len())
+                    .filter(|r| !held.is_empty() && apart(r, &siblings)),
+                target,
+            );
             match found {
                 Some(r) => {
                     counts.aligned += 1;

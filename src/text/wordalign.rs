@@ -73,11 +73,37 @@ pub(crate) enum Found {
     Unsure,
 }
 
+/// A sentence and its translation, their words linked once for all the parts projected.
+pub(crate) struct Alignment {
+    src: Vec<Word>,
+    tgt: Vec<Word>,
+    /// strength[i][j]: how surely source word i translates as English word j.
+    strength: Vec<Vec<u8>>,
+}
+
+impl Alignment {
+    pub(crate) fn new(source: &str, english: &str) -> Alignment {
+        let (src, tgt) = (words(source), words(english));
+        let strength = src.iter().map(|s| tgt.iter().map(|t| link(&s.lower, &t.lower)).collect()).collect();
+        Alignment { src, tgt, strength }
+    }
+
+    /// The English (a byte range of the translation, whole words) of the part `span` (a byte
+    /// range of the source).
+    pub(crate) fn project(&self, span: Range<usize>) -> (Option<Range<usize>>, Found) {
+        let Alignment { src, tgt, strength } = self;
+        project_words(src, tgt, strength, span)
+    }
+}
+
 /// The English (a byte range of `english`, whole words) of the part `span` (a byte range of
 /// `source`) of a sentence whose translation is `english`.
-pub(crate) fn project(source: &str, span: Range<usize>, english: &str) -> (Option<Range<usize>>, Found) {
-    let src = words(source);
-    let tgt = words(english);
+#[cfg(test)]
+fn project(source: &str, span: Range<usize>, english: &str) -> (Option<Range<usize>>, Found) {
+    Alignment::new(source, english).project(span)
+}
+
+fn project_words(src: &[Word], tgt: &[Word], strength: &[Vec<u8>], span: Range<usize>) -> (Option<Range<usize>>, Found) {
     // A word belongs to the part when its middle does; a part inside one word ("1" of
     // "Pietrobon1") has that word.
     let mut inside: Vec<bool> = src.iter().map(|w| span.contains(&((w.range.start + w.range.end) / 2))).collect();
@@ -86,14 +112,12 @@ pub(crate) fn project(source: &str, span: Range<usize>, english: &str) -> (Optio
     }
     let all = |r: &[Word]| r.first().map(|f| f.range.start).zip(r.last().map(|l| l.range.end)).map(|(a, b)| a..b);
     if inside.iter().all(|&i| i) && !inside.is_empty() {
-        return (all(&tgt), Found::Whole);
+        return (all(tgt), Found::Whole);
     }
     let part = inside.iter().filter(|&&i| i).count();
     if part == 0 || tgt.is_empty() {
         return (None, Found::Unsure);
     }
-    // strength[i][j]: how surely source word i translates as English word j.
-    let strength: Vec<Vec<u8>> = src.iter().map(|s| tgt.iter().map(|t| link(&s.lower, &t.lower)).collect()).collect();
     let by = |j: usize, part: bool| (0..src.len()).filter(|&i| inside[i] == part).map(|i| strength[i][j]).max().unwrap_or(0);
     // English words the part claims more surely than the rest of the sentence, and those the
     // rest claims more surely ("Jokowi" outside a link on "Joko Widodo").
