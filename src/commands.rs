@@ -1,23 +1,19 @@
 //! The commands of the `terjemah` binary, as library calls: main.rs parses arguments into
 //! these structs and maps the results to exit codes.
 
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::model::{discover, Engine};
 use crate::options::{Mode, Plan, TranslateArgs};
-use crate::output::AtomicFile;
 use crate::run::manifest;
-use crate::run::progress::{notice, Progress};
-use crate::run::{self, lines, Job, Translating};
+use crate::run::progress::Progress;
+use crate::run::{self, Job, Translating};
 use crate::text::glossary::Glossary;
 
 pub mod eval;
 pub mod vmap;
-
-/// Lines per chunk in line mode: small enough to stream, large enough to batch well.
-const LINE_CHUNK: usize = 2000;
 
 /// Run `translate`; Ok(false) when some documents failed (each was reported).
 pub fn translate(args: TranslateArgs) -> Result<bool> {
@@ -25,57 +21,28 @@ pub fn translate(args: TranslateArgs) -> Result<bool> {
     let engine = Engine::load(&plan.model, &plan.engine)?;
     let glossary = plan.glossary.as_deref().map(Glossary::load).transpose()?;
     let with = Translating { engine: &engine, glossary: glossary.as_ref(), low_confidence: plan.low_confidence };
-    let (mut tm, tm_note) = run::usable_tm(&plan.memory, with)?;
+    let (tm, tm_note) = run::usable_tm(&plan.memory, with)?;
 
-    let (input, out) = match &plan.mode {
-        Mode::Stdin | Mode::Lines { .. } => {
-            if let Some(n) = &tm_note {
-                notice(plan.progress, n);
-            }
-            match &plan.mode {
-                Mode::Lines { input, out } => (input, out),
-                _ => {
-                    lines::run_stdin(with, tm.as_mut(), plan.boilerplate, plan.progress, &mut io::stdout().lock())?;
-                    return Ok(true);
-                }
-            }
-        }
-        Mode::Articles(articles) => {
-            let job = Job { plan: &plan, with, tm, notes: tm_note.into_iter().collect() };
-            return Ok(summarize(&plan, run::articles::run(job, articles)?));
-        }
-        Mode::Datasets(datasets) => {
-            let job = Job { plan: &plan, with, tm, notes: tm_note.into_iter().collect() };
-            return Ok(summarize(&plan, run::datasets::run(job, datasets)?));
-        }
+    let job = Job { plan: &plan, with, tm, notes: tm_note.into_iter().collect() };
+    let summary = match &plan.mode {
+        Mode::Stdin(stream) => run::lines::run(job, stream, false)?,
+        Mode::Lines(stream) => run::lines::run(job, stream, true)?,
+        Mode::Articles(articles) => run::articles::run(job, articles)?,
+        Mode::Datasets(datasets) => run::datasets::run(job, datasets)?,
     };
-    let (mut reader, name): (Box<dyn io::BufRead>, PathBuf) = match input {
-        Some(p) => (Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)), p.clone()),
-        None => (Box::new(io::stdin().lock()), PathBuf::from("-")),
-    };
-    match out {
-        Some(p) => {
-            let mut file = AtomicFile::create(p)?;
-            lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut file, p)?;
-            file.commit()?;
-        }
-        None => {
-            let stdout = Path::new("standard output");
-            lines::run_lines(with, tm.as_mut(), &mut reader, &name, LINE_CHUNK, &mut io::BufWriter::new(io::stdout().lock()), stdout)?;
-        }
-    }
-    Ok(true)
+    Ok(summarize(&plan, summary))
 }
 
-/// The summary line of a run over files (articles or datasets); true when no document failed.
+/// The summary line of a run (all modes); true when no document failed.
 fn summarize(plan: &Plan, summary: run::Summary) -> bool {
     let c = &summary.counts;
     if plan.progress == Progress::Auto {
+        let what = match summary.lines {
+            Some(n) => format!("{n} lines ("),
+            None => format!("{} of {} documents ({} up to date; ", c.succeeded, c.documents, c.up_to_date),
+        };
         eprintln!(
-            "translated {} of {} documents ({} up to date; {} sentences, {} from the model, {} from memory) in {:.1}s{}",
-            c.succeeded,
-            c.documents,
-            c.up_to_date,
+            "translated {what}{} sentences, {} from the model, {} from memory) in {:.1}s{}",
             c.translated_segments,
             c.unique_translated,
             c.tm_hits,
@@ -112,7 +79,7 @@ pub fn list_models(dirs: Vec<PathBuf>, json: bool) -> Result<bool> {
                 }
             }
         };
-        writeln!(out, "{line}").map_err(|e| Error::io("-", e))?;
+        writeln!(out, "{line}").map_err(|e| Error::io("standard output", e))?;
     }
     Ok(all_ok)
 }

@@ -76,6 +76,10 @@ pub struct TranslateArgs {
     /// Progress as JSON lines on stderr (events: start, failure, warning, note, progress, done)
     #[arg(long, conflicts_with = "quiet")]
     pub(crate) json: bool,
+    /// Write the run's manifest (model, decisive options, counts, timings) to FILE: for --lines
+    /// and `-`, which write nothing else (a run over files writes OUT/manifest.json)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) manifest: Option<PathBuf>,
     /// Translate every document again, even those whose outputs in --out are current
     #[arg(long)]
     pub(crate) force: bool,
@@ -137,14 +141,23 @@ pub(crate) struct Plan {
 #[derive(Clone, Debug)]
 pub(crate) enum Mode {
     /// `-`: standard input as one article, its English to standard output.
-    Stdin,
+    Stdin(StreamPlan),
     /// `--lines`: each line on its own, from a file (else standard input) to a file (else
     /// standard output).
-    Lines { input: Option<PathBuf>, out: Option<PathBuf> },
+    Lines(StreamPlan),
     /// Files and folders of articles into an output folder.
     Articles(ArticlesPlan),
     /// JSONL/CSV/TSV datasets, record by record, into an output folder.
     Datasets(DatasetsPlan),
+}
+
+/// A streaming run: one input (`None`: standard input) to one output (`None`: standard output).
+#[derive(Clone, Debug)]
+pub(crate) struct StreamPlan {
+    pub(crate) input: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
+    /// `--manifest FILE`: where the run's manifest goes (none without it).
+    pub(crate) manifest: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug)]
@@ -254,6 +267,7 @@ impl TranslateArgs {
             ("--fields", self.fields.is_some()),
             ("--id-field", self.id_field.is_some()),
             ("--target-suffix", self.target_suffix.is_some()),
+            ("--manifest", self.manifest.is_some()),
         ];
         let refuse = |takes: &[&str], what: &str| -> Result<()> {
             let extra: Vec<&str> = given.iter().filter(|(name, on)| *on && !takes.contains(name)).map(|(name, _)| *name).collect();
@@ -271,15 +285,16 @@ impl TranslateArgs {
             if datasets > 0 {
                 return usage("--lines reads plain text, one segment a line; a dataset is translated without it".into());
             }
-            refuse(&[], "--lines (one English line per input line, nothing else written)")?;
-            return Ok(Mode::Lines { input: self.inputs.first().filter(|p| !stdin(p)).cloned(), out: self.out.clone() });
+            refuse(&["--manifest"], "--lines (one English line per input line, nothing else written)")?;
+            let input = self.inputs.first().filter(|p| !stdin(p)).cloned();
+            return Ok(Mode::Lines(StreamPlan { input, out: self.out.clone(), manifest: self.manifest.clone() }));
         }
         if self.inputs.iter().any(stdin) {
             if self.out.is_some() {
                 return usage("`-` writes English to standard output; save it with `> FILE` instead of --out".into());
             }
-            refuse(&[], "standard input (`-`: its English goes to standard output)")?;
-            return Ok(Mode::Stdin);
+            refuse(&["--manifest"], "standard input (`-`: its English goes to standard output)")?;
+            return Ok(Mode::Stdin(StreamPlan { input: None, out: None, manifest: self.manifest.clone() }));
         }
         if datasets > 0 {
             refuse(&["--formats", "--force", "--chunk-sentences", "--fields", "--id-field", "--target-suffix"], "datasets")?;
@@ -398,6 +413,12 @@ mod tests {
         assert!(err.contains("--target-suffix does not apply to files and folders of articles"), "{err}");
         let err = with(vec!["folder".into()], None, &|_| {}).unwrap();
         assert!(err.contains("--out DIR is required"), "{err}");
+        let err = with(vec!["folder".into()], Some("o"), &|a| a.manifest = Some("m.json".into())).unwrap();
+        assert!(err.contains("--manifest does not apply to files and folders of articles"), "{err}");
+        let err = with(vec![data.clone()], Some("o"), &|a| a.manifest = Some("m.json".into())).unwrap();
+        assert!(err.contains("--manifest does not apply to datasets"), "{err}");
+        assert!(with(vec!["x.txt".into()], None, &|a| (a.lines, a.manifest) = (true, Some("m.json".into()))).is_none());
+        assert!(with(vec!["-".into()], None, &|a| a.manifest = Some("m.json".into())).is_none());
     }
 
     #[test]

@@ -216,6 +216,44 @@ fn line_mode_keeps_one_line_per_line() {
     assert_ok(&o);
     assert_eq!(fs::read_to_string(&dst).unwrap(), out);
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+    let summary = stderr(&o);
+    assert!(summary.contains("translated 5 lines (3 sentences"), "the summary a run over files gives: {summary}");
+}
+
+/// `--manifest FILE` records a streamed run the way a run over files records its folder: the
+/// model, the decisive options and their key, the counts, the timings, the one document.
+#[test]
+fn streamed_runs_write_a_manifest_when_asked() {
+    let m = model("tiny-marian");
+    let dir = tempfile::tempdir().unwrap();
+    let (src, dst, lines_manifest) = (dir.path().join("test.id"), dir.path().join("test.en"), dir.path().join("lines.json"));
+    fs::write(&src, "Presiden tiba di Jakarta.\n\nHarga naik. Warga mengeluh.\n").unwrap();
+    let (s, d, lm, mm) = (src.to_str().unwrap(), dst.to_str().unwrap(), lines_manifest.to_str().unwrap(), m.to_str().unwrap());
+    let o = run(&["translate", "--lines", s, "--out", d, "--manifest", lm, "--model", mm, "--max-decoding-length", "12", "--no-tm"]);
+    assert_ok(&o);
+    let lines = read_json(&lines_manifest);
+    assert_eq!(lines["complete"], true);
+    assert_eq!((lines["counts"]["documents"].as_u64(), lines["counts"]["succeeded"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(lines["counts"]["translated_segments"], 2, "two non-empty lines, each whole: {lines}");
+    assert_eq!(lines["options"]["lines"], true);
+    assert_eq!(lines["options"]["decisive"]["beam"].as_u64(), Some(2));
+    let doc = &lines["documents"][0];
+    assert_eq!((doc["source"].as_str(), doc["outputs"][0].as_str()), (Some(s), Some(d)));
+    assert_eq!((doc["segments"].as_u64(), doc["translated"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(doc["options_key"], lines["options_key"]);
+    assert!(lines["timings"]["total_s"].as_f64().unwrap() > 0.0);
+
+    // Standard input as one article: the same record, its sentences split.
+    let stdin_manifest = dir.path().join("stdin.json");
+    let sm = stdin_manifest.to_str().unwrap();
+    let o =
+        run_stdin(&["translate", "-", "--manifest", sm, "--model", mm, "--max-decoding-length", "12", "--no-tm"], &fs::read(&src).unwrap());
+    assert_ok(&o);
+    let article = read_json(&stdin_manifest);
+    assert_eq!(article["options"]["lines"], false);
+    assert_eq!(article["counts"]["translated_segments"], 3, "{article}");
+    assert_eq!(article["documents"][0]["source_hash"], doc["source_hash"], "the same bytes read");
+    assert_eq!((article["documents"][0]["source"].as_str(), article["documents"][0]["outputs"][0].as_str()), (Some("-"), Some("-")));
 }
 
 /// A Title Case title goes to the model in sentence case and its English comes back in Title
@@ -374,4 +412,28 @@ fn compute_type_is_measured_once_then_cached() {
 
     let (given, why, _) = translate(&dir.path().join("c"), &["--compute-type", "int8"]);
     assert_eq!((given.as_str(), why.as_str()), ("int8", "given (--compute-type)"));
+}
+
+/// A compute type this build cannot run is the user's choice to change (exit 2, naming the
+/// type and what works), not a broken model.
+#[test]
+fn a_compute_type_the_build_lacks_is_a_usage_error() {
+    let (m, seed) = (model("tiny-marian"), seed_article());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "translate",
+        seed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        m.to_str().unwrap(),
+        "--compute-type",
+        "int16",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("--compute-type int16") && err.contains("MKL") && err.contains("int8"), "{err}");
+    assert!(!err.contains("corrupt"), "not blamed on the model: {err}");
+    assert!(!out.join("manifest.json").exists());
 }

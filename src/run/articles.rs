@@ -25,7 +25,7 @@ use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
 use crate::run::{complete_manifest, report_setup, write_json, DocumentDecisive, Job, SentenceDecisive, Summary};
-use crate::text::plan::{plan, Action, Boilerplate};
+use crate::text::plan::{plan, Boilerplate};
 
 /// A document as the reader hands it on: structured, up to date (skipped), or failed.
 enum Loaded {
@@ -100,23 +100,11 @@ impl Outputs<'_> {
             inline_elements = Some(counts);
             outputs.push(path);
         }
-        let segments = || aligned.segments().map(|(_, _, _, seg)| seg);
-        let flags = crate::quality::count(segments().flat_map(|seg| &seg.flags)).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        Ok(DocumentEntry {
-            source: input.path,
-            outputs,
-            source_hash: hash,
-            model_fingerprint: self.fingerprint.to_string(),
-            options_key: self.key.to_string(),
-            blocks: aligned.blocks.len(),
-            segments: segments().count(),
-            translated: segments().filter(|seg| seg.action == Action::Translated).count(),
-            flagged: segments().filter(|seg| !seg.flags.is_empty()).count(),
-            flags,
-            warnings,
-            scores: Vec::new(),
-            inline_elements,
-        })
+        let mut entry = DocumentEntry::new(input.path, outputs, hash, self.fingerprint, self.key);
+        entry.add(&aligned);
+        entry.warnings = warnings;
+        entry.inline_elements = inline_elements;
+        Ok(entry)
     }
 }
 
@@ -218,7 +206,7 @@ pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
     }
     report.finish(&manifest.counts, elapsed);
     drop(outdir);
-    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed, lines: None })
 }
 
 /// The translate stage (the calling thread): one engine call per chunk. Returns the seconds
@@ -319,7 +307,7 @@ fn record(manifest: &mut Manifest, report: &Reporter, outcome: std::result::Resu
 }
 
 /// The source hash the manifest records (and resumed runs compare).
-fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 

@@ -234,5 +234,5 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
     complete_manifest(&mut manifest, counts, translate_s, elapsed, &manifest_path)?;
     report.finish(&manifest.counts, elapsed);
     drop(outdir);
-    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed })
+    Ok(Summary { counts: manifest.counts, failures: manifest.failures, elapsed_s: elapsed, lines: None })
 }

@@ -113,6 +113,40 @@ pub(crate) struct ArticleScore {
 }
 
 impl DocumentEntry {
+    /// The entry of a document with no segments counted yet ([`DocumentEntry::add`] counts them).
+    pub(crate) fn new(source: PathBuf, outputs: Vec<PathBuf>, source_hash: String, model_fingerprint: &str, options_key: &str) -> Self {
+        DocumentEntry {
+            source,
+            outputs,
+            source_hash,
+            model_fingerprint: model_fingerprint.to_string(),
+            options_key: options_key.to_string(),
+            blocks: 0,
+            segments: 0,
+            translated: 0,
+            flagged: 0,
+            flags: HashMap::new(),
+            warnings: Vec::new(),
+            scores: Vec::new(),
+            inline_elements: None,
+        }
+    }
+
+    /// Count the blocks, segments and quality flags of `aligned` (all of the document, or one
+    /// chunk of a streamed one) into this entry.
+    pub(crate) fn add(&mut self, aligned: &crate::align::AlignedDocument) {
+        use crate::text::plan::Action;
+        self.blocks += aligned.blocks.len();
+        for (_, _, _, seg) in aligned.segments() {
+            self.segments += 1;
+            self.translated += usize::from(seg.action == Action::Translated);
+            self.flagged += usize::from(!seg.flags.is_empty());
+        }
+        for (name, n) in crate::quality::count(aligned.segments().flat_map(|(_, _, _, seg)| &seg.flags)) {
+            *self.flags.entry(name.to_string()).or_default() += n;
+        }
+    }
+
     /// True when this entry describes outputs made from `source_hash` with the same model and
     /// options, and every output it lists (one per requested format) is still there.
     pub(crate) fn is_current(&self, source_hash: &str, fingerprint: &str, options_key: &str, expected_outputs: &[PathBuf]) -> bool {

@@ -56,6 +56,8 @@ pub(crate) struct Summary {
     pub(crate) failures: Vec<Failure>,
     /// Wall-clock seconds.
     pub(crate) elapsed_s: f64,
+    /// Lines translated, in line mode.
+    pub(crate) lines: Option<usize>,
 }
 
 /// What decides a sentence's English besides the model: the engine's resolved decoding (all of

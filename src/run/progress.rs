@@ -119,9 +119,7 @@ impl Reporter {
 
     pub(crate) fn finish(&self, counts: &Counts, seconds: f64) {
         self.clear();
-        if self.mode == Progress::Json {
-            event(json!({"event": "done", "seconds": seconds, "counts": counts}));
-        }
+        done(self.mode, counts, seconds);
     }
 
     pub(crate) fn clear(&self) {
@@ -137,5 +135,12 @@ pub(crate) fn notice(mode: Progress, msg: &str) {
     match mode {
         Progress::Json => event(json!({"event": "note", "message": msg})),
         _ => eprintln!("{msg}"),
+    }
+}
+
+/// The end of a run: with `--json`, the `done` event with the run's counts.
+pub(crate) fn done(mode: Progress, counts: &Counts, seconds: f64) {
+    if mode == Progress::Json {
+        event(json!({"event": "done", "seconds": seconds, "counts": counts}));
     }
 }
