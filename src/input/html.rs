@@ -347,15 +347,32 @@ fn looks_like_furniture(n: &NodeRef, words: usize) -> Option<Look> {
 fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) -> Vec<bool> {
     let total: usize = weight.iter().sum();
     let mut out = vec![false; runs.len()];
-    for m in elements.iter().filter(|e| e.looks.is_some_and(|l| names || l != Look::Name)) {
+    let marked: Vec<&Element> = elements.iter().filter(|e| e.looks.is_some_and(|l| names || l != Look::Name)).collect();
+    let mut heavy = Vec::new();
+    for m in &marked {
         let held: usize = weight[m.runs.clone()].iter().sum();
         if total > 0 && held * 2 >= total {
+            // A list of links that big is what the page is (a directory), not furniture.
+            if m.looks != Some(Look::Links) {
+                heavy.push(m.runs.clone());
+            }
             continue;
         }
         out[m.runs.clone()].iter_mut().for_each(|f| *f = true);
     }
+    // A marked element holding most of the weight is the article's wrapper only when the
+    // article starts inside it: comments longer than the post they follow hold most of it too.
+    if let Some(lead) = (0..runs.len()).find(|&i| weight[i] >= LEAD_CHARS && !out[i]) {
+        for r in heavy.into_iter().filter(|r| !r.contains(&lead)) {
+            out[r].iter_mut().for_each(|f| *f = true);
+        }
+    }
     out
 }
+
+/// Fewest characters of the paragraph an article starts with (a teaser line or a byline is
+/// shorter).
+const LEAD_CHARS: usize = 120;
 
 /// An HTML page cut into text blocks, with those chosen for translation.
 pub struct Page {
@@ -544,6 +561,9 @@ fn main_blocks(html: &str, runs: &[Run], elements: &[Element], warnings: &mut Ve
         }
         chosen = dense;
     }
+    if let Some(k) = comments_start(runs, &chosen) {
+        chosen.truncate(k);
+    }
     // The headline, first: Readability gives it apart from the content.
     let headline = (0..runs.len())
         .find(|&i| runs[i].container == "h1" && (runs[i].text == *title || title.contains(&runs[i].text)))
@@ -554,6 +574,40 @@ fn main_blocks(html: &str, runs: &[Run], elements: &[Element], warnings: &mut Ve
         chosen.insert(0, h);
     }
     chosen
+}
+
+/// The heading of a comment section or a reply form ("Comments", "46 Comments on “...”",
+/// "Leave a Reply", "Komentar"), whole. Not "Comments (0)" (a post's link on a blog's front
+/// page) nor "Response to ..." (an article's title).
+static COMMENTS_HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?xi)^(?:
+            \d+\s+(?:comments?|responses?|replies|komentar|tanggapan)(?:\s+(?:on|to|for|untuk)\b.*)?
+          | (?:reader\s+|user\s+)?(?:comments|komentar)
+          | (?:leave|post|add|write|tulis|berikan|kirim)\s+(?:a\s+|your\s+)?(?:reply|comment|response|komentar)\b.*
+        )[\s:.]*$",
+    )
+    .expect("valid regex")
+});
+
+/// Most words of a comment section's heading.
+const COMMENTS_HEADING_WORDS: usize = 20;
+
+/// Where the comments start among the `chosen` blocks: the first comment-section heading after
+/// an article's worth of text. Readability takes comments along when they sit beside the post
+/// in one container, and the readers' words are not the article.
+fn comments_start(runs: &[Run], chosen: &[usize]) -> Option<usize> {
+    let mut before = 0;
+    for (k, &i) in chosen.iter().enumerate() {
+        let r = &runs[i];
+        if before >= HEADLINE_BODY_WORDS && words(&r.text) <= COMMENTS_HEADING_WORDS && COMMENTS_HEADING.is_match(&r.text) {
+            return Some(k);
+        }
+        if !r.is_link() {
+            before += words(&r.text);
+        }
+    }
+    None
 }
 
 /// Least words (outside links) of an article under its headline.
@@ -1074,6 +1128,42 @@ mod tests {
         let p = Page::parse(&html, Extract::Main);
         assert_eq!(p.blocks().next(), Some("Jalan Rusak Diperbaiki"), "the post's title first");
         assert_article(&p, &["Semoga cepat selesai", "Tentang Saya", "Harga Cabai"]);
+    }
+
+    /// Readers' comments longer than the post: the comments' element holds most of the text
+    /// (Readability keeps a `comments-content` element, for its "content"), but the article
+    /// starts outside it, so it is furniture.
+    #[test]
+    fn comments_longer_than_the_post_are_left_out() {
+        let comment = "Saya setuju sekali dengan tulisan ini, jalan di depan rumah kami juga rusak parah sejak musim hujan tahun lalu dan belum pernah diperbaiki oleh siapa pun.";
+        let comments: String = (0..8).map(|i| format!("<div class=\"c{i}\"><p>{comment}</p><p>Ditulis oleh: warga{i}</p></div>")).collect();
+        let html = format!(
+            r#"<html><body>{NAV}<div id="content"><h1>Jalan Rusak Diperbaiki</h1><div class="entry">{}</div><div class="comments-content">{comments}</div></div></body></html>"#,
+            paras()
+        );
+        assert_article(&Page::parse(&html, Extract::Main), &["Saya setuju", "warga3"]);
+    }
+
+    /// A comment section opened by its heading ends the article, in whatever element it is;
+    /// "Comments (0)" under a post on a blog's front page and "Response to ..." as a title do not.
+    #[test]
+    fn a_comment_section_heading_ends_the_article() {
+        let comment = "Terima kasih atas beritanya, semoga pemerintah daerah segera menindaklanjuti keluhan warga soal jalan yang rusak.";
+        for (heading, cut) in [
+            ("46 Comments on “Jalan Rusak Diperbaiki”", true),
+            ("Komentar", true),
+            ("Leave a Reply", true),
+            ("Comments (0)", false),
+            ("Response to the minister's letter", false),
+        ] {
+            let html = format!(
+                r#"<html><body><div id="content"><h1>Jalan Rusak Diperbaiki</h1>{}<h3>{heading}</h3><p>{comment}</p><p>{comment} Sekali lagi terima kasih.</p></div></body></html>"#,
+                paras()
+            );
+            let p = Page::parse(&html, Extract::Main);
+            assert_article(&p, if cut { &["Terima kasih"] } else { &[] });
+            assert_eq!(p.text().contains("Terima kasih"), !cut, "{heading}");
+        }
     }
 
     #[test]
