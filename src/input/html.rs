@@ -370,6 +370,9 @@ fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) 
     out
 }
 
+/// Fewest characters outside links of a paragraph no teaser list holds.
+const LIST_PARAGRAPH_CHARS: usize = 400;
+
 /// Fewest characters of the paragraph an article starts with (a teaser line or a byline is
 /// shorter).
 const LEAD_CHARS: usize = 120;
@@ -454,7 +457,10 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
         let chars: usize = inside.iter().map(Run::chars).sum();
         // A list of links (related headlines, tags, a menu without <nav>) is furniture by its
         // content, whatever its class.
-        let link_list = inside.len() >= 2 && links * 2 > chars;
+        // A paragraph longer than any teaser's is article text: the element holds an article
+        // and its list of related links.
+        let paragraph = inside.iter().any(|r| r.chars() - r.link_chars >= LIST_PARAGRAPH_CHARS);
+        let link_list = inside.len() >= 2 && links * 2 > chars && !paragraph;
         if !inside.is_empty() {
             let words = inside.iter().map(|r| words(&r.text)).sum();
             let looks = if link_list { Some(Look::Links) } else { looks_like_furniture(block, words) };
@@ -657,9 +663,12 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
     let teasers = links * 4 > readability.iter().map(|&i| runs[i].chars()).sum::<usize>();
     let rank = |r: &Run| r.container[1..].parse::<u8>().unwrap_or(1);
     let headline_rank = if runs[h].is_heading() { rank(&runs[h]) } else { 1 };
-    match chosen.first() {
+    // Readability's few words inside the element (a highlight that its text repeats) do not
+    // count: its first block outside the element decides.
+    match chosen.iter().find(|i| !region.contains(i)) {
         Some(&f) if !teasers && f >= region.end && text_words(region.end..f) < HEADLINE_BODY_WORDS => {
-            let gap = &runs[region.end..f];
+            // A heading that opens Readability's blocks is part of what comes between.
+            let gap = &runs[region.end..if runs[f].is_heading() { f + 1 } else { f }];
             if gap.iter().any(|r| r.is_heading() && rank(r) <= headline_rank) {
                 Some(body)
             } else if gap.iter().any(Run::is_heading) {
@@ -1164,6 +1173,48 @@ mod tests {
             assert_article(&p, if cut { &["Terima kasih"] } else { &[] });
             assert_eq!(p.text().contains("Terima kasih"), !cut, "{heading}");
         }
+    }
+
+    /// A story's highlights under its headline, one of them repeated in the body (so found in
+    /// Readability's text): the body, outside the headline's element, is still the article.
+    #[test]
+    fn highlights_under_the_headline_do_not_replace_the_body() {
+        let highlights: String = [
+            "Anggaran Rp2,5 triliun disiapkan untuk perbaikan jalan dan jembatan provinsi",
+            "Sebanyak 120 kilometer jalan dan 14 jembatan rusak akibat banjir awal tahun",
+            "Perbaikan dimulai dari jalur distribusi bahan pokok di pesisir utara",
+            "Warga berharap perbaikan selesai sebelum musim mudik",
+        ]
+        .iter()
+        .map(|h| format!("<li>{h}</li>"))
+        .collect();
+        let body: String = PARAS.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki - Warta.com</title></head><body>{NAV}<div id="content"><div class="storyTop"><h6>Bagikan:</h6><h1>Jalan Rusak Diperbaiki</h1><ul><li>Sorotan</li>{highlights}</ul></div><div class="storyBody"><p>Warga berharap perbaikan selesai sebelum musim mudik.</p>{body}</div></div>{SIDEBAR}</body></html>"#
+        );
+        assert_article(&Page::parse(&html, Extract::Main), &["Harga Cabai"]);
+    }
+
+    /// An article and its long list of related links in one element: mostly link text, but a
+    /// paragraph longer than any teaser's says it holds an article, so it is not a link list;
+    /// headlines with their teasers are.
+    #[test]
+    fn an_article_followed_by_many_related_links_is_not_a_link_list() {
+        let related: String = (0..30)
+            .map(|i| format!(r#"<p><a href="/berita/{i}">Pemerintah daerah kembali menganggarkan perbaikan jalan provinsi tahap {i} di pesisir utara</a> - 2 Juni 2025</p>"#))
+            .collect();
+        let teasers: String = (0..6)
+            .map(|i| format!(r#"<p><a href="/berita/{i}">Pemerintah daerah kembali menganggarkan perbaikan jalan provinsi tahap {i} di pesisir utara</a></p><p>Perbaikan tahap {i} mencakup ruas jalan sepanjang dua puluh kilometer.</p>"#))
+            .collect();
+        let look = |inner: &str| {
+            let dom = Dom::from(format!(r#"<html><body><div id="x">{inner}</div></body></html>"#));
+            let (runs, elements) = runs(&dom.root());
+            let e = elements.iter().find(|e| e.runs == (0..runs.len())).expect("the div's element");
+            e.looks
+        };
+        assert!(look(&format!("<p>{} {}</p><p>Artikel terkait:</p>{related}", PARAS[0], PARAS[1])).is_none());
+        assert!(look(&format!("<p>{}</p><p>Artikel terkait:</p>{related}", PARAS[0])) == Some(Look::Links), "a short lead is a teaser's");
+        assert!(look(&teasers) == Some(Look::Links));
     }
 
     #[test]
