@@ -38,7 +38,7 @@ fn summarize(plan: &Plan, summary: run::Summary) -> bool {
     let c = &summary.counts;
     if plan.progress == Progress::Auto {
         let what = match summary.lines {
-            Some(n) => format!("{n} lines ("),
+            Some(n) => format!("{n} line{} (", if n == 1 { "" } else { "s" }),
             None => format!("{} of {} documents ({} up to date; ", c.succeeded, c.documents, c.up_to_date),
         };
         eprintln!(
