@@ -27,3 +27,9 @@ pub mod translate;
 
 pub use error::{Error, Result};
 pub use terjemah_eval as eval;
+
+/// A content hash as terjemah records it (model fingerprints, source hashes, glossary and
+/// shortlist fingerprints): BLAKE3's first 64 bits, in hex.
+pub(crate) fn short_hash(hash: blake3::Hash) -> String {
+    hash.to_hex()[..16].to_string()
+}

@@ -4,7 +4,7 @@
 //! plan, never the arguments; the model's own settings are resolved when it loads
 //! (`model::Engine::load`: its `Decoding`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::input::dataset::{Fields, Kind};
@@ -287,6 +287,13 @@ impl TranslateArgs {
             }
             refuse(&["--manifest"], "--lines (one English line per input line, nothing else written)")?;
             let input = self.inputs.first().filter(|p| !stdin(p)).cloned();
+            if let Some(m) = &self.manifest {
+                for (what, p) in [("input", &input), ("output", &self.out)] {
+                    if p.as_ref().is_some_and(|p| same_file(p, m)) {
+                        return usage(format!("--manifest {} is also the {what}: give the manifest its own file", m.display()));
+                    }
+                }
+            }
             return Ok(Mode::Lines(StreamPlan { input, out: self.out.clone(), manifest: self.manifest.clone() }));
         }
         if self.inputs.iter().any(stdin) {
@@ -335,6 +342,11 @@ impl TranslateArgs {
             html_extract: self.html_extract.unwrap_or_default(),
         }))
     }
+}
+
+/// Whether two paths name one file: equal as given, or as resolved when both exist.
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// The bundled model's folder, or an error saying how to get a model.
@@ -419,6 +431,10 @@ mod tests {
         assert!(err.contains("--manifest does not apply to datasets"), "{err}");
         assert!(with(vec!["x.txt".into()], None, &|a| (a.lines, a.manifest) = (true, Some("m.json".into()))).is_none());
         assert!(with(vec!["-".into()], None, &|a| a.manifest = Some("m.json".into())).is_none());
+        let err = with(vec!["x.txt".into()], None, &|a| (a.lines, a.manifest) = (true, Some("x.txt".into()))).unwrap();
+        assert!(err.contains("--manifest x.txt is also the input"), "{err}");
+        let err = with(vec!["x.txt".into()], Some("y.en"), &|a| (a.lines, a.manifest) = (true, Some("y.en".into()))).unwrap();
+        assert!(err.contains("is also the output"), "{err}");
     }
 
     #[test]

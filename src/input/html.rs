@@ -324,7 +324,8 @@ struct Element {
 enum Look {
     /// `<nav>`, `<aside>`, `<footer>`, `<form>`, `<figcaption>`.
     Tag,
-    /// Two blocks or more, mostly link text.
+    /// Two blocks or more, mostly link text, and no paragraph longer than a teaser's
+    /// ([`LIST_PARAGRAPH_CHARS`]).
     Links,
     /// A class or id word.
     Name,
@@ -341,9 +342,10 @@ fn looks_like_furniture(n: &NodeRef, words: usize) -> Option<Look> {
 
 /// Which runs are page furniture, given how much each run weighs in the article (its
 /// characters when it is article text, else 0): the runs inside a marked element, unless that
-/// element holds half the article's weight or more. The element that holds the article is
-/// never furniture, whatever its class says. Without `names`, class and id words are not
-/// looked at.
+/// element holds half the article's weight or more and does not start after the article's
+/// first paragraph (the comments after a short post can hold more than the post). The element
+/// that holds the article is never furniture, whatever its class says; a list of links that
+/// holds most of the text is the page. Without `names`, class and id words are not looked at.
 fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) -> Vec<bool> {
     let total: usize = weight.iter().sum();
     let mut out = vec![false; runs.len()];
@@ -360,10 +362,10 @@ fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) 
         }
         out[m.runs.clone()].iter_mut().for_each(|f| *f = true);
     }
-    // A marked element holding most of the weight is the article's wrapper only when the
-    // article starts inside it: comments longer than the post they follow hold most of it too.
-    if let Some(lead) = (0..runs.len()).find(|&i| weight[i] >= LEAD_CHARS && !out[i]) {
-        for r in heavy.into_iter().filter(|r| !r.contains(&lead)) {
+    // A marked element holding most of the weight is not the article's wrapper when it starts
+    // after the article does: comments longer than the post they follow hold most of it too.
+    if let Some(lead) = (0..runs.len()).find(|&i| weight[i] >= LEAD_CHARS && !runs[i].is_link() && !out[i]) {
+        for r in heavy.into_iter().filter(|r| lead < r.start) {
             out[r].iter_mut().for_each(|f| *f = true);
         }
     }
@@ -459,7 +461,7 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
         // content, whatever its class.
         // A paragraph longer than any teaser's is article text: the element holds an article
         // and its list of related links.
-        let paragraph = inside.iter().any(|r| r.chars() - r.link_chars >= LIST_PARAGRAPH_CHARS);
+        let paragraph = inside.iter().any(|r| r.chars().saturating_sub(r.link_chars) >= LIST_PARAGRAPH_CHARS);
         let link_list = inside.len() >= 2 && links * 2 > chars && !paragraph;
         if !inside.is_empty() {
             let words = inside.iter().map(|r| words(&r.text)).sum();
@@ -583,21 +585,24 @@ fn main_blocks(html: &str, runs: &[Run], elements: &[Element], warnings: &mut Ve
 }
 
 /// The heading of a comment section or a reply form ("Comments", "46 Comments on “...”",
-/// "Leave a Reply", "Komentar"), whole. Not "Comments (0)" (a post's link on a blog's front
+/// "12 thoughts on “...”", "No Responses Yet", "Leave a Reply", "Komentar"), whole. Not "Comments (0)" (a post's link on a blog's front
 /// page) nor "Response to ..." (an article's title).
 static COMMENTS_HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
         r"(?xi)^(?:
-            \d+\s+(?:comments?|responses?|replies|komentar|tanggapan)(?:\s+(?:on|to|for|untuk)\b.*)?
+            (?:\d+|one|no)\s+(?:comments?|responses?|replies|thoughts|komentar|tanggapan)(?:\s+yet|\s+(?:on|to|for|untuk)\b.*)?
           | (?:reader\s+|user\s+)?(?:comments|komentar)
-          | (?:leave|post|add|write|tulis|berikan|kirim)\s+(?:a\s+|your\s+)?(?:reply|comment|response|komentar)\b.*
+          | (?:leave|post|add|write|tulis|berikan|kirim)\s+(?:a\s+|your\s+)?(?:reply|comment|response|komentar)(?:\s+anda)?
         )[\s:.]*$",
     )
     .expect("valid regex")
 });
 
-/// Most words of a comment section's heading.
+/// Most words of a comment section's heading (in a heading element), and of its label outside
+/// one (a paragraph or a `<div>` that says "Comments").
 const COMMENTS_HEADING_WORDS: usize = 20;
+/// See [`COMMENTS_HEADING_WORDS`].
+const COMMENTS_LABEL_WORDS: usize = 4;
 
 /// Where the comments start among the `chosen` blocks: the first comment-section heading after
 /// an article's worth of text. Readability takes comments along when they sit beside the post
@@ -606,7 +611,13 @@ fn comments_start(runs: &[Run], chosen: &[usize]) -> Option<usize> {
     let mut before = 0;
     for (k, &i) in chosen.iter().enumerate() {
         let r = &runs[i];
-        if before >= HEADLINE_BODY_WORDS && words(&r.text) <= COMMENTS_HEADING_WORDS && COMMENTS_HEADING.is_match(&r.text) {
+        let heading_like = r.is_heading() || words(&r.text) <= COMMENTS_LABEL_WORDS;
+        if before >= HEADLINE_BODY_WORDS
+            && !r.is_link()
+            && heading_like
+            && words(&r.text) <= COMMENTS_HEADING_WORDS
+            && COMMENTS_HEADING.is_match(&r.text)
+        {
             return Some(k);
         }
         if !r.is_link() {
@@ -672,7 +683,7 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
             if gap.iter().any(|r| r.is_heading() && rank(r) <= headline_rank) {
                 Some(body)
             } else if gap.iter().any(Run::is_heading) {
-                Some(body.into_iter().chain(chosen.iter().copied()).collect())
+                Some(body.into_iter().chain(chosen.iter().copied().filter(|i| !region.contains(i))).collect())
             } else {
                 None
             }
@@ -1162,6 +1173,8 @@ mod tests {
             ("46 Comments on “Jalan Rusak Diperbaiki”", true),
             ("Komentar", true),
             ("Leave a Reply", true),
+            ("12 thoughts on “Jalan Rusak Diperbaiki”", true),
+            ("Tulis komentar tentang kebijakan ini dan kirim kepada redaksi", false),
             ("Comments (0)", false),
             ("Response to the minister's letter", false),
         ] {

@@ -238,7 +238,7 @@ fn fingerprint(files: &[PathBuf]) -> Result<(String, u64)> {
         h.update_mmap_rayon(f).map_err(|e| Error::io(f, e))?;
         size += std::fs::metadata(f).map_err(|e| Error::io(f, e))?.len();
     }
-    Ok((h.finalize().to_hex()[..16].to_string(), size))
+    Ok((crate::short_hash(h.finalize()), size))
 }
 
 /// The tokenizers must be the ones the model was trained with. Two checks, because OPUS-MT

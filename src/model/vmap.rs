@@ -116,7 +116,7 @@ impl VmapChoice {
         if std::str::from_utf8(&bytes).is_err() {
             return Err(Error::Usage(format!("{}: a vocabulary shortlist must be UTF-8 text", path.display())));
         }
-        let fingerprint = blake3::hash(&bytes).to_hex()[..16].to_string();
+        let fingerprint = crate::short_hash(blake3::hash(&bytes));
         let per_batch = bytes.split(|&b| b == b'\n').any(|line| !line.is_empty() && !line.starts_with(b"\t"));
         Ok(Some(Shortlist { path, fingerprint, per_batch }))
     }

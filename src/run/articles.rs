@@ -307,8 +307,8 @@ fn record(manifest: &mut Manifest, report: &Reporter, outcome: std::result::Resu
 }
 
 /// The source hash the manifest records (and resumed runs compare).
-pub(crate) fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..16].to_string()
+fn content_hash(bytes: &[u8]) -> String {
+    crate::short_hash(blake3::hash(bytes))
 }
 
 /// Read one input: skipped when the previous run's outputs are current, else structured.

@@ -22,7 +22,8 @@ use crate::text::plan::{plan as plan_document, plan_whole, PlannedBlock};
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
 const LINE_CHUNK: usize = 2000;
 
-/// What a streaming run did so far: its counts, its document's entry, the seconds translating.
+/// What a streaming run did so far: its counts, its document's entry, the seconds translating,
+/// and the hash of the input bytes read.
 struct Tally {
     counts: Counts,
     entry: DocumentEntry,
@@ -52,6 +53,7 @@ impl Tally {
 pub(crate) fn run(job: Job, stream: &StreamPlan, lines: bool) -> Result<Summary> {
     let Job { plan, with, mut tm, notes } = job;
     let started = Instant::now();
+    progress::start(plan.progress, 1);
     for n in &notes {
         notice(plan.progress, n);
     }
@@ -91,7 +93,7 @@ pub(crate) fn run(job: Job, stream: &StreamPlan, lines: bool) -> Result<Summary>
     };
 
     let Tally { mut counts, mut entry, translate_s, hasher } = tally;
-    entry.source_hash = hasher.finalize().to_hex()[..16].to_string();
+    entry.source_hash = crate::short_hash(hasher.finalize());
     counts.flags = entry.flags.clone();
     counts.documents = 1;
     counts.succeeded = 1;

@@ -323,7 +323,7 @@ pub(crate) fn merge(paths: &[PathBuf]) -> crate::Result<(Manifest, Vec<String>)>
 /// (segmentation rules change between versions).
 pub(crate) fn options_key(decisive: &serde_json::Value) -> String {
     let text = format!("{}|{}", env!("CARGO_PKG_VERSION"), decisive);
-    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+    crate::short_hash(blake3::hash(text.as_bytes()))
 }
 
 #[cfg(test)]

@@ -40,9 +40,7 @@ impl Reporter {
             bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
             bar
         });
-        if mode == Progress::Json {
-            event(json!({"event": "start", "documents": total}));
-        }
+        start(mode, total);
         Reporter { mode, bar, total }
     }
 
@@ -135,6 +133,13 @@ pub(crate) fn notice(mode: Progress, msg: &str) {
     match mode {
         Progress::Json => event(json!({"event": "note", "message": msg})),
         _ => eprintln!("{msg}"),
+    }
+}
+
+/// The start of a run: with `--json`, the `start` event with the number of documents.
+pub(crate) fn start(mode: Progress, documents: u64) {
+    if mode == Progress::Json {
+        event(json!({"event": "start", "documents": documents}));
     }
 }
 

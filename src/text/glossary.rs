@@ -75,7 +75,7 @@ impl Glossary {
             h.update(t.target.as_bytes());
             h.update(b"\n");
         }
-        let fingerprint = h.finalize().to_hex()[..16].to_string();
+        let fingerprint = crate::short_hash(h.finalize());
         Glossary { terms, fingerprint }
     }
 
