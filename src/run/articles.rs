@@ -24,7 +24,7 @@ use crate::run::manifest::{self, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, report_setup, write_json, DocumentDecisive, Job, SentenceDecisive, Summary};
+use crate::run::{complete_manifest, recorded_options, report_setup, write_json, Job, Summary};
 use crate::text::plan::{plan, Boilerplate};
 
 /// A document as the reader hands it on: structured, up to date (skipped), or failed.
@@ -144,22 +144,8 @@ pub(crate) fn run(job: Job, opts: &ArticlesPlan) -> Result<Summary> {
         Some(m) if !plan.force => m.documents_by_source(),
         _ => HashMap::new(),
     };
-    let decisive = DocumentDecisive {
-        sentence: SentenceDecisive::of(with),
-        boilerplate: plan.boilerplate,
-        low_confidence: with.low_confidence,
-        html_extract: Some(opts.html_extract),
-        fields: None,
-    };
-    let (decisive, key) = decisive.recorded();
-    let options = serde_json::json!({
-        "decisive": decisive,
-        "engine": engine.running,
-        "shortlist": engine.shortlist,
-        "formats": opts.formats,
-        "globs": globs,
-        "chunk_sentences": opts.chunk_sentences,
-    });
+    let extra = serde_json::json!({"formats": opts.formats, "globs": globs, "chunk_sentences": opts.chunk_sentences});
+    let (options, key) = recorded_options(with, plan, Some(opts.html_extract), None, extra);
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.shard = opts.shard;
     manifest.report = comparison;

@@ -18,7 +18,7 @@ use crate::run::chunk::translate_docs;
 use crate::run::manifest::{Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
-use crate::run::{complete_manifest, read_json_if_any, report_setup, write_json, DocumentDecisive, Job, SentenceDecisive, Summary};
+use crate::run::{complete_manifest, read_json_if_any, recorded_options, report_setup, write_json, Job, Summary};
 use crate::text::plan::plan as plan_document;
 
 /// How far the translation of a dataset got, rewritten (atomically) after every chunk as
@@ -76,16 +76,7 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
     let outdir = OutputDir::open(&out, None)?;
     let report = Reporter::new(opts.inputs.len() as u64, plan.progress);
     report_setup(&report, engine, &notes, &outdir);
-    let decisive = DocumentDecisive {
-        sentence: SentenceDecisive::of(with),
-        boilerplate: plan.boilerplate,
-        low_confidence: with.low_confidence,
-        html_extract: None,
-        fields: Some(fields),
-    };
-    let (decisive, key) = decisive.recorded();
-    let options =
-        serde_json::json!({"decisive": decisive, "engine": engine.running, "shortlist": engine.shortlist, "alignments": opts.alignments});
+    let (options, key) = recorded_options(with, plan, None, Some(fields), serde_json::json!({"alignments": opts.alignments}));
     let mut manifest = Manifest::new(engine, options, key.clone());
     manifest.counts.documents = opts.inputs.len();
     let manifest_path = out.join("manifest.json");

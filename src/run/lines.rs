@@ -16,7 +16,7 @@ use crate::run::chunk::{translate_docs, Translating};
 use crate::run::manifest::{Counts, DocumentEntry, Manifest};
 use crate::run::memory::TranslationMemory;
 use crate::run::progress::{self, notice};
-use crate::run::{complete_manifest, DocumentDecisive, Job, SentenceDecisive, Summary};
+use crate::run::{complete_manifest, recorded_options, Job, Summary};
 use crate::text::plan::{plan as plan_document, plan_whole, PlannedBlock};
 
 /// Lines per chunk in line mode: small enough to stream, large enough to batch well.
@@ -57,18 +57,7 @@ pub(crate) fn run(job: Job, stream: &StreamPlan, lines: bool) -> Result<Summary>
     for n in &notes {
         notice(plan.progress, n);
     }
-    let (key, options) = {
-        let decisive = DocumentDecisive {
-            sentence: SentenceDecisive::of(with),
-            boilerplate: plan.boilerplate,
-            low_confidence: with.low_confidence,
-            html_extract: None,
-            fields: None,
-        };
-        let (decisive, key) = decisive.recorded();
-        let engine = with.engine;
-        (key, serde_json::json!({"decisive": decisive, "engine": engine.running, "shortlist": engine.shortlist, "lines": lines}))
-    };
+    let (options, key) = recorded_options(with, plan, None, None, serde_json::json!({"lines": lines}));
     let source = stream.input.clone().unwrap_or_else(|| PathBuf::from("-"));
     let output = stream.out.clone().unwrap_or_else(|| PathBuf::from("-"));
     let entry = DocumentEntry::new(source.clone(), vec![output], String::new(), &with.engine.info.fingerprint, &key);

@@ -92,13 +92,32 @@ pub(crate) struct DocumentDecisive<'a> {
     fields: Option<&'a Fields>,
 }
 
-impl<'a> DocumentDecisive<'a> {
-    /// As the manifest records it, with its key.
-    fn recorded(self) -> (serde_json::Value, String) {
-        let value = serde_json::to_value(self).expect("the decisive options serialize");
-        let key = options_key(&value);
-        (value, key)
+/// A run's options as its manifest records them, and its reuse key: the decisive options of
+/// documents read this way (`html_extract` for pages, `fields` for datasets) under `key`'s
+/// hash, beside the engine's running settings, the shortlist and the mode's own `extra`
+/// settings (an object), which decide nothing.
+pub(crate) fn recorded_options(
+    with: Translating,
+    plan: &Plan,
+    html_extract: Option<Extract>,
+    fields: Option<&Fields>,
+    extra: serde_json::Value,
+) -> (serde_json::Value, String) {
+    let decisive = DocumentDecisive {
+        sentence: SentenceDecisive::of(with),
+        boilerplate: plan.boilerplate,
+        low_confidence: with.low_confidence,
+        html_extract,
+        fields,
+    };
+    let decisive = serde_json::to_value(decisive).expect("the decisive options serialize");
+    let key = options_key(&decisive);
+    let engine = with.engine;
+    let mut options = serde_json::json!({"decisive": decisive, "engine": engine.running, "shortlist": engine.shortlist});
+    if let (Some(all), serde_json::Value::Object(extra)) = (options.as_object_mut(), extra) {
+        all.extend(extra);
     }
+    (options, key)
 }
 
 /// The translation memory to use, opened for this engine's model and decoding options: the one
