@@ -349,9 +349,8 @@ fn looks_like_furniture(n: &NodeRef, words: usize) -> Option<Look> {
 fn furniture(runs: &[Run], elements: &[Element], weight: &[usize], names: bool) -> Vec<bool> {
     let total: usize = weight.iter().sum();
     let mut out = vec![false; runs.len()];
-    let marked: Vec<&Element> = elements.iter().filter(|e| e.looks.is_some_and(|l| names || l != Look::Name)).collect();
     let mut heavy = Vec::new();
-    for m in &marked {
+    for m in elements.iter().filter(|e| e.looks.is_some_and(|l| names || l != Look::Name)) {
         let held: usize = weight[m.runs.clone()].iter().sum();
         if total > 0 && held * 2 >= total {
             // A list of links that big is what the page is (a directory), not furniture.
@@ -390,8 +389,11 @@ pub struct Page {
     empty_reason: Option<String>,
 }
 
+/// `s` with its whitespace collapsed as a run's text is ([`Collapsed`]).
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut c = Collapsed::default();
+    c.push(s);
+    c.text
 }
 
 fn name_of(n: &NodeRef) -> String {
@@ -610,19 +612,15 @@ const COMMENTS_LABEL_WORDS: usize = 4;
 fn comments_start(runs: &[Run], chosen: &[usize]) -> Option<usize> {
     let mut before = 0;
     for (k, &i) in chosen.iter().enumerate() {
-        let r = &runs[i];
-        let heading_like = r.is_heading() || words(&r.text) <= COMMENTS_LABEL_WORDS;
-        if before >= HEADLINE_BODY_WORDS
-            && !r.is_link()
-            && heading_like
-            && words(&r.text) <= COMMENTS_HEADING_WORDS
-            && COMMENTS_HEADING.is_match(&r.text)
-        {
+        let (r, n) = (&runs[i], words(&runs[i].text));
+        if r.is_link() {
+            continue;
+        }
+        let heading_like = r.is_heading() || n <= COMMENTS_LABEL_WORDS;
+        if before >= HEADLINE_BODY_WORDS && heading_like && n <= COMMENTS_HEADING_WORDS && COMMENTS_HEADING.is_match(&r.text) {
             return Some(k);
         }
-        if !r.is_link() {
-            before += words(&r.text);
-        }
+        before += n;
     }
     None
 }

@@ -15,7 +15,7 @@ use crate::input::Document;
 use crate::options::DatasetsPlan;
 use crate::output::{self, with_suffix, Format};
 use crate::run::chunk::translate_docs;
-use crate::run::manifest::{Counts, DocumentEntry, Failure, Manifest};
+use crate::run::manifest::{count_flags, Counts, DocumentEntry, Failure, Manifest};
 use crate::run::outdir::OutputDir;
 use crate::run::progress::Reporter;
 use crate::run::{complete_manifest, read_json_if_any, recorded_options, report_setup, write_json, Job, Summary};
@@ -107,19 +107,18 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
         });
         let mut progress = previous.clone().unwrap_or(fresh);
         let entry = |progress: &DatasetProgress, c: &Counts, flagged: usize| DocumentEntry {
-            source: path.clone(),
-            outputs: std::iter::once(output.clone()).chain(align.clone()).collect(),
-            source_hash: format!("{}:{}", progress.source_len, progress.source_modified_ns),
-            model_fingerprint: progress.model_fingerprint.clone(),
-            options_key: progress.options_key.clone(),
             blocks: c.blocks,
             segments: c.segments,
             translated: c.translated_segments,
             flagged,
             flags: c.flags.clone(),
-            warnings: Vec::new(),
-            scores: Vec::new(),
-            inline_elements: None,
+            ..DocumentEntry::new(
+                path.clone(),
+                std::iter::once(output.clone()).chain(align.clone()).collect(),
+                format!("{}:{}", progress.source_len, progress.source_modified_ns),
+                &progress.model_fingerprint,
+                &progress.options_key,
+            )
         };
         if progress.complete {
             manifest.counts.up_to_date += 1;
@@ -180,12 +179,7 @@ pub(crate) fn run(job: Job, opts: &DatasetsPlan) -> Result<Summary> {
                     let target = match text {
                         Some(t) if !t.trim().is_empty() => {
                             let a = aligned.next().expect("one aligned document per field");
-                            for (_, _, _, seg) in a.segments() {
-                                flagged += usize::from(!seg.flags.is_empty());
-                                for f in &seg.flags {
-                                    *chunk.flags.entry(f.name().to_string()).or_default() += 1;
-                                }
-                            }
+                            flagged += count_flags(&a, &mut chunk.flags);
                             if let Some(w) = align_w.as_mut() {
                                 output::write_alignment_rows(&a, Some((&r.id, field)), w)
                                     .map_err(|e| Error::io(align.as_ref().unwrap(), e))?;

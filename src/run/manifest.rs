@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::align::AlignedDocument;
 use crate::model::Engine;
 
 pub(crate) use crate::input::Failure;
@@ -104,6 +105,19 @@ pub(crate) struct DocumentEntry {
     pub(crate) inline_elements: Option<crate::output::page::MarkCounts>,
 }
 
+/// Add the quality flags of `aligned`'s segments to `flags`, by flag name; returns how many of
+/// its segments have at least one.
+pub(crate) fn count_flags(aligned: &AlignedDocument, flags: &mut HashMap<String, usize>) -> usize {
+    let mut flagged = 0;
+    for (_, _, _, seg) in aligned.segments() {
+        flagged += usize::from(!seg.flags.is_empty());
+        for f in &seg.flags {
+            *flags.entry(f.name().to_string()).or_default() += 1;
+        }
+    }
+    flagged
+}
+
 /// One score of an article against its reference.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ArticleScore {
@@ -134,17 +148,14 @@ impl DocumentEntry {
 
     /// Count the blocks, segments and quality flags of `aligned` (all of the document, or one
     /// chunk of a streamed one) into this entry.
-    pub(crate) fn add(&mut self, aligned: &crate::align::AlignedDocument) {
+    pub(crate) fn add(&mut self, aligned: &AlignedDocument) {
         use crate::text::plan::Action;
         self.blocks += aligned.blocks.len();
         for (_, _, _, seg) in aligned.segments() {
             self.segments += 1;
             self.translated += usize::from(seg.action == Action::Translated);
-            self.flagged += usize::from(!seg.flags.is_empty());
         }
-        for (name, n) in crate::quality::count(aligned.segments().flat_map(|(_, _, _, seg)| &seg.flags)) {
-            *self.flags.entry(name.to_string()).or_default() += n;
-        }
+        self.flagged += count_flags(aligned, &mut self.flags);
     }
 
     /// True when this entry describes outputs made from `source_hash` with the same model and
