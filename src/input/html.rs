@@ -50,8 +50,8 @@ pub(crate) fn is_html(path: &std::path::Path) -> bool {
 /// WebForms, Blogger templates) wrap the whole page in one; a search box or a comment form is
 /// furniture by its content instead (see [`Element`]).
 const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "video", "audio", "button",
-    "select", "textarea", "input", "source", "img",
+    "head", "script", "style", "noscript", "noembed", "noframes", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+    "video", "audio", "button", "select", "textarea", "input", "source", "img",
 ];
 
 /// Elements that start a new block of text.
@@ -111,6 +111,9 @@ struct Run {
     text: String,
     /// The block element holding the run ("p", "h1", "div", ...).
     container: String,
+    /// The first class word of the element around that block (empty without one): blocks in
+    /// containers of one kind.
+    frame: String,
     /// Characters of the text inside links (`<a>`).
     link_chars: usize,
     /// The inline elements (links, bold, italics, ...) in the text, outer before inner.
@@ -295,6 +298,7 @@ const FURNITURE_WORDS: &[&str] = &[
     "tags",
     "tweet",
     "instagram",
+    "author",
 ];
 
 /// Class and id words of photos and their captions and credits: furniture when the element
@@ -416,17 +420,31 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
     fn has(n: &NodeRef, names: &[&str]) -> bool {
         n.descendants_it().any(|d| d.is_element() && names.contains(&name_of(&d).as_str()))
     }
-    fn flush(run: &mut Vec<NodeRef>, container: &str, out: &mut Vec<Run>) {
+    fn flush(run: &mut Vec<NodeRef>, (container, frame): (&str, &str), out: &mut Vec<Run>) {
         let RunText { text, link, marks, anchors } = RunText::of(run);
         if !text.text.is_empty() {
             let link_chars = link.text.chars().count();
             let nodes = run.iter().map(|n| n.id).collect();
-            out.push(Run { nodes, text: text.text, container: container.to_string(), link_chars, marks, anchors });
+            out.push(Run {
+                nodes,
+                text: text.text,
+                container: container.to_string(),
+                frame: frame.to_string(),
+                link_chars,
+                marks,
+                anchors,
+            });
         }
         run.clear();
     }
     /// The children of `parent` into runs of `block`'s text.
-    fn collect<'a>(parent: &NodeRef<'a>, container: &str, run: &mut Vec<NodeRef<'a>>, out: &mut Vec<Run>, elements: &mut Vec<Element>) {
+    fn collect<'a>(
+        parent: &NodeRef<'a>,
+        container: (&str, &str),
+        run: &mut Vec<NodeRef<'a>>,
+        out: &mut Vec<Run>,
+        elements: &mut Vec<Element>,
+    ) {
         for child in parent.children_it(false) {
             if child.is_text() {
                 run.push(child);
@@ -454,8 +472,10 @@ fn runs(root: &NodeRef) -> (Vec<Run>, Vec<Element>) {
         let container = name_of(block);
         let start = out.len();
         let mut run: Vec<NodeRef> = Vec::new();
-        collect(block, &container, &mut run, out, elements);
-        flush(&mut run, &container, out);
+        let frame =
+            block.parent().and_then(|p| p.attr("class")).and_then(|c| c.split_whitespace().next().map(str::to_string)).unwrap_or_default();
+        collect(block, (&container, &frame), &mut run, out, elements);
+        flush(&mut run, (&container, &frame), out);
         let inside = &out[start..];
         let links: usize = inside.iter().map(|r| r.link_chars).sum();
         let chars: usize = inside.iter().map(Run::chars).sum();
@@ -628,26 +648,36 @@ fn comments_start(runs: &[Run], chosen: &[usize]) -> Option<usize> {
 /// Least words (outside links) of an article under its headline.
 const HEADLINE_BODY_WORDS: usize = 30;
 
+/// How many times the words of the headline's element Readability's article must hold, after
+/// that element, to be the body that the element heads (on the tuning pages of
+/// `scripts/bench/extraction`, 2 to 5 score nearly the same).
+const HEADER_SHARE: usize = 3;
+
 /// The run that is the page's headline: the first one, outside links, whose text is the title
-/// (Readability's: the document's `<title>` less the site's name), holds it or is held by it.
+/// (Readability's: the document's `<title>` less the site's name), holds it or is held by it;
+/// an `<h1>` before any other (a share dialog or a teaser earlier in the page can repeat the
+/// title).
 fn headline_run(runs: &[Run], title: &str) -> Option<usize> {
     let n = words(title);
-    (0..runs.len()).find(|&i| {
-        let (t, heading) = (&runs[i].text, runs[i].is_heading());
+    let matches = |i: &usize| {
+        let (t, heading) = (&runs[*i].text, runs[*i].is_heading());
         // A short text inside the title ("Home", a section's name) is the headline only in a
         // heading.
         let part = words(t) >= 4 || (heading && words(t) >= 2);
-        !runs[i].is_link() && (*t == title || (n >= 4 && t.contains(title)) || (part && title.contains(t.as_str())))
-    })
+        !runs[*i].is_link() && (*t == title || (n >= 4 && t.contains(title)) || (part && title.contains(t.as_str())))
+    };
+    (0..runs.len()).filter(|&i| runs[i].container == "h1").find(matches).or_else(|| (0..runs.len()).find(matches))
 }
 
-/// The article under the page's headline, when Readability's `chosen` blocks lie elsewhere.
+/// The article under the page's headline, when Readability's `chosen` blocks lie elsewhere or
+/// miss some of its paragraphs; `None` keeps them as they are.
 ///
 /// A page's article body follows its headline, inside the smallest element around the
 /// headline that holds an article's worth of text. Readability scores paragraphs without
 /// knowing the headline, and on short articles it can prefer a longer neighbour: an "about
 /// the author" box, a teaser column, the comments. When none of its blocks is in that element,
-/// nor right after it, the element's text (outside links and furniture) is the article.
+/// nor after it as its body, the element's text (outside links and furniture) is the article.
+/// When they are in it, the paragraphs it missed there are added ([`missed_paragraphs`]).
 fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usize], readability: &[usize]) -> Option<Vec<usize>> {
     let h = headline_run(runs, title)?;
     let text_words = |r: std::ops::Range<usize>| runs[r].iter().filter(|r| !r.is_link()).map(|r| words(&r.text)).sum::<usize>();
@@ -657,11 +687,16 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
         around.into_iter().map(|e| e.runs.clone()).find(|r| text_words(r.clone()) - text_words(h..h + 1) >= HEADLINE_BODY_WORDS)?;
     let inside: usize = chosen.iter().filter(|i| region.contains(i)).map(|&i| words(&runs[i].text)).sum();
     let all: usize = chosen.iter().map(|&i| words(&runs[i].text)).sum();
-    if inside * 2 >= all {
-        return None;
-    }
     let weight: Vec<usize> = (0..runs.len()).map(|i| if region.contains(&i) && !runs[i].is_link() { runs[i].chars() } else { 0 }).collect();
     let furniture = furniture(runs, elements, &weight, true);
+    if inside * 2 >= all {
+        let missed = missed_paragraphs(runs, &furniture, chosen, h, &region);
+        return (!missed.is_empty()).then(|| {
+            let mut article: Vec<usize> = chosen.iter().copied().chain(missed).collect();
+            article.sort_unstable();
+            article
+        });
+    }
     let body: Vec<usize> = region.clone().filter(|&i| (weight[i] > 0 && !furniture[i]) || i == h).collect();
     // Readability's blocks right after the element can be the rest of the article (the
     // headline's element holds a standfirst or a photo, the body follows), unless they are a
@@ -672,10 +707,21 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
     let teasers = links * 4 > readability.iter().map(|&i| runs[i].chars()).sum::<usize>();
     let rank = |r: &Run| r.container[1..].parse::<u8>().unwrap_or(1);
     let headline_rank = if runs[h].is_heading() { rank(&runs[h]) } else { 1 };
+    // Readability's article can also follow the element at a distance: the element is the
+    // article's header (standfirst, byline, highlights) and share bars, sign-up boxes or a
+    // video player stand between it and the body. When most of Readability's words come after
+    // the element, and they are many times the element's own, they are that body, and
+    // whatever stands between does not count.
+    let words_where = |keep: &dyn Fn(usize) -> bool| chosen.iter().filter(|&&i| keep(i)).map(|&i| words(&runs[i].text)).sum::<usize>();
+    let (before, after) = (words_where(&|i| i < region.start), words_where(&|i| i >= region.end));
+    let header = text_words(region.clone()) - text_words(h..h + 1);
+    let follows = after > before && after >= HEADER_SHARE * header;
     // Readability's few words inside the element (a highlight that its text repeats) do not
-    // count: its first block outside the element decides.
-    match chosen.iter().find(|i| !region.contains(i)) {
-        Some(&f) if !teasers && f >= region.end && text_words(region.end..f) < HEADLINE_BODY_WORDS => {
+    // count: its first block outside the element decides (after the element, when its article
+    // follows it: a modal's close button before the headline says nothing).
+    let first = if follows { chosen.iter().find(|&&i| i >= region.end) } else { chosen.iter().find(|i| !region.contains(i)) };
+    match first {
+        Some(&f) if !teasers && f >= region.end && (follows || text_words(region.end..f) < HEADLINE_BODY_WORDS) => {
             // A heading that opens Readability's blocks is part of what comes between.
             let gap = &runs[region.end..if runs[f].is_heading() { f + 1 } else { f }];
             if gap.iter().any(|r| r.is_heading() && rank(r) <= headline_rank) {
@@ -688,6 +734,31 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
         }
         _ => Some(body),
     }
+}
+
+/// The paragraphs of the article under the headline `h` that Readability left out. It keeps
+/// the paragraphs of its best container and of siblings that score well, so a site that cuts
+/// its article into several containers (a lead block, then the rest) can lose some. A
+/// paragraph between the headline and Readability's last block in the headline's element
+/// `region` is the article's when it sits in a container of the kind that holds Readability's
+/// (the same first class word), is a lead's length or more, outside links and furniture, and
+/// does not repeat one Readability took (a summary).
+fn missed_paragraphs(runs: &[Run], furniture: &[bool], chosen: &[usize], h: usize, region: &std::ops::Range<usize>) -> Vec<usize> {
+    let Some(&last) = chosen.iter().filter(|i| region.contains(i)).max() else { return Vec::new() };
+    let frames: HashSet<&str> = chosen.iter().map(|&i| runs[i].frame.as_str()).filter(|f| !f.is_empty()).collect();
+    let texts: HashSet<&str> = chosen.iter().map(|&i| runs[i].text.as_str()).collect();
+    (h + 1..last)
+        .filter(|&i| {
+            let r = &runs[i];
+            r.container == "p"
+                && r.chars() >= LEAD_CHARS
+                && !r.is_link()
+                && !furniture[i]
+                && frames.contains(r.frame.as_str())
+                && !texts.contains(r.text.as_str())
+        })
+        .filter(|i| !chosen.contains(i))
+        .collect()
 }
 
 /// The page's text outside links and furniture: the runs that are not mostly link text, less
@@ -1266,6 +1337,71 @@ mod tests {
         assert!(text.starts_with("Jalan Rusak Diperbaiki\n\n"), "{text}");
         assert!(text.contains(PARAS[0]) && text.contains(PARAS[1]), "{text}");
         assert!(!text.contains("Penulis adalah"), "{text}");
+    }
+
+    /// A standfirst of this many words under the headline: the header element, not the article.
+    const DEK: &str = "Pemerintah provinsi menyiapkan anggaran triliunan rupiah untuk memperbaiki jalan dan jembatan yang rusak akibat banjir, dimulai dari jalur distribusi bahan pokok di pesisir utara sebelum musim mudik tiba tahun ini.";
+
+    /// Modern pages: a header (headline, standfirst, byline), then a sign-up box and a modal's
+    /// close button, then the body, which Readability finds. The header does not replace it.
+    #[test]
+    fn a_body_after_the_header_and_a_sign_up_box_is_the_article() {
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki - Warta</title></head><body>{NAV}<div class="modal"><div>×</div></div><main><header class="story-head"><h1>Jalan Rusak Diperbaiki</h1><p class="dek">{DEK}</p><p>Oleh Budi, 3 Maret 2025</p></header><div class="signup"><p>Dapatkan kabar terbaru dari Warta setiap pagi langsung di kotak masuk surel Anda, gratis dan tanpa iklan, dengan mendaftar di bawah ini; Anda dapat berhenti berlangganan kapan saja.</p><p>Daftar sekarang</p></div><div class="story-body">{}</div></main>{SIDEBAR}</body></html>"#,
+            paras()
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_eq!(p.blocks().next(), Some("Jalan Rusak Diperbaiki"));
+        assert_article(&p, &["Dapatkan kabar", "Harga Cabai"]);
+    }
+
+    /// A share dialog before the article repeats the title in a small heading: the `<h1>` is
+    /// the headline, and the article under it is kept.
+    #[test]
+    fn the_headline_is_the_h1_not_an_earlier_copy_of_the_title() {
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki - Warta</title></head><body>{NAV}<div class="share-tools"><div class="dialog"><h4>Jalan Rusak Diperbaiki</h4><p>Tautan artikel ini telah dibagikan ke linimasa Anda. Untuk mengetahui lebih lanjut tentang cara kerja fitur berbagi dan komentar, silakan baca pedoman percakapan kami sebelum ikut berdiskusi dengan pembaca lain.</p></div></div><article><h1>Jalan Rusak Diperbaiki</h1><div>Budi, Warta, 3 Maret 2025</div>{}</article>{SIDEBAR}</body></html>"#,
+            paras()
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_eq!(p.blocks().next(), Some("Jalan Rusak Diperbaiki"));
+        assert_article(&p, &["Tautan artikel", "Harga Cabai"]);
+    }
+
+    /// An article cut into two containers of one kind (a lead block, then the rest), the lead's
+    /// paragraph full of links: Readability keeps the second container; the lead is added back.
+    /// A caption between them, in a container of another kind, is not.
+    #[test]
+    fn paragraphs_readability_misses_in_a_sibling_container_are_kept() {
+        let lead = r#"<p>Pemerintah Provinsi Jawa Tengah <a href="/a">menyiapkan anggaran</a> sebesar Rp2,5 triliun untuk <a href="/b">memperbaiki jalan</a> dan <a href="/c">jembatan yang rusak</a> akibat banjir pada awal tahun ini, kata gubernur dalam rapat bersama dewan di Semarang, Senin.</p>"#;
+        let caption = "Jalan berlubang di pesisir utara Jawa Tengah yang rusak akibat banjir pada awal tahun ini, difoto dari udara oleh tim Warta pada Senin pagi.";
+        let rest: String = PARAS[1..].iter().map(|p| format!("<p>{p}</p>")).collect();
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki - Warta</title></head><body>{NAV}<article><h1>Jalan Rusak Diperbaiki</h1><div class="block"><div class="article-text">{lead}</div></div><div class="photo-wrap"><p>{caption}</p></div><div class="block"><div class="article-text more">{rest}</div></div></article>{SIDEBAR}</body></html>"#
+        );
+        let p = Page::parse(&html, Extract::Main);
+        assert_article(&p, &["difoto dari udara", "Harga Cabai"]);
+    }
+
+    /// Elements that browsers never show: `<noembed>`'s fallback, `<noframes>`'s.
+    #[test]
+    fn noembed_and_noframes_are_not_read() {
+        let html = format!(
+            r#"<html><body><h1>Jalan Rusak Diperbaiki</h1>{}<noembed><a href="https://iklan.example/klik">Klik di sini untuk iklan</a></noembed><noframes>Peramban Anda tidak mendukung bingkai.</noframes></body></html>"#,
+            paras()
+        );
+        let all = Page::parse(&html, Extract::All);
+        assert_article(&all, &["Klik di sini", "tidak mendukung bingkai"]);
+    }
+
+    /// An "about the author" box after the article is not the article.
+    #[test]
+    fn an_author_box_after_the_article_is_left_out() {
+        let html = format!(
+            r#"<html><head><title>Jalan Rusak Diperbaiki - Warta</title></head><body>{NAV}<article><h1>Jalan Rusak Diperbaiki</h1>{}<div class="author-box"><p>Budi Santoso adalah wartawan Warta yang meliput isu perkotaan dan infrastruktur di Jawa Tengah sejak 2010, sebelumnya bekerja di radio swasta di Semarang.</p></div></article>{SIDEBAR}</body></html>"#,
+            paras()
+        );
+        assert_article(&Page::parse(&html, Extract::Main), &["Budi Santoso adalah", "Harga Cabai"]);
     }
 
     #[test]
