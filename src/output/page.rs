@@ -23,10 +23,11 @@ pub(crate) struct MarkCounts {
     pub(crate) aligned: usize,
     /// Around whole sentences: the element held the whole sentence.
     pub(crate) whole: usize,
-    /// Around whole sentences: the words did not tell where (the fallback).
+    /// Around whole sentences: the words did not tell where (the fallback); and links of
+    /// symbols alone that the model left out, their symbols put back where they stood.
     pub(crate) sentence: usize,
     /// Not placed: their text is not in the English (boilerplate the run leaves out, or
-    /// punctuation alone that the model left out).
+    /// punctuation alone, outside a link, that the model left out).
     pub(crate) dropped: usize,
     /// Not placed: their siblings took all the words left to them.
     pub(crate) lost: usize,
@@ -131,6 +132,8 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
     // (mark, English range), and the placed mark each went inside (its nearest placed ancestor).
     let mut placed: Vec<(usize, Range<usize>)> = Vec::new();
     let mut holders: Vec<Option<usize>> = Vec::new();
+    // Links of symbols alone that the English lacks, with where they stood (a byte of the English).
+    let mut restore: Vec<(usize, f64)> = Vec::new();
     // Each sentence's words linked once, for the first mark in it.
     let aligned: Vec<std::cell::OnceCell<Alignment>> = block.segments.iter().map(|_| std::cell::OnceCell::new()).collect();
     for (m, mark) in marks.iter().enumerate() {
@@ -208,6 +211,9 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
                     placed.push((m, r));
                     holders.push(holder);
                 }
+                // A link is never lost: its symbols go back where it stood, after the others
+                // are placed.
+                None if mark.name == "a" && holder.is_none() && !held.is_empty() => restore.push((m, target)),
                 None => counts.dropped += 1,
             }
             continue;
@@ -233,6 +239,32 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         placed.push((m, range));
         holders.push(holder);
     }
+    let mut text = block.text;
+    // Last first: an insertion moves only what follows it.
+    restore.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (m, target) in restore {
+        let held = block.source[marks[m].range.clone()].trim();
+        let at = restore_at(&text, &placed, target);
+        let (insert, start) = if text.is_empty() {
+            (held.to_string(), 0)
+        } else if at == text.len() {
+            (format!(" {held}"), at + 1)
+        } else {
+            (format!("{held} "), at)
+        };
+        text.insert_str(at, &insert);
+        let shift = insert.len();
+        for (_, r) in &mut placed {
+            if r.start >= at {
+                r.start += shift;
+            }
+            if r.end > at {
+                r.end += shift;
+            }
+        }
+        placed.push((m, start..start + held.len()));
+        counts.sentence += 1;
+    }
     if links > 0 {
         counts.blocks_with_links += 1;
         if placed.iter().filter(|(m, _)| marks[*m].name == "a").count() == links {
@@ -241,7 +273,19 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
     }
     // In text order, outer before inner (the sort is stable: a parent before its child of the same range).
     placed.sort_by_key(|(_, r)| (r.start, std::cmp::Reverse(r.end)));
-    Placed { text: block.text, marks: placed }
+    Placed { text, marks: placed }
+}
+
+/// Where a link's symbols go back into the English: the start of the word (or the end of the
+/// text) nearest byte `target` that no placed element holds.
+fn restore_at(text: &str, placed: &[(usize, Range<usize>)], target: f64) -> usize {
+    let starts = (0..=text.len()).filter(|&i| {
+        i == 0
+            || i == text.len()
+            || (text.is_char_boundary(i) && text[..i].ends_with(char::is_whitespace) && !text[i..].starts_with(char::is_whitespace))
+    });
+    let free = |i: &usize| placed.iter().all(|(_, r)| *i <= r.start || r.end <= *i);
+    starts.filter(free).min_by(|a, b| (*a as f64 - target).abs().total_cmp(&(*b as f64 - target).abs())).unwrap_or(text.len())
 }
 
 #[cfg(test)]
@@ -265,7 +309,7 @@ mod tests {
         let block = BlockEnglish { segments, text: english.into(), source };
         let mut counts = MarkCounts::default();
         let p = place(&marks, block, &mut counts);
-        let words = p.marks.iter().map(|(_, r)| english[r.clone()].to_string()).collect();
+        let words = p.marks.iter().map(|(_, r)| p.text[r.clone()].to_string()).collect();
         (p, counts, words)
     }
 
@@ -294,13 +338,20 @@ mod tests {
         assert_eq!(words, ["President Joko Widodo", "Joko Widodo"]);
         assert!(p.marks[0].1.start <= p.marks[1].1.start && p.marks[1].1.end <= p.marks[0].1.end);
         // Punctuation alone takes the English's punctuation, never a word; gone from the English,
-        // it is not placed.
-        let (_, counts, words) = placed(
+        // it is not placed, unless it is a link: its symbols go back where it stood.
+        let (p, counts, words) = placed(
             r#"<p>Ikuti kami di <a href="/t">Twitter</a><em>,</em> <a href="/f">Facebook</a> <a href="/x">↬</a>.</p>"#,
             "Follow us on Twitter, Facebook.",
         );
-        assert_eq!(words, ["Twitter", ",", "Facebook"]);
-        assert_eq!((counts.aligned, counts.dropped, counts.lost), (3, 1, 0));
+        assert_eq!(words, ["Twitter", ",", "Facebook", "↬"]);
+        assert_eq!(p.text, "Follow us on Twitter, Facebook. ↬");
+        assert_eq!((counts.aligned, counts.sentence, counts.dropped, counts.lost), (3, 1, 0, 0));
+        assert_eq!((counts.blocks_with_links, counts.blocks_with_links_kept), (1, 1));
+        let (_, counts, _) = placed(r#"<p>Ikuti kami di Twitter<em>,</em> ya.</p>"#, "Follow us on Twitter yes.");
+        assert_eq!(counts.dropped, 1, "punctuation alone in italics is not put back");
+        // Before the other link, where it stood; the other's English moves with the insertion.
+        let (p, _, words) = placed(r#"<p><a href="/c">↬</a> <a href="/i">ignant</a></p>"#, "ignant");
+        assert_eq!((p.text.as_str(), words), ("↬ ignant", vec!["↬".to_string(), "ignant".to_string()]));
         // Found by the property test below: a `<b>` inside an element that could not be placed
         // crossed a sibling of that element.
         let html = r#"<p>Presiden <sup>1</sup><b>Presiden <span><b>Joko Widodo</span><a href="/x">Kata </a></p>"#;
@@ -342,6 +393,8 @@ mod tests {
             let block = BlockEnglish { segments, text: text.clone(), source };
             let mut counts = MarkCounts::default();
             let placed = place(&marks, block, &mut counts);
+            // A link's symbols put back lengthen the English.
+            let text = &placed.text;
             for (i, (m, r)) in placed.marks.iter().enumerate() {
                 proptest::prop_assert!(*m < marks.len() && r.start < r.end && r.end <= text.len(), "{r:?} of {text:?}");
                 proptest::prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
