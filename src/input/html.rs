@@ -709,9 +709,10 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
     let headline_rank = if runs[h].is_heading() { rank(&runs[h]) } else { 1 };
     // Readability's article can also follow the element at a distance: the element is the
     // article's header (standfirst, byline, highlights) and share bars, sign-up boxes or a
-    // video player stand between it and the body. When most of Readability's words come after
-    // the element, and they are many times the element's own, they are that body, and
-    // whatever stands between does not count.
+    // video player stand between it and the body. When more of Readability's words come after
+    // the element than before it, and they are many times the element's own, they are that
+    // body, however many words stand between; the headings there still decide as below (one
+    // of the headline's rank is the next post's).
     let words_where = |keep: &dyn Fn(usize) -> bool| chosen.iter().filter(|&&i| keep(i)).map(|&i| words(&runs[i].text)).sum::<usize>();
     let (before, after) = (words_where(&|i| i < region.start), words_where(&|i| i >= region.end));
     let header = text_words(region.clone()) - text_words(h..h + 1);
@@ -727,7 +728,7 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
             if gap.iter().any(|r| r.is_heading() && rank(r) <= headline_rank) {
                 Some(body)
             } else if gap.iter().any(Run::is_heading) {
-                Some(body.into_iter().chain(chosen.iter().copied().filter(|i| !region.contains(i))).collect())
+                Some(body.into_iter().chain(chosen.iter().copied().filter(|&i| i >= region.end)).collect())
             } else {
                 None
             }

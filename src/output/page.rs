@@ -27,7 +27,8 @@ pub(crate) struct MarkCounts {
     /// symbols alone that the model left out, their symbols put back where they stood.
     pub(crate) sentence: usize,
     /// Not placed: their text is not in the English (boilerplate the run leaves out, or
-    /// punctuation alone, outside a link, that the model left out).
+    /// punctuation alone that the model left out; a link's symbols go back instead, unless the
+    /// link is inside another placed element).
     pub(crate) dropped: usize,
     /// Not placed: their siblings took all the words left to them.
     pub(crate) lost: usize,
@@ -211,9 +212,11 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
                     placed.push((m, r));
                     holders.push(holder);
                 }
-                // A link is never lost: its symbols go back where it stood, after the others
-                // are placed.
-                None if mark.name == "a" && holder.is_none() && !held.is_empty() => restore.push((m, target)),
+                // A link is never lost: when the English lacks its symbols, they go back where
+                // it stood, after the others are placed.
+                None if mark.name == "a" && holder.is_none() && !held.is_empty() && !block.text[bounds.clone()].contains(held) => {
+                    restore.push((m, target))
+                }
                 None => counts.dropped += 1,
             }
             continue;
@@ -240,11 +243,12 @@ fn place(marks: &[Mark], block: BlockEnglish, counts: &mut MarkCounts) -> Placed
         holders.push(holder);
     }
     let mut text = block.text;
-    // Last first: an insertion moves only what follows it.
-    restore.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (m, target) in restore {
+    // Where each goes in the English as it is; then inserted last first (an insertion moves only
+    // what follows it), in source order at one place.
+    let mut restore: Vec<(usize, usize)> = restore.into_iter().map(|(m, target)| (restore_at(&text, &placed, target), m)).collect();
+    restore.sort_by_key(|&(at, m)| std::cmp::Reverse((at, m)));
+    for (at, m) in restore {
         let held = block.source[marks[m].range.clone()].trim();
-        let at = restore_at(&text, &placed, target);
         let (insert, start) = if text.is_empty() {
             (held.to_string(), 0)
         } else if at == text.len() {
@@ -352,6 +356,13 @@ mod tests {
         // Before the other link, where it stood; the other's English moves with the insertion.
         let (p, _, words) = placed(r#"<p><a href="/c">↬</a> <a href="/i">ignant</a></p>"#, "ignant");
         assert_eq!((p.text.as_str(), words), ("↬ ignant", vec!["↬".to_string(), "ignant".to_string()]));
+        // Two at one place keep their order.
+        let (p, counts, _) = placed(r#"<p><a href="/p">«</a> <a href="/n">»</a> Berita</p>"#, "News");
+        assert_eq!((p.text.as_str(), counts.sentence), ("« » News", 2));
+        assert_eq!(p.marks.iter().map(|(m, _)| *m).collect::<Vec<_>>(), [0, 1]);
+        // The English has the symbol, taken by another element: not put back twice.
+        let (p, counts, _) = placed(r#"<p><b>Twitter ↬ ya</b> <a href="/x">↬</a></p>"#, "Twitter ↬ yes");
+        assert_eq!((p.text.as_str(), counts.dropped, counts.sentence), ("Twitter ↬ yes", 1, 0));
         // Found by the property test below: a `<b>` inside an element that could not be placed
         // crossed a sibling of that element.
         let html = r#"<p>Presiden <sup>1</sup><b>Presiden <span><b>Joko Widodo</span><a href="/x">Kata </a></p>"#;
