@@ -33,3 +33,8 @@ pub use terjemah_eval as eval;
 pub(crate) fn short_hash(hash: blake3::Hash) -> String {
     hash.to_hex()[..16].to_string()
 }
+
+/// Whether two paths name one file: equal as given, or as resolved when both exist.
+pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}

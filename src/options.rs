@@ -4,7 +4,7 @@
 //! plan, never the arguments; the model's own settings are resolved when it loads
 //! (`model::Engine::load`: its `Decoding`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::input::dataset::{Fields, Kind};
@@ -289,7 +289,7 @@ impl TranslateArgs {
             let input = self.inputs.first().filter(|p| !stdin(p)).cloned();
             if let Some(m) = &self.manifest {
                 for (what, p) in [("input", &input), ("output", &self.out)] {
-                    if p.as_ref().is_some_and(|p| same_file(p, m)) {
+                    if p.as_ref().is_some_and(|p| crate::same_file(p, m)) {
                         return usage(format!("--manifest {} is also the {what}: give the manifest its own file", m.display()));
                     }
                 }
@@ -342,11 +342,6 @@ impl TranslateArgs {
             html_extract: self.html_extract.unwrap_or_default(),
         }))
     }
-}
-
-/// Whether two paths name one file: equal as given, or as resolved when both exist.
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// The bundled model's folder, or an error saying how to get a model.

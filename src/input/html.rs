@@ -685,8 +685,11 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
     around.sort_by_key(|e| e.runs.len());
     let region =
         around.into_iter().map(|e| e.runs.clone()).find(|r| text_words(r.clone()) - text_words(h..h + 1) >= HEADLINE_BODY_WORDS)?;
-    let inside: usize = chosen.iter().filter(|i| region.contains(i)).map(|&i| words(&runs[i].text)).sum();
-    let all: usize = chosen.iter().map(|&i| words(&runs[i].text)).sum();
+    // Readability's words before the headline's element, inside it and after it.
+    let words_where = |keep: &dyn Fn(usize) -> bool| chosen.iter().filter(|&&i| keep(i)).map(|&i| words(&runs[i].text)).sum::<usize>();
+    let (before, inside, after) =
+        (words_where(&|i| i < region.start), words_where(&|i| region.contains(&i)), words_where(&|i| i >= region.end));
+    let all = before + inside + after;
     let weight: Vec<usize> = (0..runs.len()).map(|i| if region.contains(&i) && !runs[i].is_link() { runs[i].chars() } else { 0 }).collect();
     let furniture = furniture(runs, elements, &weight, true);
     if inside * 2 >= all {
@@ -713,8 +716,6 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
     // the element than before it, and they are many times the element's own, they are that
     // body, however many words stand between; the headings there still decide as below (one
     // of the headline's rank is the next post's).
-    let words_where = |keep: &dyn Fn(usize) -> bool| chosen.iter().filter(|&&i| keep(i)).map(|&i| words(&runs[i].text)).sum::<usize>();
-    let (before, after) = (words_where(&|i| i < region.start), words_where(&|i| i >= region.end));
     let header = text_words(region.clone()) - text_words(h..h + 1);
     let follows = after > before && after >= HEADER_SHARE * header;
     // Readability's few words inside the element (a highlight that its text repeats) do not
@@ -743,7 +744,7 @@ fn headline_body(runs: &[Run], elements: &[Element], title: &str, chosen: &[usiz
 /// paragraph between the headline and Readability's last block in the headline's element
 /// `region` is the article's when it sits in a container of the kind that holds Readability's
 /// (the same first class word), is a lead's length or more, outside links and furniture, and
-/// does not repeat one Readability took (a summary).
+/// is not the text of one Readability took (itself, or a summary repeating it).
 fn missed_paragraphs(runs: &[Run], furniture: &[bool], chosen: &[usize], h: usize, region: &std::ops::Range<usize>) -> Vec<usize> {
     let Some(&last) = chosen.iter().filter(|i| region.contains(i)).max() else { return Vec::new() };
     let frames: HashSet<&str> = chosen.iter().map(|&i| runs[i].frame.as_str()).filter(|f| !f.is_empty()).collect();
@@ -758,7 +759,6 @@ fn missed_paragraphs(runs: &[Run], furniture: &[bool], chosen: &[usize], h: usiz
                 && frames.contains(r.frame.as_str())
                 && !texts.contains(r.text.as_str())
         })
-        .filter(|i| !chosen.contains(i))
         .collect()
 }
 

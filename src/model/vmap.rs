@@ -135,7 +135,7 @@ impl ModelView {
     pub(crate) fn for_model(model: &Path, shortlist: Option<&Shortlist>) -> Result<Option<ModelView>> {
         let Some(s) = shortlist else { return Ok(None) };
         let own = model.join(VMAP_FILE);
-        if own.is_file() && same_file(&own, &s.path) {
+        if own.is_file() && crate::same_file(&own, &s.path) {
             return Ok(None);
         }
         let dir = tempfile::Builder::new().prefix("terjemah-model-").tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
@@ -154,13 +154,6 @@ impl ModelView {
 
     pub(crate) fn path(&self) -> &Path {
         self.dir.path()
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 

@@ -108,14 +108,10 @@ pub(crate) struct DocumentEntry {
 /// Add the quality flags of `aligned`'s segments to `flags`, by flag name; returns how many of
 /// its segments have at least one.
 pub(crate) fn count_flags(aligned: &AlignedDocument, flags: &mut HashMap<String, usize>) -> usize {
-    let mut flagged = 0;
-    for (_, _, _, seg) in aligned.segments() {
-        flagged += usize::from(!seg.flags.is_empty());
-        for f in &seg.flags {
-            *flags.entry(f.name().to_string()).or_default() += 1;
-        }
+    for (name, n) in crate::quality::count(aligned.segments().flat_map(|(_, _, _, seg)| &seg.flags)) {
+        *flags.entry(name.to_string()).or_default() += n;
     }
-    flagged
+    aligned.segments().filter(|(_, _, _, seg)| !seg.flags.is_empty()).count()
 }
 
 /// One score of an article against its reference.
