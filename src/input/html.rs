@@ -957,10 +957,16 @@ impl Page {
                     while p < text.len() && !text.is_char_boundary(p) {
                         p += 1;
                     }
-                    if *at > 0 {
+                    let node = self.dom.tree.get(id)?;
+                    // One that holds only spaces (a link around `&nbsp;`) would put a space
+                    // between two words of the English: it goes at the end.
+                    let spaces = node.text();
+                    if *at > 0 && !spaces.is_empty() && spaces.trim().is_empty() {
+                        p = text.len() - trail.len();
+                    } else if *at > 0 {
                         p = text[p..].find(char::is_whitespace).map_or(text.len() - trail.len(), |i| p + i);
                     }
-                    Some((p, self.dom.tree.get(id)?))
+                    Some((p, node))
                 })
                 .collect();
             anchors.sort_by_key(|(p, _)| std::cmp::Reverse(*p));
